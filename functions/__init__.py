@@ -1,0 +1,1 @@
+"""marketbase's Python side: the Lambda apps, their database port, and the local stack."""

@@ -1,0 +1,1 @@
+"""Supabase Auth's side of a request: access token claims and their signing."""

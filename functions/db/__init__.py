@@ -1,0 +1,1 @@
+"""The Lambdas' way to the database."""

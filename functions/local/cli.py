@@ -1,0 +1,132 @@
+"""The `marketbase` command: the local stack without Docker.
+
+    marketbase db start | stop | reset | url | status | migrate
+    marketbase dev [--host H] [--port P] [--reset]
+    marketbase token EMAIL
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .cluster import ClusterError
+from .paths import project_root
+from .schema import SqlFileError
+from .stack import Stack
+
+# The Supabase CLI's local JWT secret: local tokens verify as they would against `supabase start`.
+LOCAL_JWT_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long"
+
+
+def _jwt_secret() -> str:
+    return os.environ.get("SUPABASE_JWT_SECRET", LOCAL_JWT_SECRET)
+
+
+def _ensure_database(stack: Stack) -> None:
+    """Start the database; build it on the first run."""
+    if stack.start():
+        print(f"first run: building the database ({stack.reset():.1f}s)")
+
+
+def demo_tokens(stack: Stack) -> list[tuple[str, str, str]]:
+    """(email, roles, access token) for every user in the database."""
+    import psycopg
+
+    from ..auth.claims import ANON_CLAIMS, SERVICE_ROLE_CLAIMS, HookRefused, issue_claims, sign
+
+    secret = _jwt_secret()
+    rows = [("anon key", "anon", sign(ANON_CLAIMS, secret)),
+            ("service_role key", "service_role", sign(SERVICE_ROLE_CLAIMS, secret))]
+    with psycopg.connect(stack.owner_url, autocommit=True) as conn:
+        users = conn.execute("select id, email from auth.users order by email").fetchall()
+        for user_id, email in users:
+            try:
+                claims = issue_claims(conn, user_id, ttl=7 * 24 * 3600)
+            except HookRefused as refused:
+                rows.append((email, "-", f"(no token: {refused.message})"))
+                continue
+            rows.append((email, ",".join(claims["user_roles"]), sign(claims, secret)))
+    return rows
+
+
+def cmd_db(stack: Stack, action: str) -> int:
+    if action == "start":
+        _ensure_database(stack)
+        print(stack.status())
+    elif action == "stop":
+        stack.stop()
+        print(stack.status())
+    elif action == "reset":
+        stack.start()
+        seconds = stack.reset()
+        print(f"database reset in {seconds:.1f}s: {stack.owner_url}")
+    elif action == "migrate":
+        stack.start()
+        applied = stack.migrate()
+        print("\n".join(applied) if applied else "no pending migrations")
+    elif action == "url":
+        print(stack.owner_url)
+    elif action == "status":
+        print(stack.status())
+    return 0
+
+
+def cmd_dev(stack: Stack, host: str, port: int, reset: bool) -> int:
+    import uvicorn
+
+    from .devserver import build_app
+
+    if reset:
+        stack.start()
+        print(f"database reset in {stack.reset():.1f}s")
+    else:
+        _ensure_database(stack)
+        stack.migrate()
+    print(f"database      {stack.owner_url}")
+    print(f"lambda apps   http://{host}:{port}/<app>   (health: http://{host}:{port}/health)")
+    print("\ndemo access tokens (HS256, local JWT secret; Authorization: Bearer <token>):")
+    for email, roles, token in demo_tokens(stack):
+        print(f"  {email:<32} {roles:<24} {token}")
+    print()
+    uvicorn.run(build_app(stack.owner_url), host=host, port=port, log_level="info")
+    return 0
+
+
+def cmd_token(stack: Stack, email: str) -> int:
+    for row_email, _roles, token in demo_tokens(stack):
+        if row_email == email:
+            print(token)
+            return 0
+    print(f"no user with email {email}", file=sys.stderr)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="marketbase", description="marketbase's local stack, without Docker.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    db = commands.add_parser("db", help="the local database")
+    db.add_argument("action", choices=["start", "stop", "reset", "url", "status", "migrate"])
+    dev = commands.add_parser("dev", help="database and Lambda apps on localhost")
+    dev.add_argument("--host", default="127.0.0.1")
+    dev.add_argument("--port", type=int, default=int(os.environ.get("MARKETBASE_PORT", 8000)))
+    dev.add_argument("--reset", action="store_true", help="rebuild the database first")
+    token = commands.add_parser("token", help="print an access token for a user")
+    token.add_argument("email")
+    args = parser.parse_args(argv)
+
+    stack = Stack(project_root())
+    try:
+        if args.command == "db":
+            return cmd_db(stack, args.action)
+        if args.command == "dev":
+            return cmd_dev(stack, args.host, args.port, args.reset)
+        return cmd_token(stack, args.email)
+    except (ClusterError, SqlFileError) as error:
+        print(f"marketbase: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
