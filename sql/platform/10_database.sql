@@ -60,3 +60,14 @@ begin
   end if;
 end
 $$;
+
+-- pgTAP for `supabase test db`: on Supabase, supautils lets postgres create it and runs
+-- the script as the superuser, so its functions stay executable by every role. Creating
+-- it here as supabase_admin gives the same result.
+do $$
+begin
+  if exists (select 1 from pg_available_extensions where name = 'pgtap') then
+    create extension if not exists pgtap with schema extensions;
+  end if;
+end
+$$;

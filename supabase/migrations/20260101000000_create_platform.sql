@@ -54,14 +54,19 @@ create trigger set_updated_at
   before update on private.settings
   for each row execute function private.tg_set_updated_at();
 
+-- Security definer: the rules that read a setting run as many roles (service_role, the
+-- auth hooks' supabase_auth_admin, users through RPCs); none of them may read the table.
 create function private.setting(setting_key text)
 returns jsonb
 language sql
 stable
+security definer
 set search_path = ''
 as $$
   select s.value from private.settings s where s.key = setting_key
 $$;
+
+grant execute on function private.setting(text) to authenticated, service_role;
 
 comment on function private.setting(text) is
   'The value of one private setting, or null when unset.';

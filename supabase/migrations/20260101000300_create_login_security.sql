@@ -29,7 +29,7 @@ create trigger set_updated_at
   for each row execute function private.tg_set_updated_at();
 
 grant usage on schema private to supabase_auth_admin;
-grant select on table private.settings to supabase_auth_admin;
+grant execute on function private.setting(text) to supabase_auth_admin;
 grant select, insert, update on table private.login_states to supabase_auth_admin, service_role;
 
 -- Failures ----------------------------------------------------------------------------------------
