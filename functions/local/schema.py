@@ -104,9 +104,10 @@ def apply_seed(owner_url: str, root: Path) -> None:
 
 
 def recreate_database(superuser_url: str, name: str, template: str = "template0") -> None:
-    """Drop `name` (ending its sessions) and create it again, owned by postgres."""
+    """Drop `name` (ending its sessions) and create it again, owned by postgres (database
+    privileges are not copied from a template, ownership is given anew)."""
     with psycopg.connect(superuser_url, autocommit=True) as conn:
         conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
-        conn.execute(
-            sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template))
-        )
+        conn.execute(sql.SQL("create database {} template {}").format(sql.Identifier(name), sql.Identifier(template)))
+        if conn.execute("select 1 from pg_roles where rolname = 'postgres'").fetchone():
+            conn.execute(sql.SQL("alter database {} owner to postgres").format(sql.Identifier(name)))

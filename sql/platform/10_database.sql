@@ -71,3 +71,10 @@ begin
   end if;
 end
 $$;
+
+-- On Supabase the database belongs to postgres.
+do $$
+begin
+  execute format('alter database %I owner to postgres', current_database());
+end
+$$;

@@ -1,7 +1,7 @@
 -- profiles and profile_details: created at sign-up; public half readable by all, private
 -- half by the user and admins; only editable columns editable.
 begin;
-select plan(27);
+select plan(38);
 
 select tests.create_supabase_user('owner', phone => '+14155550100',
   metadata => '{"display_name": "Olive", "full_name": "Olive Owner", "locale": "fr"}');
@@ -78,6 +78,35 @@ select isnt_empty($$update public.profiles set display_name = 'Moderated' where 
   '[profiles/admin/update] admins edit any profile');
 select isnt_empty($$update public.profile_details set full_name = 'Fixed' where user_id = tests.get_supabase_uid('stranger') returning 1$$,
   '[profile_details/admin/update] admins edit any user''s details');
+
+select tests.authenticate_as('owner');
+select results_eq($$select display_name from public.profiles where id = tests.get_supabase_uid('owner')$$,
+  $$values ('Olive O.')$$, '[profiles/owner/select] a user reads their own profile');
+select throws_ok($$insert into public.profiles (id, display_name) values (tests.get_supabase_uid('owner'), 'Twin')$$, '42501', null,
+  '[profiles/owner/insert] a user cannot create a second profile');
+select throws_ok($$delete from public.profiles$$, '42501', null,
+  '[profiles/owner/delete] a user cannot delete their profile (deleting the account does)');
+select throws_ok($$insert into public.profile_details (user_id) values (tests.get_supabase_uid('owner'))$$, '42501', null,
+  '[profile_details/owner/insert] details come from sign-up, not from inserts');
+select throws_ok($$delete from public.profile_details$$, '42501', null,
+  '[profile_details/owner/delete] a user cannot delete their details');
+
+select tests.authenticate_as('admin');
+select is((select count(*) from public.profiles where id in (tests.get_supabase_uid('owner'), tests.get_supabase_uid('stranger'))),
+  2::bigint, '[profiles/admin/select] admins read every profile');
+select throws_ok($$insert into public.profiles (id, display_name) values (gen_random_uuid(), 'x')$$, '42501', null,
+  '[profiles/admin/insert] not even admins insert profiles: sign-up does');
+select throws_ok($$delete from public.profiles where id = tests.get_supabase_uid('stranger')$$, '42501', null,
+  '[profiles/admin/delete] admins delete accounts, not bare profiles');
+select throws_ok($$insert into public.profile_details (user_id) values (gen_random_uuid())$$, '42501', null,
+  '[profile_details/admin/insert] not even admins insert details');
+select throws_ok($$delete from public.profile_details$$, '42501', null,
+  '[profile_details/admin/delete] admins cannot delete details apart from the account');
+
+select tests.clear_authentication();
+delete from auth.users where id = tests.get_supabase_uid('stranger');
+select is_empty($$select 1 from public.profile_details d where not exists (select 1 from auth.users u where u.id = d.user_id)$$,
+  'deleting the account removes the profile and its details');
 
 select * from finish();
 rollback;

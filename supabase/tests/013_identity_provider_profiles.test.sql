@@ -1,7 +1,7 @@
 -- provider_profiles, provider_rate_bounds, provider_payout_accounts: public profiles the
 -- provider writes, rates within bounds, verification by admins, payout data by the service.
 begin;
-select plan(37);
+select plan(53);
 
 select tests.create_supabase_user('owner', metadata => '{"account_type": "provider"}');
 select tests.create_supabase_user('stranger');
@@ -103,6 +103,45 @@ select isnt_empty($$delete from public.provider_profiles where user_id = tests.g
 select tests.authenticate_as_service_role();
 select isnt_empty($$update public.provider_payout_accounts set charges_enabled = true returning 1$$,
   'the service role records whether a provider can be paid');
+
+select tests.authenticate_as('admin');
+select isnt_empty($$select * from public.provider_profiles$$, '[provider_profiles/admin/select] admins read provider profiles');
+select tests.clear_authentication();
+select tests.create_supabase_user('lab');
+select tests.authenticate_as('admin');
+select lives_ok($$insert into public.provider_profiles (user_id, kind, headline) values (tests.get_supabase_uid('lab'), 'lab', 'Platform lab')$$,
+  '[provider_profiles/admin/insert] admins create a provider profile, e.g. the platform''s own lab');
+select isnt_empty($$select * from public.provider_rate_bounds$$, '[provider_rate_bounds/admin/select] admins read rate bounds');
+select isnt_empty($$update public.provider_rate_bounds set max_rate = 60000 where kind = 'coach' and currency = 'USD' returning 1$$,
+  '[provider_rate_bounds/admin/update] admins change rate bounds');
+select isnt_empty($$delete from public.provider_rate_bounds where currency = 'EUR' returning 1$$,
+  '[provider_rate_bounds/admin/delete] admins remove rate bounds');
+select throws_ok($$insert into public.provider_payout_accounts (provider_id, stripe_account_id) values (tests.get_supabase_uid('lab'), 'acct_lab')$$,
+  '42501', null, '[provider_payout_accounts/admin/insert] not even admins write Stripe accounts: the service role does');
+select throws_ok($$update public.provider_payout_accounts set payouts_enabled = true$$, '42501', null,
+  '[provider_payout_accounts/admin/update] not even admins mark an account payable');
+select throws_ok($$delete from public.provider_payout_accounts$$, '42501', null,
+  '[provider_payout_accounts/admin/delete] not even admins remove a payout account');
+
+select tests.authenticate_as('stranger');
+select throws_ok($$insert into public.provider_payout_accounts (provider_id, stripe_account_id) values (tests.get_supabase_uid('admin'), 'acct_x')$$,
+  '42501', null, '[provider_payout_accounts/stranger/insert] users cannot write payout accounts');
+select throws_ok($$update public.provider_payout_accounts set charges_enabled = false$$, '42501', null,
+  '[provider_payout_accounts/stranger/update] users cannot change payout accounts');
+select throws_ok($$delete from public.provider_payout_accounts$$, '42501', null,
+  '[provider_payout_accounts/stranger/delete] users cannot remove payout accounts');
+
+select tests.authenticate_as_anon();
+select throws_ok($$update public.provider_rate_bounds set min_rate = 1$$, '42501', null,
+  '[provider_rate_bounds/anon/update] visitors cannot change rate bounds');
+select throws_ok($$delete from public.provider_rate_bounds$$, '42501', null,
+  '[provider_rate_bounds/anon/delete] visitors cannot remove rate bounds');
+select throws_ok($$insert into public.provider_payout_accounts (provider_id, stripe_account_id) values (gen_random_uuid(), 'acct_x')$$,
+  '42501', null, '[provider_payout_accounts/anon/insert] visitors cannot write payout accounts');
+select throws_ok($$update public.provider_payout_accounts set charges_enabled = true$$, '42501', null,
+  '[provider_payout_accounts/anon/update] visitors cannot change payout accounts');
+select throws_ok($$delete from public.provider_payout_accounts$$, '42501', null,
+  '[provider_payout_accounts/anon/delete] visitors cannot remove payout accounts');
 
 select * from finish();
 rollback;

@@ -1,7 +1,7 @@
 -- client_profiles and matching_factors: the client's own data; the 20-factor quiz checked
 -- in SQL; valid IANA time zones.
 begin;
-select plan(30);
+select plan(38);
 
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('stranger');
@@ -82,6 +82,25 @@ select isnt_empty($$update public.client_profiles set preferences = '{"language"
   '[client_profiles/admin/update] admins edit client profiles');
 select isnt_empty($$delete from public.client_profiles where user_id = tests.get_supabase_uid('stranger') returning 1$$,
   '[client_profiles/admin/delete] admins delete client profiles');
+
+select tests.authenticate_as('admin');
+select lives_ok($$insert into public.client_profiles (user_id, timezone) values (tests.get_supabase_uid('admin'), 'UTC')$$,
+  '[client_profiles/admin/insert] admins create a client profile');
+select isnt_empty($$select * from public.matching_factors$$, '[matching_factors/admin/select] admins read the quiz factors');
+select lives_ok($$insert into public.matching_factors (key, label, sort_order) values ('humour', 'Sense of humour', 21)$$,
+  '[matching_factors/admin/insert] admins add a quiz factor');
+select isnt_empty($$update public.matching_factors set label = 'Humour' where key = 'humour' returning 1$$,
+  '[matching_factors/admin/update] admins change a quiz factor');
+select isnt_empty($$delete from public.matching_factors where key = 'humour' returning 1$$,
+  '[matching_factors/admin/delete] admins remove a quiz factor');
+
+select tests.authenticate_as_anon();
+select throws_ok($$insert into public.matching_factors (key, label) values ('x', 'x')$$, '42501', null,
+  '[matching_factors/anon/insert] visitors cannot add quiz factors');
+select throws_ok($$update public.matching_factors set label = 'x'$$, '42501', null,
+  '[matching_factors/anon/update] visitors cannot change quiz factors');
+select throws_ok($$delete from public.matching_factors$$, '42501', null,
+  '[matching_factors/anon/delete] visitors cannot remove quiz factors');
 
 select * from finish();
 rollback;

@@ -1,6 +1,6 @@
 -- addresses: the user's own, with coordinates; admins see all.
 begin;
-select plan(19);
+select plan(20);
 
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('stranger');
@@ -55,6 +55,14 @@ select lives_ok(
   '[addresses/admin/insert] admins add an address for a user');
 select isnt_empty($$update public.addresses set region = 'IL' returning 1$$, '[addresses/admin/update] admins edit any address');
 select isnt_empty($$delete from public.addresses returning 1$$, '[addresses/admin/delete] admins delete any address');
+
+-- owner deletes last: the address is gone for good.
+select tests.authenticate_as('admin');
+select tests.authenticate_as('owner');
+select tests.clear_authentication();
+insert into public.addresses (user_id, line1, city, country_code) values (tests.get_supabase_uid('owner'), '5 Oak St', 'Springfield', 'US');
+select tests.authenticate_as('owner');
+select isnt_empty($$delete from public.addresses returning 1$$, '[addresses/owner/delete] a user deletes their own address');
 
 select * from finish();
 rollback;

@@ -1,0 +1,23 @@
+"""The pgTAP suite in supabase/tests, run by pg_prove as `supabase test db` runs it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from functions.local import paths
+from tests.support.database import ROOT, TestDatabase
+
+
+def test_pgtap_suite_passes_under_pg_prove(test_database: TestDatabase, fresh_db: str) -> None:
+    pg_prove = shutil.which("pg_prove")
+    assert pg_prove, "pg_prove not found: apt-get install libtap-parser-sourcehandler-pgtap-perl"
+    files = [str(p.relative_to(ROOT)) for p in paths.pgtap_files(ROOT)]
+    assert len(files) >= 7, files
+    result = subprocess.run(
+        [pg_prove, "--verbose", "--failures", "-d", test_database.url(fresh_db), *files],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    failing = [line for line in result.stdout.splitlines() if line.startswith("not ok") or line.startswith("#")]
+    assert result.returncode == 0, "pgTAP failures:\n" + "\n".join(failing) + "\n" + result.stdout[-3000:] + result.stderr
+    assert "All tests successful." in result.stdout

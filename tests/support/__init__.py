@@ -1,0 +1,1 @@
+"""Test support: the database under test and acting as Supabase's callers."""
