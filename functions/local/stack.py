@@ -28,9 +28,11 @@ class Stack:
     root: Path
     external_url: str | None = field(default_factory=lambda: os.environ.get("DATABASE_URL") or None)
     port: int = field(default_factory=lambda: int(os.environ.get("MARKETBASE_DB_PORT", DEFAULT_PORT)))
+    cluster_dir: Path | None = None  # default: <root>/.local/postgres
 
     def __post_init__(self) -> None:
-        self.cluster = None if self.external_url else Cluster(self.root / ".local" / "postgres", self.port)
+        base = self.cluster_dir or self.root / ".local" / "postgres"
+        self.cluster = None if self.external_url else Cluster(base, self.port)
 
     @property
     def owner_url(self) -> str:

@@ -1,0 +1,81 @@
+"""Supabase Auth's side, with its own role: sign-up inserts and hook calls made as
+supabase_auth_admin over its own login, in committed transactions, as GoTrue makes them."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import psycopg
+
+from tests.support.database import TestDatabase
+
+
+def auth_connection(test_database: TestDatabase, name: str) -> psycopg.Connection:
+    return psycopg.connect(test_database.url(name, user="supabase_auth_admin"), autocommit=True)
+
+
+def sign_up(conn: psycopg.Connection, metadata: dict) -> str:
+    user_id = str(uuid.uuid4())
+    conn.execute(
+        "insert into auth.users (id, aud, role, email, raw_user_meta_data, created_at, updated_at)"
+        " values (%s, 'authenticated', 'authenticated', %s, %s, now(), now())",
+        (user_id, f"{user_id[:8]}@example.com", json.dumps(metadata)),
+    )
+    return user_id
+
+
+def token_hook(conn: psycopg.Connection, user_id: str, method: str = "password") -> dict:
+    event = {"user_id": user_id, "authentication_method": method,
+             "claims": {"sub": user_id, "role": "authenticated", "aud": "authenticated"}}
+    return conn.execute("select public.custom_access_token_hook(%s::jsonb)", (json.dumps(event),)).fetchone()[0]
+
+
+def password_hook(conn: psycopg.Connection, user_id: str, valid: bool) -> dict:
+    event = json.dumps({"user_id": user_id, "valid": valid})
+    return conn.execute("select public.password_verification_attempt_hook(%s::jsonb)", (event,)).fetchone()[0]
+
+
+def test_sign_up_as_supabase_auth_creates_profile_and_role(test_database: TestDatabase, fresh_db: str) -> None:
+    with auth_connection(test_database, fresh_db) as auth:
+        user_id = sign_up(auth, {"display_name": "Kenji", "account_type": "provider"})
+        assert token_hook(auth, user_id)["claims"]["user_roles"] == ["provider"]
+    with psycopg.connect(test_database.url(fresh_db)) as owner:
+        assert owner.execute("select display_name from public.profiles where id = %s", (user_id,)).fetchone() == (
+            "Kenji",
+        )
+
+
+def test_lockout_through_the_hooks_as_supabase_auth(test_database: TestDatabase, fresh_db: str) -> None:
+    with auth_connection(test_database, fresh_db) as auth:
+        user_id = sign_up(auth, {})
+        decisions = [password_hook(auth, user_id, valid=False)["decision"] for _ in range(5)]
+        assert decisions == ["continue"] * 4 + ["reject"]
+        refused = token_hook(auth, user_id)
+        assert refused["error"]["http_code"] == 403
+        assert "Account locked until" in refused["error"]["message"]
+        assert password_hook(auth, user_id, valid=True)["decision"] == "reject"
+
+
+def test_sign_in_is_recorded_but_a_refresh_is_not(test_database: TestDatabase, fresh_db: str) -> None:
+    with auth_connection(test_database, fresh_db) as auth:
+        user_id = sign_up(auth, {})
+        token_hook(auth, user_id, method="token_refresh")
+    with psycopg.connect(test_database.url(fresh_db)) as owner:
+        query = "select last_sign_in_at from private.login_states where user_id = %s"
+        assert owner.execute(query, (user_id,)).fetchone() is None
+    with auth_connection(test_database, fresh_db) as auth:
+        token_hook(auth, user_id, method="password")
+    with psycopg.connect(test_database.url(fresh_db)) as owner:
+        assert owner.execute(query, (user_id,)).fetchone()[0] is not None
+
+
+def test_api_roles_cannot_run_the_hooks(test_database: TestDatabase, fresh_db: str) -> None:
+    with psycopg.connect(test_database.url(fresh_db, user="authenticator")) as conn:
+        for role in ("anon", "authenticated"):
+            rows = conn.execute(
+                "select has_function_privilege(%s, 'public.custom_access_token_hook(jsonb)', 'execute'),"
+                " has_function_privilege(%s, 'public.password_verification_attempt_hook(jsonb)', 'execute')",
+                (role, role),
+            ).fetchone()
+            assert rows == (False, False)
