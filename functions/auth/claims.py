@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 import psycopg
+from psycopg.rows import dict_row
 
 LOCAL_ISSUER = "http://127.0.0.1:54321/auth/v1"
 ANON_CLAIMS = {"iss": "supabase-demo", "role": "anon"}
@@ -29,8 +30,12 @@ class HookRefused(Exception):
 
 
 def base_claims(
-    user: dict[str, Any], *, method: str = "password", ttl: int = 3600,
-    issuer: str = LOCAL_ISSUER, now: int | None = None,
+    user: dict[str, Any],
+    *,
+    method: str = "password",
+    ttl: int = 3600,
+    issuer: str = LOCAL_ISSUER,
+    now: int | None = None,
 ) -> dict[str, Any]:
     """The claims Supabase Auth puts in an access token before the hook runs."""
     now = now or int(time.time())
@@ -57,19 +62,22 @@ def issue_claims(conn: psycopg.Connection, user_id: str, *, method: str = "passw
 
     `conn` must be able to read auth.users and execute the hook (supabase_auth_admin, or
     the owner role postgres)."""
-    row = conn.execute(
-        "select id, email, phone, raw_app_meta_data, raw_user_meta_data, is_anonymous "
-        "from auth.users where id = %s",
-        (user_id,),
-    ).fetchone()
-    if row is None:
+    user = (
+        conn.cursor(row_factory=dict_row)
+        .execute(
+            "select id, email, phone, raw_app_meta_data, raw_user_meta_data, is_anonymous"
+            " from auth.users where id = %s",
+            (user_id,),
+        )
+        .fetchone()
+    )
+    if user is None:
         raise LookupError(f"no auth.users row {user_id}")
-    columns = ("id", "email", "phone", "raw_app_meta_data", "raw_user_meta_data", "is_anonymous")
-    claims = base_claims(dict(zip(columns, row)), method=method, **kwargs)
+    claims = base_claims(user, method=method, **kwargs)
     event = {"user_id": str(user_id), "claims": claims, "authentication_method": method}
-    (result,) = conn.execute(
-        "select public.custom_access_token_hook(%s::jsonb)", (json.dumps(event),)
-    ).fetchone()
+    row = conn.execute("select public.custom_access_token_hook(%s::jsonb)", (json.dumps(event),)).fetchone()
+    assert row is not None
+    result = row[0]
     if "error" in result:
         raise HookRefused(result["error"]["http_code"], result["error"]["message"])
     return result["claims"]

@@ -27,8 +27,12 @@ API_ROLES = ("anon", "authenticated", "service_role")
 
 @contextmanager
 def as_request(
-    conn: psycopg.Connection, claims: dict[str, Any], *, schema: str = "public",
-    method: str = "POST", path: str = "/",
+    conn: psycopg.Connection,
+    claims: dict[str, Any],
+    *,
+    schema: str = "public",
+    method: str = "POST",
+    path: str = "/",
 ) -> Iterator[psycopg.Connection]:
     role = claims.get("role")
     if role not in API_ROLES:

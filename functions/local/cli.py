@@ -1,8 +1,8 @@
 """The `marketbase` command: the local stack without Docker.
 
-    marketbase db start | stop | reset | url | status | migrate
-    marketbase dev [--host H] [--port P] [--reset]
-    marketbase token EMAIL
+marketbase db start | stop | reset | url | status | migrate
+marketbase dev [--host H] [--port P] [--reset]
+marketbase token EMAIL
 """
 
 from __future__ import annotations
@@ -37,8 +37,10 @@ def demo_tokens(stack: Stack) -> list[tuple[str, str, str]]:
     from ..auth.claims import ANON_CLAIMS, SERVICE_ROLE_CLAIMS, HookRefused, issue_claims, sign
 
     secret = _jwt_secret()
-    rows = [("anon key", "anon", sign(ANON_CLAIMS, secret)),
-            ("service_role key", "service_role", sign(SERVICE_ROLE_CLAIMS, secret))]
+    rows = [
+        ("anon key", "anon", sign(ANON_CLAIMS, secret)),
+        ("service_role key", "service_role", sign(SERVICE_ROLE_CLAIMS, secret)),
+    ]
     with psycopg.connect(stack.owner_url, autocommit=True) as conn:
         users = conn.execute("select id, email from auth.users order by email").fetchall()
         for user_id, email in users:

@@ -85,8 +85,12 @@ class Cluster:
         if self.account:
             kwargs = {"user": self.account.pw_uid, "group": self.account.pw_gid}
         return subprocess.run(
-            [str(a) for a in args], capture_output=True, text=True, check=check,
-            cwd="/", **kwargs,
+            [str(a) for a in args],
+            capture_output=True,
+            text=True,
+            check=check,
+            cwd="/",
+            **kwargs,
         )
 
     def _prepare_dir(self) -> None:
@@ -108,9 +112,18 @@ class Cluster:
             shutil.chown(pwfile, self.account.pw_uid, self.account.pw_gid)
         try:
             result = self._run(
-                self.bindir / "initdb", "-D", self.data_dir, "-U", SUPERUSER,
-                "--pwfile", pwfile, "--auth-local=trust", "--auth-host=scram-sha-256",
-                "--encoding=UTF8", "--locale=C.UTF-8", check=False,
+                self.bindir / "initdb",
+                "-D",
+                self.data_dir,
+                "-U",
+                SUPERUSER,
+                "--pwfile",
+                pwfile,
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                check=False,
             )
         finally:
             pwfile.unlink()
@@ -145,8 +158,16 @@ class Cluster:
         if self.running():
             return
         result = self._run(
-            self.bindir / "pg_ctl", "-D", self.data_dir, "-l", self.log_file,
-            "-w", "-t", "60", "start", check=False,
+            self.bindir / "pg_ctl",
+            "-D",
+            self.data_dir,
+            "-l",
+            self.log_file,
+            "-w",
+            "-t",
+            "60",
+            "start",
+            check=False,
         )
         if result.returncode != 0:
             log = self.log_file.read_text()[-2000:] if self.log_file.exists() else ""

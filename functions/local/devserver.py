@@ -16,7 +16,8 @@ def build_app(database_url: str) -> FastAPI:
     @root.get("/health")
     def health() -> dict[str, object]:
         with psycopg.connect(database_url, connect_timeout=3) as conn:
-            migrations = conn.execute("select count(*) from supabase_migrations.schema_migrations").fetchone()[0]
+            row = conn.execute("select count(*) from supabase_migrations.schema_migrations").fetchone()
+        migrations = row[0] if row else 0
         return {"database": "ok", "migrations": migrations, "apps": sorted(APPS)}
 
     for name, target in APPS.items():

@@ -23,8 +23,11 @@ class SqlFileError(RuntimeError):
         where = f"{path}:{line}" if line else str(path)
         detail = "".join(
             f"\n  {label}: {value}"
-            for label, value in (("detail", diag.message_detail), ("hint", diag.message_hint),
-                                 ("context", diag.context))
+            for label, value in (
+                ("detail", diag.message_detail),
+                ("hint", diag.message_hint),
+                ("context", diag.context),
+            )
             if value
         )
         super().__init__(f"{where}: ERROR {diag.sqlstate}: {diag.message_primary}{detail}")

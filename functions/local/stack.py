@@ -36,7 +36,10 @@ class Stack:
 
     @property
     def owner_url(self) -> str:
-        return self.external_url or self.cluster.url("postgres", DATABASE)
+        if self.external_url:
+            return self.external_url
+        assert self.cluster is not None
+        return self.cluster.url("postgres", DATABASE)
 
     def start(self) -> bool:
         """Start the local cluster; True when its database was just created."""
@@ -56,8 +59,9 @@ class Stack:
         if self.cluster is None:
             try:
                 with psycopg.connect(self.owner_url, connect_timeout=3) as conn:
-                    version = conn.execute("show server_version").fetchone()[0]
-                return f"external database (DATABASE_URL), PostgreSQL {version}"
+                    version = conn.execute("show server_version").fetchone() or ("?",)
+                return f"external database (DATABASE_URL), PostgreSQL {version[0]}"
+
             except psycopg.Error as error:
                 return f"external database (DATABASE_URL) unreachable: {error}"
         if not self.cluster.initialized:

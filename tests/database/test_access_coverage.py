@@ -54,7 +54,9 @@ def test_every_exposed_table_has_rls_and_access_tests(db: psycopg.Connection) ->
         if not rls:
             missing.append(f"{name}: RLS is off")
         personas = ("anon", "stranger", "owner", "admin") if owned else ("anon", "stranger", "admin")
-        missing += [f"{name}: no [{name}/{p}/{c}] test" for p, c in product(personas, COMMANDS) if (name, p, c) not in tags]
+        missing += [
+            f"{name}: no [{name}/{p}/{c}] test" for p, c in product(personas, COMMANDS) if (name, p, c) not in tags
+        ]
     assert not missing, "\n".join(missing)
 
 

@@ -16,8 +16,12 @@ def test_pgtap_suite_passes_under_pg_prove(test_database: TestDatabase, fresh_db
     assert len(files) >= 7, files
     result = subprocess.run(
         [pg_prove, "--verbose", "--failures", "-d", test_database.url(fresh_db), *files],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     failing = [line for line in result.stdout.splitlines() if line.startswith("not ok") or line.startswith("#")]
-    assert result.returncode == 0, "pgTAP failures:\n" + "\n".join(failing) + "\n" + result.stdout[-3000:] + result.stderr
+    assert result.returncode == 0, (
+        "pgTAP failures:\n" + "\n".join(failing) + "\n" + result.stdout[-3000:] + result.stderr
+    )
     assert "All tests successful." in result.stdout

@@ -26,8 +26,11 @@ def sign_up(conn: psycopg.Connection, metadata: dict) -> str:
 
 
 def token_hook(conn: psycopg.Connection, user_id: str, method: str = "password") -> dict:
-    event = {"user_id": user_id, "authentication_method": method,
-             "claims": {"sub": user_id, "role": "authenticated", "aud": "authenticated"}}
+    event = {
+        "user_id": user_id,
+        "authentication_method": method,
+        "claims": {"sub": user_id, "role": "authenticated", "aud": "authenticated"},
+    }
     return conn.execute("select public.custom_access_token_hook(%s::jsonb)", (json.dumps(event),)).fetchone()[0]
 
 

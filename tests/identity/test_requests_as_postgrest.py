@@ -49,8 +49,9 @@ def test_protected_column_is_refused_with_42501(db: psycopg.Connection, people: 
 
 
 def test_forged_owner_id_is_refused(db: psycopg.Connection, people: dict[str, str]) -> None:
-    with pytest.raises(errors.InsufficientPrivilege, match="row-level security"), as_request(
-        db, claims_for(db, people["stranger"])
+    with (
+        pytest.raises(errors.InsufficientPrivilege, match="row-level security"),
+        as_request(db, claims_for(db, people["stranger"])),
     ):
         db.execute(
             "insert into public.addresses (user_id, line1, city, country_code) values (%s, 'x', 'x', 'US')",

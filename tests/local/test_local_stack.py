@@ -40,7 +40,9 @@ def test_reset_builds_the_database_from_nothing(tmp_path: Path) -> None:
         stack.cluster.destroy()
 
 
-def test_a_broken_migration_stops_with_its_file_and_line(tmp_path: Path, test_database: TestDatabase, fresh_db: str) -> None:
+def test_a_broken_migration_stops_with_its_file_and_line(
+    tmp_path: Path, test_database: TestDatabase, fresh_db: str
+) -> None:
     root = tmp_path / "project"
     shutil.copytree(ROOT / "supabase", root / "supabase")
     (root / "supabase" / "migrations" / "29990101000000_break_things.sql").write_text(

@@ -21,7 +21,7 @@ def sign_up(conn: psycopg.Connection, name: str, **metadata: Any) -> str:
     conn.execute(
         "insert into auth.users (id, aud, role, email, email_confirmed_at, raw_app_meta_data, raw_user_meta_data,"
         " created_at, updated_at) values (%s, 'authenticated', 'authenticated', %s, now(),"
-        " '{\"provider\": \"email\", \"providers\": [\"email\"]}', %s, now(), now())",
+        ' \'{"provider": "email", "providers": ["email"]}\', %s, now(), now())',
         (user_id, f"{name}-{user_id[:8]}@test.local", json.dumps({"display_name": name, **metadata})),
     )
     return user_id
