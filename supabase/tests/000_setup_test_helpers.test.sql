@@ -7,6 +7,7 @@
 --   tests.authenticate_as(identifier)        claims issued through the access token hook
 --   tests.authenticate_as_anon()             the anon key's claims
 --   tests.authenticate_as_service_role()     the service_role key's claims
+--   tests.authenticate_with(claims)          any claims, e.g. forged or expired ones
 --   tests.clear_authentication()             back to the test's own role
 --
 -- Authentication is what PostgREST does for a request: set_config('role', ..., true) and
@@ -105,33 +106,37 @@ begin
     raise exception 'no token for %: %', identifier, result -> 'error' ->> 'message'
       using errcode = 'P0001';
   end if;
-  perform set_config('request.jwt.claims', (result -> 'claims')::text, true);
-  perform set_config('role', 'authenticated', true);
+  perform tests.authenticate_with(result -> 'claims');
+end
+$$;
+
+-- What PostgREST does with a verified JWT: its role and its claims, local to the transaction.
+create or replace function tests.authenticate_with(claims jsonb)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform tests.clear_authentication();
+  perform set_config('request.jwt.claims', claims::text, true);
+  perform set_config('role', claims ->> 'role', true);
 end
 $$;
 
 create or replace function tests.authenticate_as_anon()
 returns void
-language plpgsql
+language sql
 set search_path = ''
 as $$
-begin
-  perform tests.clear_authentication();
-  perform set_config('request.jwt.claims', '{"iss": "supabase-demo", "role": "anon"}', true);
-  perform set_config('role', 'anon', true);
-end
+  select tests.authenticate_with('{"iss": "supabase-demo", "role": "anon"}')
 $$;
 
 create or replace function tests.authenticate_as_service_role()
 returns void
-language plpgsql
+language sql
 set search_path = ''
 as $$
-begin
-  perform tests.clear_authentication();
-  perform set_config('request.jwt.claims', '{"iss": "supabase-demo", "role": "service_role"}', true);
-  perform set_config('role', 'service_role', true);
-end
+  select tests.authenticate_with('{"iss": "supabase-demo", "role": "service_role"}')
 $$;
 
 grant execute on all functions in schema tests to anon, authenticated, service_role;
