@@ -8,6 +8,7 @@ CLI keeps, so a database prepared here and one prepared by the CLI agree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -40,13 +41,21 @@ def _error_line(text: str, error: psycopg.Error) -> int | None:
     return text.count("\n", 0, int(position) - 1) + 1
 
 
-def run_file(conn: psycopg.Connection, path: Path, display_root: Path | None = None) -> None:
-    """Run one SQL file in its own transaction; raise SqlFileError naming file and line."""
+def run_file(
+    conn: psycopg.Connection,
+    path: Path,
+    display_root: Path | None = None,
+    then: Callable[[psycopg.Connection, str], object] | None = None,
+) -> None:
+    """Run one SQL file in its own transaction, and `then(conn, text)` in the same one;
+    raise SqlFileError naming file and line."""
     text = path.read_text()
     shown = path.relative_to(display_root) if display_root else path
     try:
         with conn.transaction():
             conn.execute(text)  # no parameters: psycopg sends it as one simple query
+            if then:
+                then(conn, text)
     except psycopg.Error as error:
         raise SqlFileError(shown, _error_line(text, error), error) from None
 
@@ -75,6 +84,18 @@ def applied_versions(conn: psycopg.Connection) -> set[str]:
     return {row[0] for row in conn.execute("select version from supabase_migrations.schema_migrations")}
 
 
+def _recorder(version: str, name: str) -> Callable[[psycopg.Connection, str], object]:
+    """Records a migration in the same transaction that applies it."""
+
+    def record(conn: psycopg.Connection, text: str) -> object:
+        return conn.execute(
+            "insert into supabase_migrations.schema_migrations (version, statements, name) values (%s, %s, %s)",
+            (version, [text], name),
+        )
+
+    return record
+
+
 def apply_migrations(owner_url: str, root: Path) -> list[str]:
     """Apply every migration not yet recorded, in order; return the names applied."""
     applied: list[str] = []
@@ -84,17 +105,7 @@ def apply_migrations(owner_url: str, root: Path) -> list[str]:
             version, _, name = path.stem.partition("_")
             if version in done:
                 continue
-            text = path.read_text()
-            try:
-                with conn.transaction():
-                    conn.execute(text)
-                    conn.execute(
-                        "insert into supabase_migrations.schema_migrations (version, statements, name) "
-                        "values (%s, %s, %s)",
-                        (version, [text], name),
-                    )
-            except psycopg.Error as error:
-                raise SqlFileError(path.relative_to(root), _error_line(text, error), error) from None
+            run_file(conn, path, root, then=_recorder(version, name))
             applied.append(path.name)
     return applied
 
