@@ -80,3 +80,81 @@ values
   ('b0000000-0000-4000-8000-000000000001', 'Lab', '1 Lab Lane', 'London', 'E1 6AN', 'GB', 51.5205, -0.0725, true),
   ('c0000000-0000-4000-8000-000000000004', 'Home', '233 S Wacker Dr', 'Chicago', '60606', 'US', 41.8789, -87.6359, true),
   ('b0000000-0000-4000-8000-000000000004', 'Workshop', '400 N State St', 'Chicago', '60654', 'US', 41.8897, -87.6280, true);
+
+-- Catalog ---------------------------------------------------------------------------------------
+-- Fixed ids d000… (categories), e000… (offerings) so that docs and frontends can use them.
+
+insert into public.categories (id, parent_id, slug, name, sort_order, commission_rate, currency, min_price, max_price,
+                               requires_license, requires_insurance, requires_background_check, is_featured)
+values
+  ('d0000000-0000-4000-8000-000000000001', null, 'pet-diagnostics', 'Pet diagnostics', 1, 0, 'GBP', 500, 50000, false, false, false, true),
+  ('d0000000-0000-4000-8000-000000000002', 'd0000000-0000-4000-8000-000000000001', 'blood-tests', 'Blood tests', 1, null, null, null, null, false, false, false, false),
+  ('d0000000-0000-4000-8000-000000000003', null, 'consulting', 'Consulting', 2, 0.12, 'EUR', 5000, 500000, false, false, false, false),
+  ('d0000000-0000-4000-8000-000000000004', null, 'coaching', 'Coaching', 3, 0.20, 'USD', 2500, 50000, false, false, false, true),
+  ('d0000000-0000-4000-8000-000000000005', null, 'home-services', 'Home services', 4, 0.15, 'USD', 2000, 200000, true, true, true, true),
+  ('d0000000-0000-4000-8000-000000000006', 'd0000000-0000-4000-8000-000000000005', 'plumbing', 'Plumbing', 1, null, null, null, null, true, true, true, false);
+
+insert into public.offerings (id, provider_id, category_id, kind, title, description, price, currency, duration_minutes,
+                              status, location, scheduled_on, features, free_cancellation_hours, late_cancellation_fee_share)
+values
+  ('e0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'd0000000-0000-4000-8000-000000000002',
+   'lab_test', 'Complete blood count', 'Red and white cells, platelets; home collection.', 4500, 'GBP', 30,
+   'active', 'client_site', 'collector', '{home-collection}', 24, 0.5),
+  ('e0000000-0000-4000-8000-000000000002', 'b0000000-0000-4000-8000-000000000001', 'd0000000-0000-4000-8000-000000000002',
+   'lab_test', 'Kidney panel', 'Urea, creatinine, SDMA.', 6000, 'GBP', 30,
+   'active', 'client_site', 'collector', '{home-collection}', 24, 0.5),
+  ('e0000000-0000-4000-8000-000000000003', 'b0000000-0000-4000-8000-000000000002', 'd0000000-0000-4000-8000-000000000003',
+   'service', 'Operations review', 'A half-day review of how your firm runs, with a written plan.', 48000, 'EUR', 240,
+   'active', 'online', 'provider', '{written-plan,follow-up-call}', 48, 1),
+  ('e0000000-0000-4000-8000-000000000004', 'b0000000-0000-4000-8000-000000000003', 'd0000000-0000-4000-8000-000000000004',
+   'session', 'Cross-cultural coaching session', 'Sixty minutes on working across Japanese and Western cultures.', 9000, 'USD', 60,
+   'active', 'online', 'provider', '{video-call,notes}', 24, 0.5),
+  ('e0000000-0000-4000-8000-000000000005', 'b0000000-0000-4000-8000-000000000004', 'd0000000-0000-4000-8000-000000000006',
+   'home_service', 'Leak repair', 'Find and fix a leak; parts extra.', 12000, 'USD', 90,
+   'active', 'client_site', 'provider', '{licensed,insured}', 12, 0.25);
+
+insert into public.lab_test_details (offering_id, tube_type, sample_quantity_ml, collection_instructions, turnaround_hours)
+values
+  ('e0000000-0000-4000-8000-000000000001', 'EDTA (lavender)', 1.0, 'No fasting needed.', 24),
+  ('e0000000-0000-4000-8000-000000000002', 'Serum (red)', 2.0, 'Fast the animal for 8 hours.', 48);
+
+insert into public.offering_addons (id, offering_id, name, price, price_type, min_quantity, max_quantity, duration_minutes)
+values
+  ('e1000000-0000-4000-8000-000000000001', 'e0000000-0000-4000-8000-000000000005', 'Replacement valve', 2500, 'per_unit', 0, 4, 15),
+  ('e1000000-0000-4000-8000-000000000002', 'e0000000-0000-4000-8000-000000000005', 'Emergency call-out', 5000, 'fixed', 0, 1, 0),
+  ('e1000000-0000-4000-8000-000000000003', 'e0000000-0000-4000-8000-000000000004', 'Session recording', 1500, 'fixed', 0, 1, 0);
+
+insert into public.offering_packages (id, offering_id, name, discount_percent)
+values ('e2000000-0000-4000-8000-000000000001', 'e0000000-0000-4000-8000-000000000005', 'Leak repair with two valves', 10);
+insert into public.package_addons (package_id, addon_id, quantity)
+values ('e2000000-0000-4000-8000-000000000001', 'e1000000-0000-4000-8000-000000000001', 2);
+
+insert into public.service_areas (provider_id, name, address_id, radius_km)
+select a.user_id, 'Home collections around the lab', a.id, 15 from public.addresses a where a.user_id = 'b0000000-0000-4000-8000-000000000001';
+insert into public.service_areas (provider_id, name, address_id, radius_km)
+select a.user_id, 'Chicago downtown', a.id, 20 from public.addresses a where a.user_id = 'b0000000-0000-4000-8000-000000000004';
+
+insert into public.travel_fee_policies (provider_id, currency, free_radius_km, per_km_fee, minimum_fee, maximum_fee) values
+  ('b0000000-0000-4000-8000-000000000001', 'GBP', 3, 150, 500, 2500),
+  ('b0000000-0000-4000-8000-000000000004', 'USD', 5, 200, 1000, 4000);
+
+insert into public.tax_rates (country_code, name, rate) values ('GB', 'VAT', 0.2);
+
+insert into public.offers (id, name, percent_off, max_discount, category_id, is_automatic)
+values ('e3000000-0000-4000-8000-000000000001', 'Welcome 10% off coaching', 10, 2000, 'd0000000-0000-4000-8000-000000000004', false);
+insert into public.coupons (offer_id, code, max_redemptions, max_per_user)
+values ('e3000000-0000-4000-8000-000000000001', 'WELCOME10', 100, 1);
+
+-- Schedules: providers in their own timezone; the collector does home visits for the lab.
+insert into public.schedules (user_id, timezone, slot_step_minutes, buffer_before_minutes, buffer_after_minutes, min_notice_minutes, horizon_days)
+values
+  ('a0000000-0000-4000-8000-000000000002', 'Europe/London', 30, 0, 15, 120, 30),
+  ('b0000000-0000-4000-8000-000000000002', 'Europe/Paris', 60, 0, 30, 1440, 90),
+  ('b0000000-0000-4000-8000-000000000003', 'Asia/Tokyo', 60, 0, 0, 720, 60),
+  ('b0000000-0000-4000-8000-000000000004', 'America/Chicago', 30, 30, 30, 60, 30);
+
+insert into public.availability_rules (user_id, weekday, start_time, end_time)
+select s.user_id, d, h.start_time, h.end_time
+from public.schedules s
+cross join generate_series(1, 5) d
+cross join lateral (values ('09:00'::time, '17:00'::time)) h (start_time, end_time);

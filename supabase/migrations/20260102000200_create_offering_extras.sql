@@ -89,18 +89,27 @@ create trigger check_offering
   before insert or update on public.package_addons
   for each row execute function private.tg_package_addons_check_offering();
 
--- Security definer: reaches the package's offering whatever the caller may read.
-create function private.package_offering_id(package_id uuid)
-returns uuid
+-- A package's readers and managers are its offering's.
+create function private.can_read_package(package_id uuid)
+returns boolean
 language sql
 stable
-security definer
 set search_path = ''
 as $$
-  select p.offering_id from public.offering_packages p where p.id = package_id
+  select private.can_read_offering((select p.offering_id from public.offering_packages p where p.id = package_id))
 $$;
 
-grant execute on function private.package_offering_id(uuid) to anon, authenticated, service_role;
+create function private.can_manage_package(package_id uuid)
+returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  select private.can_manage_offering((select p.offering_id from public.offering_packages p where p.id = package_id))
+$$;
+
+grant execute on function private.can_read_package(uuid) to anon, authenticated, service_role;
+grant execute on function private.can_manage_package(uuid) to anon, authenticated, service_role;
 
 -- Access --------------------------------------------------------------------------------------
 
@@ -134,14 +143,14 @@ create policy "managers can remove packages"
 
 create policy "anyone can read the contents of packages they can read"
   on public.package_addons for select to anon, authenticated
-  using ((select private.can_read_offering(private.package_offering_id(package_id))));
+  using ((select private.can_read_package(package_id)));
 create policy "managers can fill packages"
   on public.package_addons for insert to authenticated
-  with check ((select private.can_manage_offering(private.package_offering_id(package_id))));
+  with check ((select private.can_manage_package(package_id)));
 create policy "managers can change package contents"
   on public.package_addons for update to authenticated
-  using ((select private.can_manage_offering(private.package_offering_id(package_id))))
-  with check ((select private.can_manage_offering(private.package_offering_id(package_id))));
+  using ((select private.can_manage_package(package_id)))
+  with check ((select private.can_manage_package(package_id)));
 create policy "managers can empty packages"
   on public.package_addons for delete to authenticated
-  using ((select private.can_manage_offering(private.package_offering_id(package_id))));
+  using ((select private.can_manage_package(package_id)));

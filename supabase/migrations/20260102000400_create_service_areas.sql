@@ -101,7 +101,7 @@ as $$
   from public.addresses a
   join public.service_areas s on s.is_active and s.provider_id is not distinct from area_owner
   left join public.addresses c on c.id = s.address_id
-  where a.id = address_id
+  where a.id = distance_to_service_area.address_id
     and (
       (s.postal_codes is not null and a.country_code = s.country_code
         and private.normalize_postal_code(a.postal_code) = any (s.postal_codes))
@@ -122,7 +122,7 @@ as $$
   from public.addresses a
   join public.service_areas s on s.is_active and s.provider_id is not distinct from area_owner
   join public.addresses c on c.id = s.address_id
-  where a.id = address_id and a.latitude is not null
+  where a.id = distance_to_nearest_centre.address_id and a.latitude is not null
 $$;
 
 grant execute on function private.distance_to_service_area(uuid, uuid) to authenticated, service_role;

@@ -92,7 +92,7 @@ as $$
 $$;
 
 -- Writes the invoice and its lines from a price computed by private.price_booking.
-create function private.create_invoice(booking public.bookings, price jsonb)
+create function private.create_invoice(booking public.bookings, quote jsonb)
 returns public.invoices
 language plpgsql
 set search_path = ''
@@ -109,12 +109,12 @@ begin
   )
   values (
     booking.id, booking.client_id, booking.provider_id, format('INV-%s-%s', year, lpad(sequence::text, 6, '0')), year, sequence,
-    price ->> 'currency', (price ->> 'subtotal')::bigint,
-    (price ->> 'package_discount')::bigint + (price ->> 'discount')::bigint,
-    (price ->> 'travel_fee')::bigint, (price ->> 'tax')::bigint, (price ->> 'total')::bigint, (price ->> 'commission')::bigint,
-    (price ->> 'offer_id')::uuid, (price ->> 'coupon_id')::uuid, booking.hold_expires_at,
-    case when (price ->> 'total')::bigint = 0 then 'paid'::public.invoice_status else 'open' end,
-    case when (price ->> 'total')::bigint = 0 then now() end
+    quote ->> 'currency', (quote ->> 'subtotal')::bigint,
+    (quote ->> 'package_discount')::bigint + (quote ->> 'discount')::bigint,
+    (quote ->> 'travel_fee')::bigint, (quote ->> 'tax')::bigint, (quote ->> 'total')::bigint, (quote ->> 'commission')::bigint,
+    (quote ->> 'offer_id')::uuid, (quote ->> 'coupon_id')::uuid, booking.hold_expires_at,
+    case when (quote ->> 'total')::bigint = 0 then 'paid'::public.invoice_status else 'open' end,
+    case when (quote ->> 'total')::bigint = 0 then now() end
   )
   returning * into invoice;
 
@@ -122,7 +122,7 @@ begin
   select invoice.id, (l ->> 'line_number')::smallint, (l ->> 'kind')::public.invoice_line_kind, l ->> 'description',
          (l ->> 'quantity')::integer, (l ->> 'unit_amount')::bigint, (l ->> 'amount')::bigint,
          (l ->> 'offering_id')::uuid, (l ->> 'addon_id')::uuid
-  from jsonb_array_elements(price -> 'lines') l;
+  from jsonb_array_elements(quote -> 'lines') l;
 
   return invoice;
 end
