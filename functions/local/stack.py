@@ -115,6 +115,12 @@ class Stack:
             ).fetchall():
                 conn.execute(f"drop {kind} if exists {name} cascade")
             conn.execute("delete from auth.users")
+            # Storage policies are ours too (Supabase ships storage.objects with none).
+            for (statement,) in conn.execute(
+                "select format('drop policy %I on %I.%I', policyname, schemaname, tablename)"
+                " from pg_policies where schemaname = 'storage'"
+            ).fetchall():
+                conn.execute(statement)
             conn.execute("delete from storage.objects")
             conn.execute("delete from storage.buckets")
             conn.execute("drop table if exists supabase_migrations.schema_migrations")
