@@ -3,7 +3,8 @@
 -- no client ever sends an amount.
 --
 -- Order of operations (all integer minor units, rounding half up):
---   subtotal   = Σ offering price × quantity + Σ add-ons (fixed once, per unit/hour × quantity)
+--   subtotal   = Σ offering price × quantity + Σ add-ons (fixed once, per unit/hour × quantity;
+--                mandatory add-ons the client leaves out come at their minimum quantity)
 --   package    = package percent of the primary offering and the package's add-ons
 --   discount   = the coupon's offer, or else the best automatic offer, on the lines in its
 --                scope after the package discount; capped by max_discount and the base
@@ -43,7 +44,7 @@ begin
      or (value::text)::numeric not between 0 and 10000 then
     raise exception '%: expected a whole number from 0 to 10000, got %', field, value using errcode = '22023';
   end if;
-  return (value::text)::integer;
+  return (value::text)::numeric::integer;
 end
 $$;
 
@@ -188,7 +189,8 @@ begin
       and (a.id::text in (select jsonb_object_keys(addon_quantities)) or a.min_quantity > 0)
     order by a.offering_id, a.name
   loop
-    quantity := coalesce((addon_quantities ->> addon.id::text)::integer, 0);
+    -- A mandatory add-on the client did not list comes at its minimum quantity.
+    quantity := coalesce((addon_quantities ->> addon.id::text)::integer, addon.min_quantity);
     if quantity < addon.min_quantity or quantity > addon.max_quantity then
       raise exception 'addons: quantity % of add-on "%" is outside %..%', quantity, addon.name, addon.min_quantity, addon.max_quantity
         using errcode = '22023';
@@ -214,13 +216,13 @@ begin
   if package.id is not null then
     package_discount := private.round_half_up(package_base * package.discount_percent / 100);
     lines := lines || jsonb_build_object(
-      'kind', 'package_discount', 'package_id', package.id, 'description', format('Package "%s" (-%s%%)', package.name, package.discount_percent),
+      'kind', 'package_discount', 'package_id', package.id, 'description', format('Package "%s" (-%s%%)', package.name, trim_scale(package.discount_percent)),
       'quantity', 1, 'unit_amount', -package_discount, 'amount', -package_discount);
   end if;
 
   -- Offer: the coupon's, or the best automatic one -------------------------------------------
   if coupon_code is not null then
-    select * into coupon from public.coupons c where c.code = coupon_code::extensions.citext;
+    select * into coupon from public.coupons c where c.code operator(extensions.=) coupon_code::extensions.citext;
     if not found or not coupon.is_active then
       raise exception 'coupon_code: % is not a valid coupon', coupon_code using errcode = '22023';
     end if;
@@ -319,7 +321,7 @@ begin
   limit 1;
   if tax_rate.id is not null then
     tax := private.round_half_up((subtotal - package_discount - discount + travel) * tax_rate.rate);
-    lines := lines || jsonb_build_object('kind', 'tax', 'description', format('%s (%s%%)', tax_rate.name, tax_rate.rate * 100),
+    lines := lines || jsonb_build_object('kind', 'tax', 'description', format('%s (%s%%)', tax_rate.name, trim_scale(tax_rate.rate * 100)),
                                          'quantity', 1, 'unit_amount', tax, 'amount', tax);
   end if;
 
@@ -376,4 +378,4 @@ revoke execute on function public.quote_booking(jsonb, jsonb, uuid, text, uuid) 
 grant execute on function public.quote_booking(jsonb, jsonb, uuid, text, uuid) to authenticated;
 
 comment on function public.quote_booking(jsonb, jsonb, uuid, text, uuid) is
-  'RPC: the price of a booking as create_booking would set it. items: [{"offering_id", "quantity"}] (one provider); addons: [{"addon_id", "quantity"}]; optional package, coupon code and service address (one of yours; required for services at the client''s site). Returns lines and subtotal, package_discount, discount, travel_fee, tax, total, commission in minor units of currency.';
+  'RPC: the price of a booking as create_booking would set it. items: [{"offering_id", "quantity"}] (one provider); addons: [{"addon_id", "quantity"}] (mandatory add-ons not listed come at their minimum quantity); optional package, coupon code and service address (one of yours; required for services at the client''s site). Returns lines and subtotal, package_discount, discount, travel_fee, tax, total, commission in minor units of currency.';

@@ -53,7 +53,7 @@ begin
 
   -- Lock the coupon first: its uses are counted by price_booking under this lock.
   if coupon_code is not null then
-    perform 1 from public.coupons c where c.code = coupon_code::extensions.citext for update;
+    perform 1 from public.coupons c where c.code operator(extensions.=) coupon_code::extensions.citext for update;
   end if;
 
   quote := private.price_booking(client_id, items, addons, package_id, coupon_code, address_id, now());
@@ -89,8 +89,11 @@ begin
     if starts_at >= now() + make_interval(days => schedule.horizon_days) then
       raise exception 'starts_at: bookings open at most % days ahead', schedule.horizon_days using errcode = '22023';
     end if;
+    -- The grid runs from the start of each open window: ask for the day before the start too,
+    -- or the window would be cut short at the start time and any start would look aligned.
     continue when not exists (
-      select 1 from private.schedule_slots(candidate, offering.scheduled_on, duration, starts_at, starts_at + interval '1 second', false) s
+      select 1 from private.schedule_slots(candidate, offering.scheduled_on, duration, starts_at - interval '1 day',
+                                           starts_at + interval '1 second', false) s
       where s.starts_at = create_booking.starts_at
     );
 
@@ -130,7 +133,8 @@ begin
   if booking.id is null then
     if not exists (
       select 1 from unnest(candidates) c (id)
-      join lateral private.schedule_slots(c.id, offering.scheduled_on, duration, starts_at, starts_at + interval '1 second', false) s
+      join lateral private.schedule_slots(c.id, offering.scheduled_on, duration, starts_at - interval '1 day',
+                                          starts_at + interval '1 second', false) s
         on s.starts_at = create_booking.starts_at
     ) then
       raise exception 'starts_at: % is not a slot of this offering (outside opening hours or off the grid); see free_slots', starts_at
