@@ -60,20 +60,31 @@ create trigger set_updated_at
   before update on public.offerings
   for each row execute function private.tg_set_updated_at();
 
--- The category's bounds, and its own or its parent's, bind every price in that currency.
+-- The category must be open, and its bounds, and its parent's, bind every price in that currency.
+-- Security definer: the bounds of an inactive category, which its providers can no longer
+-- read, still bind the offerings left in it. The offering's own category is checked first,
+-- so a price outside both names the offering's own category.
 create function private.tg_offerings_check_price()
 returns trigger
 language plpgsql
+security definer
 set search_path = ''
 as $$
 declare
   bounds record;
 begin
+  -- Users other than admins cannot place offerings in a closed (inactive) category.
+  if (tg_op = 'INSERT' or new.category_id is distinct from old.category_id)
+     and auth.role() = 'authenticated' and not private.is_admin()
+     and not exists (select 1 from public.categories c where c.id = new.category_id and c.is_active) then
+    raise exception 'category_id: category % is not open for new offerings', new.category_id using errcode = '22023';
+  end if;
   for bounds in
     select c.slug, c.currency, c.min_price, c.max_price
     from public.categories c
     where c.id = new.category_id
        or c.id = (select parent_id from public.categories where id = new.category_id)
+    order by c.id = new.category_id desc
   loop
     if bounds.currency = new.currency and (new.price < bounds.min_price or new.price > bounds.max_price) then
       raise exception 'price must be between % and % % minor units in category %',
