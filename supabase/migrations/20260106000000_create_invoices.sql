@@ -175,7 +175,7 @@ select
   sum(i.total) as invoiced,
   sum(i.amount_paid) as paid,
   sum(i.amount_refunded) as refunded,
-  sum(i.commission) filter (where i.status in ('paid', 'partially_refunded', 'refunded')) as commission
+  coalesce(sum(i.commission) filter (where i.status in ('paid', 'partially_refunded', 'refunded')), 0) as commission
 from public.invoices i
 cross join lateral (values
   ('day', date_trunc('day', i.issued_at at time zone 'UTC')::date),

@@ -50,7 +50,8 @@ as $$
 $$;
 
 -- Moves a booking and does what the move implies. The caller has checked the rule and
--- holds the booking's row lock.
+-- holds the booking's row lock. A system move (payment, expiry) names no user, even when a
+-- user's request set it off (a lapsed hold expired by someone else's booking).
 create function private.change_booking_status(
   booking public.bookings,
   to_status public.booking_status,
@@ -78,7 +79,7 @@ begin
   returning * into result;
 
   insert into public.booking_status_changes (booking_id, from_status, to_status, changed_by, actor, reason)
-  values (booking.id, booking.status, to_status, auth.uid(), actor, reason);
+  values (booking.id, booking.status, to_status, case when actor <> 'system' then auth.uid() end, actor, reason);
 
   if to_status in ('cancelled', 'expired') then
     -- An unpaid booking gives back its coupon use and voids its invoice; a paid one keeps
@@ -105,6 +106,12 @@ as $$
   select private.change_booking_status(booking, 'expired', 'system', 'hold expired unpaid')
 $$;
 
+-- The service RPCs below run as service_role (security invoker) and call these internals.
+grant execute on function private.round_half_up(numeric) to service_role;
+grant execute on function private.cancellation_fee(public.bookings, text, bigint, timestamptz) to service_role;
+grant execute on function private.change_booking_status(public.bookings, public.booking_status, text, text) to service_role;
+grant execute on function private.expire_hold(public.bookings) to service_role;
+
 -- Security definer: bookings have no UPDATE privilege for any API role; this function is
 -- the only way to move one, and checks who asks.
 create function public.transition_booking(booking_id uuid, to_status public.booking_status, reason text default null)
@@ -122,10 +129,10 @@ begin
   if auth.role() = 'service_role' then
     actors := array['system'];
   else
-    if private.is_admin() then actors := actors || 'admin'; end if;
-    if auth.uid() = booking.provider_id then actors := actors || 'provider'; end if;
-    if auth.uid() = booking.collector_id then actors := actors || 'collector'; end if;
-    if auth.uid() = booking.client_id then actors := actors || 'client'; end if;
+    if private.is_admin() then actors := actors || 'admin'::text; end if;
+    if auth.uid() = booking.provider_id then actors := actors || 'provider'::text; end if;
+    if auth.uid() = booking.collector_id then actors := actors || 'collector'::text; end if;
+    if auth.uid() = booking.client_id then actors := actors || 'client'::text; end if;
   end if;
   if booking.id is null or cardinality(actors) = 0 then
     raise exception 'booking_id: booking % not found', transition_booking.booking_id using errcode = 'P0002';
@@ -246,6 +253,11 @@ declare
   invoice public.invoices;
   booking public.bookings;
 begin
+  -- Lock the booking before its invoice, in the order transition_booking takes them, so a
+  -- payment landing during a cancellation waits instead of deadlocking.
+  select * into booking from public.bookings b
+  where b.id = (select i.booking_id from public.invoices i where i.id = settle_invoice.invoice_id)
+  for update;
   select * into invoice from public.invoices i where i.id = settle_invoice.invoice_id for update;
   if not found then
     raise exception 'invoice_id: invoice % not found', settle_invoice.invoice_id using errcode = 'P0002';
@@ -254,7 +266,6 @@ begin
     return invoice;
   end if;
 
-  select * into booking from public.bookings b where b.id = invoice.booking_id for update;
   if booking.status = 'held' and booking.hold_expires_at <= now() then
     booking := private.expire_hold(booking);
   end if;

@@ -89,8 +89,8 @@ begin
     if starts_at >= now() + make_interval(days => schedule.horizon_days) then
       raise exception 'starts_at: bookings open at most % days ahead', schedule.horizon_days using errcode = '22023';
     end if;
-    -- The grid runs from the start of each open window: ask for the day before the start too,
-    -- or the window would be cut short at the start time and any start would look aligned.
+    -- On the grid? Slots step from the start of their open window, so ask from the day before
+    -- (a window clipped at starts_at would make any start look aligned).
     continue when not exists (
       select 1 from private.schedule_slots(candidate, offering.scheduled_on, duration, starts_at - interval '1 day',
                                            starts_at + interval '1 second', false) s
