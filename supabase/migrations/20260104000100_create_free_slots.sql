@@ -6,7 +6,9 @@
 -- less. Closures are subtracted with multirange arithmetic. A slot is free when its range,
 -- widened by the buffers, overlaps no live booking; a hold past its expiry no longer counts.
 
--- Open windows of one schedule between two instants (rules + extra hours − closures).
+-- Open windows of one schedule that overlap two instants (rules + extra hours − closures).
+-- Windows are returned whole, not cut at from_ts / to_ts: slots step from a window's real
+-- start, so the grid is the same whatever range (or caller's timezone) asks for it.
 create function private.open_windows(schedule_user_id uuid, from_ts timestamptz, to_ts timestamptz)
 returns table (window_start timestamptz, window_end timestamptz)
 language sql
@@ -48,12 +50,11 @@ as $$
   ),
   windows as (
     select unnest(
-      range_agg(o.hours) * tstzmultirange(tstzrange(from_ts, to_ts))
-      - coalesce((select range_agg(c.hours) from closed_hours c), '{}'::tstzmultirange)
+      range_agg(o.hours) - coalesce((select range_agg(c.hours) from closed_hours c), '{}'::tstzmultirange)
     ) as w
     from open_hours o
   )
-  select lower(w), upper(w) from windows where w is not null
+  select lower(w), upper(w) from windows where w && tstzrange(from_ts, to_ts)
 $$;
 
 grant execute on function private.open_windows(uuid, timestamptz, timestamptz) to authenticated, service_role;

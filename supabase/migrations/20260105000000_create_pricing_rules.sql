@@ -48,7 +48,7 @@ as $$
   select case
     when distance is null or distance <= policy.free_radius_km then 0
     else least(
-      greatest(ceil((distance - policy.free_radius_km) * policy.per_km_fee)::bigint, policy.minimum_fee),
+      greatest(floor((distance - policy.free_radius_km) * policy.per_km_fee + 0.5)::bigint, policy.minimum_fee),
       coalesce(policy.maximum_fee, 9223372036854775807)
     )
   end

@@ -38,7 +38,7 @@ create index offers_created_by_idx on public.offers (created_by);
 create index offers_automatic_idx on public.offers (valid_until) where is_automatic and is_active;
 
 comment on table public.offers is
-  'Discounts: percent_off or amount_off (minor units), optional cap, scope, minimum order and window. Read: everyone (active automatic offers); admins all. Write: admins.';
+  'Discounts: percent_off or amount_off (minor units), optional cap, scope, minimum order and window. Read: everyone (active automatic offers that have not ended); admins all. Write: admins.';
 
 create trigger set_updated_at
   before update on public.offers
@@ -99,10 +99,11 @@ grant insert, update, delete on table public.offers to authenticated;
 grant select, insert, update, delete on table public.coupons to authenticated;
 grant select on table public.coupon_redemptions to authenticated;
 
-create policy "visitors can read current automatic offers"
-  on public.offers for select to anon using (is_active and is_automatic);
-create policy "users can read current automatic offers and admins all"
-  on public.offers for select to authenticated using ((is_active and is_automatic) or (select private.is_admin()));
+create policy "visitors can read automatic offers that have not ended"
+  on public.offers for select to anon using (is_active and is_automatic and (valid_until is null or valid_until > now()));
+create policy "users can read automatic offers that have not ended and admins all"
+  on public.offers for select to authenticated
+  using ((is_active and is_automatic and (valid_until is null or valid_until > now())) or (select private.is_admin()));
 create policy "admins can add offers"
   on public.offers for insert to authenticated with check ((select private.is_admin()));
 create policy "admins can change offers"

@@ -296,8 +296,8 @@ begin
     end if;
     distance := private.distance_to_service_area(primary_offering.provider_id, address.id);
     if distance is null then
-      raise exception 'address_id: the address is outside the service area (% km from the nearest centre)',
-        coalesce(private.distance_to_nearest_centre(primary_offering.provider_id, address.id)::text, 'unknown')
+      raise exception 'address_id: the address is outside the service area%',
+        coalesce(' (' || private.distance_to_nearest_centre(primary_offering.provider_id, address.id) || ' km from the nearest centre)', '')
         using errcode = '22023';
     end if;
     select * into policy from public.travel_fee_policies p
