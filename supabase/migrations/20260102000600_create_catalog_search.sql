@@ -1,0 +1,62 @@
+-- catalog / search: browse and full-text search of active offerings.
+--
+-- Why a function and not a plain select on offerings: the text-search operator (@@) is not
+-- leakproof, so under RLS Postgres must apply the policy before it and cannot use the
+-- full-text (GIN) index; a search across all categories then reads every active offering
+-- (60 ms at 100,000 offerings against 8 ms with the index, bench/bookings). This function
+-- runs as its owner and applies the visibility rule itself (active offerings only, what
+-- anon may read anyway), so the index serves it. It returns offerings rows, so PostgREST
+-- can select columns and embed relations on the result.
+
+-- Security definer: see above; it returns only what the select policy shows to anyone.
+create function public.search_offerings(
+  query text default null,
+  category_id uuid default null,
+  min_price bigint default null,
+  max_price bigint default null,
+  currency char(3) default null,
+  min_rating numeric default null,
+  kind public.offering_kind default null,
+  result_limit integer default 20,
+  result_offset integer default 0
+)
+returns setof public.offerings
+language plpgsql
+stable
+security definer
+set search_path = ''
+-- Each optional filter is `(x is null or ...)`: planned with the actual values, those fold
+-- away and the indexes on what is given serve; a generic plan could not use them.
+set plan_cache_mode = force_custom_plan
+as $$
+begin
+  if result_limit not between 1 and 100 or result_offset not between 0 and 10000 then
+    raise exception 'result_limit must be 1..100 and result_offset 0..10000' using errcode = '22023';
+  end if;
+  if min_price > max_price then
+    raise exception 'min_price must not exceed max_price' using errcode = '22023';
+  end if;
+  return query
+  select o.*
+  from public.offerings o
+  left join public.provider_profiles p on p.user_id = o.provider_id
+  where o.status = 'active'
+    and (search_offerings.category_id is null or o.category_id in (
+          select c.id from public.categories c
+          where c.is_active and (c.id = search_offerings.category_id or c.parent_id = search_offerings.category_id)))
+    and (min_price is null or o.price >= min_price)
+    and (max_price is null or o.price <= max_price)
+    and (search_offerings.currency is null or o.currency = search_offerings.currency)
+    and (search_offerings.kind is null or o.kind = search_offerings.kind)
+    and (min_rating is null or p.rating >= min_rating)
+    and (nullif(trim(query), '') is null or o.search @@ websearch_to_tsquery('simple', query))
+  order by p.rating desc nulls last, o.created_at desc, o.id
+  limit result_limit offset result_offset;
+end
+$$;
+
+grant execute on function public.search_offerings(text, uuid, bigint, bigint, char, numeric, public.offering_kind, integer, integer)
+  to anon, authenticated;
+
+comment on function public.search_offerings(text, uuid, bigint, bigint, char, numeric, public.offering_kind, integer, integer) is
+  'RPC: active offerings matching a web-style search (websearch_to_tsquery, simple configuration) over title and description, in a category or its subcategories, a price range (minor units), a currency, a kind, a minimum provider rating; best rated first; at most 100 per page.';
