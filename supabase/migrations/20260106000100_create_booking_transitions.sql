@@ -295,3 +295,14 @@ grant execute on function service.settle_invoice(uuid) to service_role;
 
 comment on function service.settle_invoice(uuid) is
   'Service RPC: marks an invoice paid in full, confirms its booking (even after the hold lapsed, while the slot is free) and counts its coupon use. Idempotent.';
+
+-- Holds expire every minute where pg_cron is enabled (on Supabase: Database → Extensions;
+-- enabled later, run this statement again). Without it, a lapsed hold still never blocks
+-- anyone: free_slots ignores it and create_booking expires it on the spot.
+do $$
+begin
+  if exists (select 1 from pg_catalog.pg_extension where extname = 'pg_cron') then
+    perform cron.schedule('expire-booking-holds', '* * * * *', 'select service.expire_holds()');
+  end if;
+end
+$$;

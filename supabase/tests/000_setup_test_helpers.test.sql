@@ -139,8 +139,32 @@ as $$
   select tests.authenticate_with('{"iss": "supabase-demo", "role": "service_role"}')
 $$;
 
+-- `supabase test db` runs on the database as `supabase db reset` left it, demo seed
+-- included. Each test file starts from an empty marketplace instead: this empties every
+-- table of ours (inside the file's transaction, so the rollback at its end restores it),
+-- keeping only the reference data migrations insert.
+create or replace function tests.start_with_empty_marketplace()
+returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  tables text;
+begin
+  select string_agg(format('%I.%I', n.nspname, c.relname), ', ') into tables
+  from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+  where n.nspname = 'public' and c.relkind in ('r', 'p')
+    and c.relname not in ('matching_factors', 'provider_rate_bounds')
+    and not exists (select 1 from pg_catalog.pg_depend d where d.objid = c.oid and d.deptype = 'e');
+  execute 'truncate ' || tables || ', private.invoice_counters cascade';
+  delete from storage.objects;
+  delete from auth.users;
+end
+$$;
+
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 
-select plan(1);
+select plan(2);
 select has_function('tests', 'authenticate_as', array['text'], 'the test helpers are installed');
+select has_function('tests', 'start_with_empty_marketplace', 'the seed can be set aside');
 select * from finish();

@@ -1,6 +1,7 @@
 -- user_roles: who reads and who grants roles; the claims the access token hook issues.
 begin;
 select plan(22);
+select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('stranger');

@@ -2,6 +2,7 @@
 -- half by the user and admins; only editable columns editable.
 begin;
 select plan(38);
+select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner', phone => '+14155550100',
   metadata => '{"display_name": "Olive", "full_name": "Olive Owner", "locale": "fr"}');

@@ -2,6 +2,7 @@
 -- function, a lock that blocks tokens until it expires or an admin clears it.
 begin;
 select plan(13);
+select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('user');
 select tests.create_supabase_user('admin');

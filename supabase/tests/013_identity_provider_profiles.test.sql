@@ -2,6 +2,7 @@
 -- provider writes, rates within bounds, verification by admins, payout data by the service.
 begin;
 select plan(53);
+select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner', metadata => '{"account_type": "provider"}');
 select tests.create_supabase_user('stranger');

@@ -2,6 +2,7 @@
 -- in SQL; valid IANA time zones.
 begin;
 select plan(38);
+select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('stranger');

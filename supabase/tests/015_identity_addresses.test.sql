@@ -1,6 +1,7 @@
 -- addresses: the user's own, with coordinates; admins see all.
 begin;
 select plan(20);
+select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('stranger');

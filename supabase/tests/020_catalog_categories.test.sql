@@ -2,6 +2,7 @@
 -- all tags; admins write; the tree is two levels deep; commissions inherit from the parent.
 begin;
 select plan(45);
+select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('stranger', metadata => '{"account_type": "provider"}');
 select tests.create_supabase_user('admin');

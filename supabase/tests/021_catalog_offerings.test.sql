@@ -3,6 +3,7 @@
 -- admins'; prices stay within the bounds of the category and of its parent.
 begin;
 select plan(82);
+select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner', metadata => '{"account_type": "provider"}');
 select tests.create_supabase_user('stranger', metadata => '{"account_type": "provider"}');

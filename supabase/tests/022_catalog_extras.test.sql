@@ -2,6 +2,7 @@
 -- written by whoever manages the offering; a package bundles add-ons of its own offering only.
 begin;
 select plan(67);
+select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner', metadata => '{"account_type": "provider"}');
 select tests.create_supabase_user('stranger', metadata => '{"account_type": "provider"}');

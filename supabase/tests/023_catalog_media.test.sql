@@ -3,6 +3,7 @@
 -- named by their own id, admins anywhere.
 begin;
 select plan(48);
+select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner', metadata => '{"account_type": "provider"}');
 select tests.create_supabase_user('stranger', metadata => '{"account_type": "provider"}');

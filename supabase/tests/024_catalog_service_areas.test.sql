@@ -3,6 +3,7 @@
 -- security definer helpers, how far a client's address is without seeing the centre.
 begin;
 select plan(51);
+select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner', metadata => '{"account_type": "provider"}');
 select tests.create_supabase_user('stranger', metadata => '{"account_type": "provider"}');

@@ -1,6 +1,7 @@
 -- pets (pet lab): a client's animals, read and written by the client and admins only.
 begin;
 select plan(28);
+select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('stranger');

@@ -3,6 +3,7 @@
 -- timezone must be an IANA name and weekly rules of one day never overlap.
 begin;
 select plan(67);
+select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner', metadata => '{"account_type": "provider"}');
 select tests.create_supabase_user('stranger');

@@ -4,6 +4,7 @@
 -- collector is.
 begin;
 select plan(47);
+select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('provider', metadata => '{"account_type": "provider"}');
 select tests.create_supabase_user('london', metadata => '{"account_type": "provider"}');

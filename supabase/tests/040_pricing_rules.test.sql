@@ -3,6 +3,7 @@
 -- distance into a fee: free radius, per km beyond it, minimum and cap, rounded half up.
 begin;
 select plan(53);
+select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner', metadata => '{"account_type": "provider"}');
 select tests.create_supabase_user('stranger', metadata => '{"account_type": "provider"}');

@@ -3,6 +3,7 @@
 -- redemptions, and nobody writes redemptions but the booking functions.
 begin;
 select plan(59);
+select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner');
 select tests.create_supabase_user('client');

@@ -4,6 +4,7 @@
 -- Bad input is refused with a message naming the field, nothing priced from the client.
 begin;
 select plan(76);
+select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('provider', metadata => '{"account_type": "provider"}');
 select tests.create_supabase_user('provider2', metadata => '{"account_type": "provider"}');

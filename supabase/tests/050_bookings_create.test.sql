@@ -5,6 +5,7 @@
 begin;
 set local time zone 'UTC';
 select plan(43);
+select tests.start_with_empty_marketplace();
 
 -- Fixture -------------------------------------------------------------------------------------------
 select tests.create_supabase_user('client');

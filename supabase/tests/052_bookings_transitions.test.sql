@@ -3,7 +3,8 @@
 -- holds that lapse, and payments that confirm (once).
 begin;
 set local time zone 'UTC';
-select plan(56);
+select plan(57);
+select tests.start_with_empty_marketplace();
 
 -- Fixture -------------------------------------------------------------------------------------------
 select tests.create_supabase_user('client');
@@ -280,6 +281,16 @@ select results_eq(
   $$values ('expired', 'void', 0::bigint)$$, 'the refused payment leaves the booking expired and its invoice void');
 select results_eq($$select status::text from public.transition_booking(pg_temp.booking('rebooked'), 'confirmed', 'paid')$$,
   $$values ('confirmed')$$, 'the service role confirms a held booking through transition_booking as the system');
+
+-- schedule ------------------------------------------------------------------------------------------------
+select tests.clear_authentication();
+select ok(
+  -- cron.job exists only where pg_cron does, so it is read through query_to_xml.
+  case when to_regclass('cron.job') is null then true
+       else (xpath('/row/n/text()', query_to_xml(
+              $$select count(*) as n from cron.job where jobname = 'expire-booking-holds' and command = 'select service.expire_holds()'$$,
+              false, true, '')))[1]::text = '1' end,
+  'where pg_cron is enabled, holds are expired every minute');
 
 select * from finish();
 rollback;

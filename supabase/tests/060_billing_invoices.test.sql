@@ -4,6 +4,7 @@
 begin;
 set local time zone 'UTC';
 select plan(52);
+select tests.start_with_empty_marketplace();
 
 -- Fixture -------------------------------------------------------------------------------------------
 select tests.create_supabase_user('owner');
