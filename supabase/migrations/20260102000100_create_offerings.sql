@@ -60,7 +60,8 @@ create trigger set_updated_at
   before update on public.offerings
   for each row execute function private.tg_set_updated_at();
 
--- The category must be open, and its bounds, and its parent's, bind every price in that currency.
+-- The category must be open, its currency (and its parent's) is the offering's, and both
+-- categories' bounds bind the price; the collectors' calendar is for admins only.
 -- Security definer: the bounds of an inactive category, which its providers can no longer
 -- read, still bind the offerings left in it. The offering's own category is checked first,
 -- so a price outside both names the offering's own category.
@@ -78,6 +79,23 @@ begin
      and auth.role() = 'authenticated' and not private.is_admin()
      and not exists (select 1 from public.categories c where c.id = new.category_id and c.is_active) then
     raise exception 'category_id: category % is not open for new offerings', new.category_id using errcode = '22023';
+  end if;
+  -- The collectors' calendar is the platform's: only admins put offerings on it (else any
+  -- provider could book a free 12-hour "collection" and take every collector's day).
+  if new.scheduled_on = 'collector' and (tg_op = 'INSERT' or old.scheduled_on <> 'collector')
+     and auth.role() = 'authenticated' and not private.is_admin() then
+    raise exception 'scheduled_on: only admins can put an offering on the collectors'' calendar' using errcode = '42501';
+  end if;
+  -- A category that prices in one currency takes no other (its bounds would not bind).
+  if exists (
+    select 1 from public.categories c
+    where (c.id = new.category_id or c.id = (select parent_id from public.categories where id = new.category_id))
+      and c.currency is not null and c.currency <> new.currency
+  ) then
+    raise exception 'currency: category % prices in %', new.category_id,
+      (select string_agg(distinct c.currency, ', ') from public.categories c
+        where c.id = new.category_id or c.id = (select parent_id from public.categories where id = new.category_id))
+      using errcode = '22023';
   end if;
   for bounds in
     select c.slug, c.currency, c.min_price, c.max_price

@@ -190,6 +190,24 @@ $$;
 
 grant execute on function private.is_booked_at_address(uuid) to authenticated, service_role;
 
+-- Security definer: likewise, a provider sees only the pets their bookings are for.
+create function private.is_booked_pet(pet_id uuid)
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select exists (
+    select 1 from public.bookings b
+    where b.pet_id = is_booked_pet.pet_id
+      and auth.uid() in (b.provider_id, b.collector_id)
+      and b.status in ('held', 'confirmed', 'in_progress', 'completed')
+  )
+$$;
+
+grant execute on function private.is_booked_pet(uuid) to authenticated, service_role;
+
 drop policy "users can read their own details and admins all" on public.profile_details;
 create policy "users can read their own details, their providers their clients' and admins all"
   on public.profile_details for select to authenticated
@@ -211,4 +229,4 @@ create policy "users can read their own addresses, their bookings' providers too
 drop policy "owners can read their own pets and admins all" on public.pets;
 create policy "owners can read their own pets, their bookings' providers too and admins all"
   on public.pets for select to authenticated
-  using (owner_id = (select auth.uid()) or (select private.is_admin()) or (select private.serves_client(owner_id)));
+  using (owner_id = (select auth.uid()) or (select private.is_admin()) or (select private.is_booked_pet(id)));

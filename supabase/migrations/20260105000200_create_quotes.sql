@@ -195,6 +195,12 @@ begin
       raise exception 'addons: quantity % of add-on "%" is outside %..%', quantity, addon.name, addon.min_quantity, addon.max_quantity
         using errcode = '22023';
     end if;
+    if package.id is not null and quantity < coalesce(
+      (select pa.quantity from public.package_addons pa where pa.package_id = package.id and pa.addon_id = addon.id), 0) then
+      raise exception 'addons: package "%" includes % × "%"; keep at least that many or leave the package out',
+        package.name, (select pa.quantity from public.package_addons pa where pa.package_id = package.id and pa.addon_id = addon.id),
+        addon.name using errcode = '22023';
+    end if;
     addon_quantities := addon_quantities - addon.id::text;
     continue when quantity = 0;
     amount := case addon.price_type when 'fixed' then addon.price else addon.price * quantity end;
@@ -294,10 +300,12 @@ begin
       raise exception 'address_id: % is done at the client''s address; give one of yours', primary_offering.title
         using errcode = '22023';
     end if;
-    distance := private.distance_to_service_area(primary_offering.provider_id, address.id);
+    -- Whole km, rounded up: the fee is per km, and exact distances from chosen points would
+    -- let a client triangulate the provider's private centre address.
+    distance := ceil(private.distance_to_service_area(primary_offering.provider_id, address.id));
     if distance is null then
       raise exception 'address_id: the address is outside the service area%',
-        coalesce(' (' || private.distance_to_nearest_centre(primary_offering.provider_id, address.id) || ' km from the nearest centre)', '')
+        coalesce(' (' || ceil(private.distance_to_nearest_centre(primary_offering.provider_id, address.id)) || ' km from the nearest centre)', '')
         using errcode = '22023';
     end if;
     select * into policy from public.travel_fee_policies p

@@ -32,6 +32,7 @@ insert into private.booking_transition_rules (from_status, to_status, actor) val
 
 insert into private.settings (key, value, description) values
   ('bookings.hold_minutes', '15', 'Minutes a new booking holds its slot while awaiting payment.'),
+  ('bookings.max_live_holds_per_client', '5', 'How many unpaid holds one client may have at once.'),
   ('bookings.start_early_minutes', '60', 'How long before its start a booking may be marked in progress.');
 
 -- The fee a client's cancellation keeps: none until free_cancellation_hours before the
@@ -158,6 +159,9 @@ begin
      and now() < booking.starts_at - make_interval(mins => (private.setting('bookings.start_early_minutes'))::integer) then
     raise exception 'status: the booking starts at %; it cannot be in progress yet', booking.starts_at using errcode = 'P0001';
   end if;
+  if to_status = 'cancelled' and chosen = 'client' and now() >= booking.starts_at then
+    raise exception 'status: the booking started at %; it can no longer be cancelled', booking.starts_at using errcode = 'P0001';
+  end if;
   if to_status = 'no_show' and now() < booking.starts_at then
     raise exception 'status: the booking starts at %; nobody can be a no-show before then', booking.starts_at using errcode = 'P0001';
   end if;
@@ -201,6 +205,7 @@ begin
     'free_until', booking.starts_at - make_interval(hours => booking.free_cancellation_hours),
     'fee_share', booking.late_cancellation_fee_share,
     'paid', coalesce(invoice.amount_paid, 0),
+    'cancellable', booking.status in ('held', 'confirmed') and (actor <> 'client' or now() < booking.starts_at),
     'fee', fee,
     'refundable', greatest(coalesce(invoice.amount_paid, 0) - coalesce(invoice.amount_refunded, 0) - fee, 0),
     'currency', booking.currency
@@ -252,7 +257,12 @@ as $$
 declare
   invoice public.invoices;
   booking public.bookings;
+  coupon public.coupons;
 begin
+  -- The coupon first, as create_booking takes it: a late payment re-counts its use.
+  select * into coupon from public.coupons c
+  where c.id = (select i.coupon_id from public.invoices i where i.id = settle_invoice.invoice_id)
+  for update;
   -- Lock the booking before its invoice, in the order transition_booking takes them, so a
   -- payment landing during a cancellation waits instead of deadlocking.
   select * into booking from public.bookings b
@@ -271,6 +281,18 @@ begin
   end if;
   if invoice.status = 'void' and booking.status <> 'expired' then
     raise exception 'invoice_id: invoice % is void (booking %)', invoice.id, booking.status using errcode = 'P0001';
+  end if;
+  -- The hold lapsed and gave its coupon use back: paid late, it needs a use again.
+  if coupon.id is not null and exists (
+    select 1 from public.coupon_redemptions r where r.booking_id = booking.id and r.status = 'released'
+  ) and (
+    (select count(*) from public.coupon_redemptions r where r.coupon_id = coupon.id and r.status <> 'released')
+      >= coupon.max_redemptions
+    or (select count(*) from public.coupon_redemptions r
+        where r.coupon_id = coupon.id and r.user_id = booking.client_id and r.status <> 'released') >= coupon.max_per_user
+  ) then
+    raise exception 'coupon: % was used up while invoice % was unpaid; refund the payment', coupon.code, invoice.id
+      using errcode = 'P0001';
   end if;
 
   update public.invoices i

@@ -47,6 +47,13 @@ begin
   if starts_at <= now() then
     raise exception 'starts_at: % is in the past', starts_at using errcode = '22023';
   end if;
+  -- Unpaid holds per client are capped, so that nobody can sit on a provider's calendar.
+  perform pg_advisory_xact_lock(hashtext('marketbase.holds:' || client_id::text));
+  if (select count(*) from public.bookings b where b.client_id = auth.uid() and b.status = 'held'
+      and b.hold_expires_at > now()) >= (private.setting('bookings.max_live_holds_per_client'))::integer then
+    raise exception 'you already have % bookings awaiting payment; pay or cancel one first',
+      (private.setting('bookings.max_live_holds_per_client'))::integer using errcode = '22023';
+  end if;
   if pet_id is not null and not exists (select 1 from public.pets p where p.id = pet_id and p.owner_id = client_id) then
     raise exception 'pet_id: pet % not found', pet_id using errcode = 'P0002';
   end if;
@@ -81,6 +88,12 @@ begin
       if cardinality(candidates) = 1 then
         raise exception 'offering_id: % has no schedule to book', offering.title using errcode = 'P0001';
       end if;
+      continue;
+    end if;
+    -- With several collectors, one who needs more notice (or books less far ahead) just
+    -- cannot take this booking; another may.
+    if cardinality(candidates) > 1 and (starts_at < now() + make_interval(mins => schedule.min_notice_minutes)
+                                        or starts_at >= now() + make_interval(days => schedule.horizon_days)) then
       continue;
     end if;
     if starts_at < now() + make_interval(mins => schedule.min_notice_minutes) then
