@@ -115,7 +115,7 @@ end
 $$;
 
 create trigger check_price
-  before insert or update of price, currency, category_id on public.offerings
+  before insert or update of price, currency, category_id, scheduled_on on public.offerings
   for each row execute function private.tg_offerings_check_price();
 
 -- Lab tests: the vertical details the pet lab needs ----------------------------------------

@@ -30,7 +30,9 @@ set search_path = ''
 set plan_cache_mode = force_custom_plan
 as $$
 begin
-  if result_limit not between 1 and 100 or result_offset not between 0 and 10000 then
+  -- A null limit would mean no limit: refused like any other out-of-range page.
+  if result_limit is null or result_offset is null
+     or result_limit not between 1 and 100 or result_offset not between 0 and 10000 then
     raise exception 'result_limit must be 1..100 and result_offset 0..10000' using errcode = '22023';
   end if;
   if min_price > max_price then

@@ -90,7 +90,7 @@ begin
     update public.invoices i set status = 'void', voided_at = now()
     where i.id = invoice.id and i.status = 'open';
   elsif to_status = 'confirmed' then
-    update public.coupon_redemptions r set status = 'redeemed', redeemed_at = now()
+    update public.coupon_redemptions r set status = 'redeemed', redeemed_at = now(), released_at = null
     where r.booking_id = booking.id and r.status <> 'redeemed';
   end if;
 

@@ -1,8 +1,9 @@
 -- offerings, lab_test_details, offering_tags: everyone reads active offerings; a provider
 -- reads and manages their own (drafts too); the platform's items (no provider) are the
--- admins'; prices stay within the bounds of the category and of its parent.
+-- admins'; prices stay within the bounds of the category and of its parent, in their
+-- currency; only admins put offerings on the collectors' calendar.
 begin;
-select plan(82);
+select plan(90);
 select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner', metadata => '{"account_type": "provider"}');
@@ -24,6 +25,8 @@ from public.categories,
              ('legacy', 'Legacy audits', 'USD', 10000, 20000, false)) as sub (slug, name, currency, min_price, max_price, is_active)
 where categories.slug = 'consulting';
 insert into public.tags (slug, name) values ('remote', 'Remote'), ('in-person', 'In person'), ('fasting', 'Fasting');
+select set_config('tests.strategy_category', (select id::text from public.categories where slug = 'strategy'), true);
+select set_config('tests.workshops_category', (select id::text from public.categories where slug = 'workshops'), true);
 
 -- Offerings with known ids: 1 market (owner, active), 2 review (owner, draft), 3 old workshop
 -- (owner, archived), 4 CBC (platform, active), 5 thyroid panel (platform, draft),
@@ -84,17 +87,32 @@ select throws_ok(
     where title = 'Team offsite'$$,
   '22023', 'price must be between 10000 and 50000 USD minor units in category strategy',
   'moving an offering into a category whose bounds its price breaks is refused');
-select lives_ok(
+select throws_ok(
+  $$insert into public.offerings (provider_id, category_id, kind, title, price, currency, duration_minutes)
+    values (tests.get_supabase_uid('owner'), (select id from public.categories where slug = 'strategy'), 'service', 'Euro study', 20000, 'EUR', 60)$$,
+  '22023', 'currency: category ' || current_setting('tests.strategy_category') || ' prices in USD',
+  'a category that prices in one currency refuses an offering in another, naming the field and the currency');
+select throws_ok(
   $$insert into public.offerings (provider_id, category_id, kind, title, price, currency, duration_minutes)
     values (tests.get_supabase_uid('owner'), (select id from public.categories where slug = 'workshops'), 'session', 'Euro gala', 200000, 'EUR', 240)$$,
-  'bounds set in one currency do not bind prices in another');
+  '22023', 'currency: category ' || current_setting('tests.workshops_category') || ' prices in USD',
+  'a subcategory without a currency of its own takes its parent''s: another currency is refused, so no bound is escaped');
+select throws_ok(
+  $$update public.offerings set category_id = (select id from public.categories where slug = 'workshops')
+    where id = '10000000-0000-0000-0000-000000000008'$$,
+  '22023', 'currency: category ' || current_setting('tests.workshops_category') || ' prices in USD',
+  'a EUR offering cannot be moved into a category that prices in USD');
+select throws_ok(
+  $$update public.offerings set currency = 'EUR' where id = '10000000-0000-0000-0000-000000000001'$$,
+  '22023', 'currency: category ' || current_setting('tests.strategy_category') || ' prices in USD',
+  'an offering cannot change to another currency than its category''s');
 select throws_ok(
   $$update public.offerings set price = 90000 where id = '10000000-0000-0000-0000-000000000007'$$,
   '22023', 'price must be between 10000 and 20000 USD minor units in category legacy',
   'the bounds of an inactive category, hidden from the provider, still bind its offerings');
 select throws_ok(
   $$insert into public.offerings (provider_id, category_id, kind, title, price, currency, duration_minutes, location, scheduled_on)
-    values (null, (select id from public.categories where slug = 'lab'), 'lab_test', 'My lab test', 1000, 'EUR', 15, 'client_site', 'collector')$$,
+    values (null, (select id from public.categories where slug = 'lab'), 'lab_test', 'My lab test', 1000, 'EUR', 15, 'client_site', 'provider')$$,
   '42501', 'new row violates row-level security policy for table "offerings"',
   'a provider cannot add a platform item (no provider)');
 select throws_ok(
@@ -102,9 +120,14 @@ select throws_ok(
   '42501', null, 'a provider cannot hand an offering to another provider');
 select throws_ok(
   $$insert into public.offerings (provider_id, category_id, kind, title, price, currency, duration_minutes, location, scheduled_on)
-    values (tests.get_supabase_uid('owner'), (select id from public.categories where slug = 'lab'), 'home_service', 'Visit', 1000, 'EUR', 30, 'online', 'collector')$$,
-  '23514', 'new row for relation "offerings" violates check constraint "offerings_collectors_visit_clients"',
-  'an offering scheduled on collectors must take place at the client''s');
+    values (tests.get_supabase_uid('owner'), (select id from public.categories where slug = 'lab'), 'lab_test', 'Home collection', 1000, 'EUR', 30,
+            'client_site', 'collector')$$,
+  '42501', 'scheduled_on: only admins can put an offering on the collectors'' calendar',
+  'a provider cannot add an offering on the collectors'' calendar (it would take the platform''s collectors)');
+select throws_ok(
+  $$update public.offerings set scheduled_on = 'collector' where id = '10000000-0000-0000-0000-000000000008'$$,
+  '42501', 'scheduled_on: only admins can put an offering on the collectors'' calendar',
+  'a provider cannot move their own offering onto the collectors'' calendar');
 select throws_ok(
   $$insert into public.offerings (provider_id, category_id, kind, title, price, currency, duration_minutes)
     values (tests.get_supabase_uid('owner'), (select id from public.categories where slug = 'lab'), 'service', 'Blink', 1000, 'EUR', 3)$$,
@@ -115,7 +138,7 @@ select throws_ok(
   '23514', 'new row for relation "offerings" violates check constraint "offerings_late_cancellation_fee_share_range"',
   'a late cancellation fee above the whole price is refused');
 select throws_ok(
-  $$update public.offerings set currency = 'usd' where id = '10000000-0000-0000-0000-000000000001'$$,
+  $$update public.offerings set currency = 'usd' where id = '10000000-0000-0000-0000-000000000008'$$,
   '23514', 'new row for relation "offerings" violates check constraint "offerings_currency_format"',
   'a currency that is not an upper-case ISO code is refused');
 select is_empty($$select * from public.offerings where id = '10000000-0000-0000-0000-000000000005'$$,
@@ -256,7 +279,7 @@ select throws_ok($$delete from public.offering_tags$$, '42501', null, '[offering
 select tests.authenticate_as('admin');
 select results_eq(
   $$select title from public.offerings where status <> 'active' order by title$$,
-  $$values ('Euro gala'), ('Feline thyroid panel'), ('Home blood draw'), ('Old workshop'), ('Rival workshop'), ('Strategy review')$$,
+  $$values ('Feline thyroid panel'), ('Home blood draw'), ('Old workshop'), ('Rival workshop'), ('Strategy review')$$,
   '[offerings/admin/select] admins read every offering, drafts and archived ones included');
 select lives_ok(
   $$insert into public.offerings (provider_id, category_id, kind, title, price, currency, duration_minutes, status, location, scheduled_on)
@@ -268,6 +291,18 @@ select throws_ok(
     values (null, (select id from public.categories where slug = 'lab'), 'lab_test', 'Walk-in test', 5500, 'EUR', 15, 'provider_site', 'provider')$$,
   '23514', 'new row for relation "offerings" violates check constraint "offerings_platform_items_use_collectors"',
   'a platform item cannot take a provider''s calendar: it has no provider');
+select throws_ok(
+  $$insert into public.offerings (provider_id, category_id, kind, title, price, currency, duration_minutes, location, scheduled_on)
+    values (null, (select id from public.categories where slug = 'lab'), 'lab_test', 'Video consult', 5500, 'EUR', 15, 'online', 'collector')$$,
+  '23514', 'new row for relation "offerings" violates check constraint "offerings_collectors_visit_clients"',
+  'an offering scheduled on collectors must take place at the client''s');
+select isnt_empty(
+  $$update public.offerings set scheduled_on = 'collector' where id = '10000000-0000-0000-0000-000000000008' returning 1$$,
+  'an admin moves a provider''s home visit onto the collectors'' calendar');
+select throws_ok(
+  $$update public.offerings set currency = 'EUR' where id = '10000000-0000-0000-0000-000000000001'$$,
+  '22023', 'currency: category ' || current_setting('tests.strategy_category') || ' prices in USD',
+  'the category''s currency binds admins too');
 select throws_ok(
   $$update public.offerings set price = 9000 where id = '10000000-0000-0000-0000-000000000001'$$,
   '22023', 'price must be between 10000 and 50000 USD minor units in category strategy',
@@ -316,6 +351,8 @@ select results_eq($$select title from public.offerings where provider_id is null
 
 -- owner, last: a provider deletes what is theirs ----------------------------------------------------
 select tests.authenticate_as('owner');
+select isnt_empty($$update public.offerings set price = 3500 where id = '10000000-0000-0000-0000-000000000008' returning 1$$,
+  'a provider still edits their offering an admin put on the collectors'' calendar');
 select isnt_empty($$delete from public.lab_test_details where offering_id = '10000000-0000-0000-0000-000000000008' returning 1$$,
   '[lab_test_details/owner/delete] a provider removes the details of their own lab test');
 select isnt_empty($$delete from public.offering_tags where offering_id = '10000000-0000-0000-0000-000000000001' returning 1$$,

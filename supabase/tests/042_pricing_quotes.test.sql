@@ -3,7 +3,7 @@
 -- offer, travel fee by distance, tax by the address's country and the platform commission.
 -- Bad input is refused with a message naming the field, nothing priced from the client.
 begin;
-select plan(76);
+select plan(79);
 select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('provider', metadata => '{"account_type": "provider"}');
@@ -145,6 +145,16 @@ select is(
   (tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000001"}]',
     '[{"addon_id": "ad000000-0000-4000-8000-000000000002", "quantity": 3}]', '9c000000-0000-4000-8000-000000000001') ->> 'package_discount'),
   '800', 'a client may take more of a packaged add-on, discounted too');
+select throws_ok(
+  $$select tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000001"}]',
+    '[{"addon_id": "ad000000-0000-4000-8000-000000000002", "quantity": 0}]', '9c000000-0000-4000-8000-000000000001')$$,
+  '22023', 'addons: package "Full home" includes 2 × "Extra room"; keep at least that many or leave the package out',
+  'a package''s add-on cannot be dropped (quantity 0) while the package discount is kept: the error names the package');
+select throws_ok(
+  $$select tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000001"}]',
+    '[{"addon_id": "ad000000-0000-4000-8000-000000000002", "quantity": 1}]', '9c000000-0000-4000-8000-000000000001')$$,
+  '22023', 'addons: package "Full home" includes 2 × "Extra room"; keep at least that many or leave the package out',
+  'a package''s add-on cannot be taken below the quantity the package includes');
 select throws_ok(
   $$select tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000001"}]', '[]', '9c000000-0000-4000-8000-000000000002')$$,
   '22023', format('package_id: package "Spring pack" is not on offer at %s', now()),
@@ -304,7 +314,8 @@ insert into public.addresses (id, user_id, line1, city, postal_code, country_cod
   ('dd000000-0000-4000-8000-000000000002', tests.get_supabase_uid('client'), 'Nordweg 1', 'Berlin', '10115', 'DE', 52.61, 13.405),
   ('dd000000-0000-4000-8000-000000000003', tests.get_supabase_uid('client'), 'Weit weg 1', 'Oranienburg', '16515', 'DE', 52.79, 13.405),
   ('dd000000-0000-4000-8000-000000000004', tests.get_supabase_uid('client'), '1 rue de Rivoli', 'Paris', '75001', 'FR', 48.8566, 2.3522),
-  ('dd000000-0000-4000-8000-000000000005', tests.get_supabase_uid('stranger'), 'Nebenan 1', 'Berlin', '10178', 'DE', 52.53, 13.41);
+  ('dd000000-0000-4000-8000-000000000005', tests.get_supabase_uid('stranger'), 'Nebenan 1', 'Berlin', '10178', 'DE', 52.53, 13.41),
+  ('dd000000-0000-4000-8000-000000000006', tests.get_supabase_uid('client'), 'Nahweg 1', 'Berlin', '10178', 'DE', 52.525, 13.405);
 insert into public.service_areas (provider_id, name, address_id, radius_km, postal_codes, country_code) values
   (tests.get_supabase_uid('provider'), 'Berlin', 'dd000000-0000-4000-8000-000000000001', 20, null, null),
   (null, 'Berlin Mitte', null, null, '{10115, 10117}', 'DE');
@@ -314,19 +325,22 @@ insert into public.travel_fee_policies (provider_id, currency, free_radius_km, p
 select tests.authenticate_as('client');
 select is(
   tests.lines(tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000003"}]', address_id => 'dd000000-0000-4000-8000-000000000002')),
-  'item: Repair visit 1 × 8000 = 8000; travel_fee: Travel (10.01 km) 1 × 501 = 501',
-  'a visit 10.01 km from the centre costs the provider''s fee: 5.01 km beyond the free 5 at 1.00');
+  'item: Repair visit 1 × 8000 = 8000; travel_fee: Travel (11 km) 1 × 600 = 600',
+  'a visit 10.01 km from the centre is charged as 11 whole km at the provider''s fee: 6 km beyond the free 5 at 1.00');
 select is(
   tests.totals(tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000003"}]', address_id => 'dd000000-0000-4000-8000-000000000002')),
-  'subtotal 8000, package 0, discount 0, travel 501, tax 0, total 8501, commission 800',
+  'subtotal 8000, package 0, discount 0, travel 600, tax 0, total 8600, commission 800',
   'the travel fee is added to the total but earns no commission');
 select is(
   tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000003"}]', address_id => 'dd000000-0000-4000-8000-000000000002') -> 'distance_km',
-  '10.01'::jsonb, 'the quote gives the distance it charged for');
+  '11'::jsonb, 'the quote gives the distance it charged for, in whole km rounded up (10.01 km as 11)');
+select is(
+  tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000003"}]', address_id => 'dd000000-0000-4000-8000-000000000006') -> 'distance_km',
+  '1'::jsonb, 'a distance under one km counts as one whole km');
 select throws_ok(
   $$select tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000003"}]', address_id => 'dd000000-0000-4000-8000-000000000003')$$,
-  '22023', 'address_id: the address is outside the service area (30.02 km from the nearest centre)',
-  'an address outside the 20 km area is refused, with its distance');
+  '22023', 'address_id: the address is outside the service area (31 km from the nearest centre)',
+  'an address outside the 20 km area is refused, with its distance in whole km rounded up (30.02 km as 31)');
 select throws_ok(
   $$select tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000003"}]')$$,
   '22023', 'address_id: Repair visit is done at the client''s address; give one of yours',
@@ -340,7 +354,7 @@ delete from public.travel_fee_policies where provider_id is not null;
 select tests.authenticate_as('client');
 select is(
   tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000003"}]', address_id => 'dd000000-0000-4000-8000-000000000002') ->> 'travel_fee',
-  '1502', 'a provider without travel fees of their own uses the platform default (10.01 km × 1.50, rounded half up)');
+  '1650', 'a provider without travel fees of their own uses the platform default (11 whole km × 1.50)');
 select is(
   tests.totals(tests.quote('[{"offering_id": "a2000000-0000-4000-8000-000000000001"}, {"offering_id": "a2000000-0000-4000-8000-000000000002", "quantity": 2}]',
     address_id => 'dd000000-0000-4000-8000-000000000002')),
@@ -360,11 +374,11 @@ insert into public.tax_rates (country_code, name, rate) values ('DE', 'USt', 0.1
 select tests.authenticate_as('client');
 select is(
   tests.lines(tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000003"}]', address_id => 'dd000000-0000-4000-8000-000000000002')),
-  'item: Repair visit 1 × 8000 = 8000; travel_fee: Travel (10.01 km) 1 × 1502 = 1502; tax: USt (19%) 1 × 1805 = 1805',
-  'tax is the address country''s rate on the items and the travel fee (19% of 9502, rounded)');
+  'item: Repair visit 1 × 8000 = 8000; travel_fee: Travel (11 km) 1 × 1650 = 1650; tax: USt (19%) 1 × 1834 = 1834',
+  'tax is the address country''s rate on the items and the travel fee (19% of 9650, rounded half up)');
 select is(
   tests.totals(tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000003"}]', address_id => 'dd000000-0000-4000-8000-000000000002')),
-  'subtotal 8000, package 0, discount 0, travel 1502, tax 1805, total 11307, commission 800',
+  'subtotal 8000, package 0, discount 0, travel 1650, tax 1834, total 11484, commission 800',
   'tax is added to the total and earns no commission');
 select is(tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000004"}]') ->> 'tax', '2000',
   'without an address the default rate applies (20%)');

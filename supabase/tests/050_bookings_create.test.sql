@@ -4,7 +4,7 @@
 -- slot (and its buffer); a lapsed hold gives its slot away.
 begin;
 set local time zone 'UTC';
-select plan(43);
+select plan(49);
 select tests.start_with_empty_marketplace();
 
 -- Fixture -------------------------------------------------------------------------------------------
@@ -81,7 +81,7 @@ create function pg_temp.written() returns text language sql stable as $$
     (select count(*) from public.invoice_lines), (select count(*) from public.coupon_redemptions),
     (select string_agg(year || ':' || last_number, ',') from private.invoice_counters))
 $$;
-grant execute on function pg_temp.slot(integer, time), pg_temp.result(text), pg_temp.booking(text) to anon, authenticated;
+grant execute on function pg_temp.slot(integer, time), pg_temp.result(text), pg_temp.booking(text) to anon, authenticated, service_role;
 
 -- A provider's service --------------------------------------------------------------------------------
 select tests.authenticate_as('client');
@@ -144,8 +144,8 @@ select results_eq(
            pet_id, address_id, distance_km, ends_at - starts_at, total_amount, currency::text, notes
     from public.bookings where id = pg_temp.booking('lab1')$$,
   $$values ('held', 'collector', tests.get_supabase_uid('lab'), true, 'be000000-0000-4000-8000-000000000001'::uuid,
-            'aa000000-0000-4000-8000-000000000002'::uuid, 2.62::numeric(8, 2), interval '30 minutes', 21500::bigint, 'GBP', 'Rex is shy')$$,
-  'the lab booking takes a collector''s time, names the pet, the address and its distance, and lasts as its longest test');
+            'aa000000-0000-4000-8000-000000000002'::uuid, 3.00::numeric(8, 2), interval '30 minutes', 21500::bigint, 'GBP', 'Rex is shy')$$,
+  'the lab booking takes a collector''s time, names the pet, the address and its distance (2.62 km, kept as 3 whole km), and lasts as its longest test');
 select results_eq(
   $$select description, quantity, unit_price, amount from public.booking_items where booking_id = pg_temp.booking('lab1') order by line_number$$,
   $$values ('Complete blood count', 1, 4500::bigint, 4500::bigint), ('Kidney panel', 1, 6000::bigint, 6000::bigint),
@@ -173,6 +173,28 @@ select throws_ok(
                                  address_id => 'aa000000-0000-4000-8000-000000000002', collector_id => tests.get_supabase_uid('client'))$$,
   'P0002', format('collector_id: %s is not a collector with a schedule', tests.get_supabase_uid('client')),
   'a lab booking cannot name someone who is not a collector');
+
+-- Two collectors, the first of whom (private.collector_ids() order) needs a week's notice -----------------
+select tests.clear_authentication();
+select set_config('t.first_collector', (select c::text from private.collector_ids() c limit 1), true);
+select set_config('t.second_collector', (select c::text from private.collector_ids() c offset 1 limit 1), true);
+update public.schedules set min_notice_minutes = 10080 where user_id = current_setting('t.first_collector')::uuid;
+select tests.authenticate_as('client');
+select lives_ok(
+  $$select set_config('t.lab3', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000012"}]',
+      pg_temp.slot(3, '10:00'), address_id => 'aa000000-0000-4000-8000-000000000002')::text, true)$$,
+  'a lab booking inside the first collector''s notice does not fail');
+select is((pg_temp.result('lab3') ->> 'collector_id')::uuid, current_setting('t.second_collector')::uuid,
+  'it goes to the second collector, whose notice the start allows');
+select throws_ok(
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000012"}]', pg_temp.slot(3, '11:00'),
+                                 address_id => 'aa000000-0000-4000-8000-000000000002',
+                                 collector_id => current_setting('t.first_collector')::uuid)$$,
+  '22023', 'starts_at: bookings need 10080 minutes notice',
+  'a lab booking naming the collector who needs more notice is refused with the notice');
+select tests.clear_authentication();
+update public.schedules set min_notice_minutes = 0 where user_id = current_setting('t.first_collector')::uuid;
+select tests.authenticate_as('client');
 
 -- A free booking ---------------------------------------------------------------------------------------
 select lives_ok(
@@ -257,8 +279,8 @@ select throws_ok(
 select throws_ok(
   $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000011"}]', pg_temp.slot(3, '09:00'),
                                  address_id => 'aa000000-0000-4000-8000-000000000003')$$,
-  '22023', 'address_id: the address is outside the service area (82.60 km from the nearest centre)',
-  'an address outside the service area is refused, with its distance');
+  '22023', 'address_id: the address is outside the service area (83 km from the nearest centre)',
+  'an address outside the service area is refused, with its distance in whole km rounded up (82.60 km as 83)');
 select throws_ok(
   $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(2, '10:00'))$$,
   '23P01', format('slot taken: %s is no longer free; pick another time from free_slots', pg_temp.slot(2, '10:00')),
@@ -317,6 +339,23 @@ select results_eq(
   $$select status::text, client_id from public.bookings where id = pg_temp.booking('taker')$$,
   $$values ('held', tests.get_supabase_uid('other_client'))$$,
   'the slot now belongs to the new booking');
+
+-- Unpaid holds per client are capped (bookings.max_live_holds_per_client, 5) --------------------------------
+-- The client holds advice, lab1, lab3 and the 11:30 booking; the lapsed hold no longer counts.
+select tests.authenticate_as('client');
+select lives_ok(
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(5, '10:00'))$$,
+  'a client with four live holds takes a fifth');
+select throws_ok(
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(5, '14:00'))$$,
+  '22023', 'you already have 5 bookings awaiting payment; pay or cancel one first',
+  'the sixth live hold of one client is refused until they pay or cancel one');
+select tests.authenticate_as_service_role();
+select service.settle_invoice((pg_temp.result('advice') ->> 'invoice_id')::uuid);
+select tests.authenticate_as('client');
+select lives_ok(
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(5, '14:00'))$$,
+  'once one hold is paid, the client can hold another slot');
 
 select * from finish();
 rollback;

@@ -3,7 +3,7 @@
 -- reads what they need of the clients they serve, and nothing of anyone else's.
 begin;
 set local time zone 'UTC';
-select plan(72);
+select plan(75);
 select tests.start_with_empty_marketplace();
 
 -- Fixture -------------------------------------------------------------------------------------------
@@ -38,7 +38,8 @@ insert into public.addresses (id, user_id, label, line1, city, postal_code, coun
   ('aa000000-0000-4000-8000-000000000001', tests.get_supabase_uid('owner'), 'Home', '2 Home Row', 'London', 'EC2A 1AA', 'GB'),
   ('aa000000-0000-4000-8000-000000000002', tests.get_supabase_uid('owner'), 'Office', '9 Work Street', 'London', 'EC1A 1BB', 'GB');
 insert into public.pets (id, owner_id, name, species) values
-  ('be000000-0000-4000-8000-000000000001', tests.get_supabase_uid('owner'), 'Rex', 'dog');
+  ('be000000-0000-4000-8000-000000000001', tests.get_supabase_uid('owner'), 'Rex', 'dog'),
+  ('be000000-0000-4000-8000-000000000002', tests.get_supabase_uid('owner'), 'Mia', 'cat');
 insert into public.schedules (user_id, timezone, min_notice_minutes)
 select tests.get_supabase_uid(u), 'UTC', 0 from unnest(array['provider', 'collector']) u;
 insert into public.availability_rules (user_id, weekday, start_time, end_time)
@@ -52,13 +53,14 @@ create function pg_temp.booking(name text) returns uuid language sql stable as $
 $$;
 grant execute on function pg_temp.slot(integer, time), pg_temp.booking(text) to anon, authenticated;
 
--- The owner books grooming for Rex at home, and a blood test collected by the collector.
+-- The owner books grooming for Rex at home, and a blood test for Mia collected by the collector.
 select tests.authenticate_as('owner');
 select set_config('t.grooming', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]',
   pg_temp.slot(2, '10:00'), address_id => 'aa000000-0000-4000-8000-000000000001',
   pet_id => 'be000000-0000-4000-8000-000000000001')::text, true);
 select set_config('t.blood', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000011"}]',
-  pg_temp.slot(2, '12:00'), address_id => 'aa000000-0000-4000-8000-000000000001')::text, true);
+  pg_temp.slot(2, '12:00'), address_id => 'aa000000-0000-4000-8000-000000000001',
+  pet_id => 'be000000-0000-4000-8000-000000000002')::text, true);
 
 -- owner (the client) --------------------------------------------------------------------------------
 select set_eq($$select id from public.bookings$$, $$values (pg_temp.booking('grooming')), (pg_temp.booking('blood'))$$,
@@ -117,7 +119,9 @@ select results_eq($$select timezone from public.client_profiles$$, $$values ('Eu
 select results_eq($$select label from public.addresses$$, $$values ('Home')$$,
   'a provider reads the address they are booked at, and not the client''s other addresses');
 select results_eq($$select name from public.pets$$, $$values ('Rex')$$,
-  'a provider reads the pets of a client they serve');
+  'a provider reads the pet booked with them, and not the client''s other pets');
+select is_empty($$select * from public.pets where id = 'be000000-0000-4000-8000-000000000002'$$,
+  'a provider cannot read a client''s pet booked with someone else');
 select is_empty($$update public.pets set name = 'Max' returning 1$$, 'a provider cannot change a client''s pet');
 select is_empty($$update public.addresses set line1 = 'Elsewhere' returning 1$$, 'a provider cannot change a client''s address');
 
@@ -125,6 +129,8 @@ select is_empty($$update public.addresses set line1 = 'Elsewhere' returning 1$$,
 select tests.authenticate_as('lab');
 select results_eq($$select id from public.bookings$$, $$values (pg_temp.booking('blood'))$$,
   'the lab reads the lab bookings, not the client''s other bookings');
+select results_eq($$select name from public.pets$$, $$values ('Mia')$$,
+  'the lab reads the pet its booking is for, and not the client''s other pets');
 select tests.authenticate_as('collector');
 select results_eq($$select id, collector_id from public.bookings$$,
   $$values (pg_temp.booking('blood'), tests.get_supabase_uid('collector'))$$,
@@ -135,6 +141,8 @@ select results_eq($$select distinct booking_id from public.booking_status_change
   'the collector reads the history of the booking assigned to them');
 select results_eq($$select label from public.addresses$$, $$values ('Home')$$,
   'the collector reads the address they collect at');
+select results_eq($$select name from public.pets$$, $$values ('Mia')$$,
+  'the collector reads the pet they collect from, and not the client''s other pets');
 
 -- stranger --------------------------------------------------------------------------------------------
 select tests.authenticate_as('stranger');

@@ -3,7 +3,7 @@
 -- holds that lapse, and payments that confirm (once).
 begin;
 set local time zone 'UTC';
-select plan(57);
+select plan(68);
 select tests.start_with_empty_marketplace();
 
 -- Fixture -------------------------------------------------------------------------------------------
@@ -40,8 +40,11 @@ select tests.get_supabase_uid(u), 'UTC', 0 from unnest(array['provider', 'collec
 insert into public.availability_rules (user_id, weekday, start_time, end_time)
 select s.user_id, d, '08:00', '20:00' from public.schedules s cross join generate_series(1, 7) d;
 insert into public.offers (id, name, percent_off) values ('0e000000-0000-4000-8000-000000000001', 'Ten percent off', 10);
-insert into public.coupons (id, offer_id, code, max_per_user)
-values ('c0000000-0000-4000-8000-000000000001', '0e000000-0000-4000-8000-000000000001', 'SAVE10', 5);
+insert into public.coupons (id, offer_id, code, max_redemptions, max_per_user)
+values ('c0000000-0000-4000-8000-000000000001', '0e000000-0000-4000-8000-000000000001', 'SAVE10', null, 5),
+       ('c0000000-0000-4000-8000-000000000002', '0e000000-0000-4000-8000-000000000001', 'LAST1', 1, 1);
+-- The client holds more unpaid bookings at once than the default cap (5) allows; 050 tests the cap.
+update private.settings set value = '50' where key = 'bookings.max_live_holds_per_client';
 
 create function pg_temp.slot(days integer, at_time time) returns timestamptz language sql stable as $$
   select ((now() at time zone 'UTC')::date + days + at_time) at time zone 'UTC'
@@ -77,6 +80,9 @@ select pg_temp.book('lapsing', '0f000000-0000-4000-8000-000000000001', pg_temp.s
 select pg_temp.book('paying', '0f000000-0000-4000-8000-000000000001', pg_temp.slot(4, '14:00'), 'SAVE10');
 select pg_temp.book('late_payer', '0f000000-0000-4000-8000-000000000001', pg_temp.slot(5, '10:00'));
 select pg_temp.book('too_late', '0f000000-0000-4000-8000-000000000001', pg_temp.slot(5, '14:00'));
+select pg_temp.book('started', '0f000000-0000-4000-8000-000000000001', pg_temp.slot(6, '10:00'));
+select pg_temp.book('last_use', '0f000000-0000-4000-8000-000000000001', pg_temp.slot(6, '14:00'), 'LAST1');
+select pg_temp.book('saver', '0f000000-0000-4000-8000-000000000001', pg_temp.slot(7, '10:00'), 'SAVE10');
 select set_config('t.lab', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000011"}]', pg_temp.slot(2, '10:00'),
                                                  address_id => 'aa000000-0000-4000-8000-000000000001')::text, true);
 
@@ -178,11 +184,11 @@ select tests.authenticate_as_service_role();
 select service.settle_invoice(pg_temp.invoice(b)) from unnest(array['early', 'late', 'dropped']) b;
 select tests.authenticate_as('client');
 select results_eq(
-  $$select (t ->> 'free_until')::timestamptz, (t ->> 'fee_share')::numeric, (t ->> 'paid')::bigint, (t ->> 'fee')::bigint,
-           (t ->> 'refundable')::bigint, t ->> 'currency'
+  $$select (t ->> 'free_until')::timestamptz, (t ->> 'fee_share')::numeric, (t ->> 'paid')::bigint, (t ->> 'cancellable')::boolean,
+           (t ->> 'fee')::bigint, (t ->> 'refundable')::bigint, t ->> 'currency'
     from public.cancellation_terms(pg_temp.booking('early')) t$$,
-  $$values (pg_temp.slot(2, '14:00'), 0.5, 10000::bigint, 0::bigint, 10000::bigint, 'EUR')$$,
-  'cancellation_terms: a paid booking more than 24 hours ahead cancels for free, all refundable');
+  $$values (pg_temp.slot(2, '14:00'), 0.5, 10000::bigint, true, 0::bigint, 10000::bigint, 'EUR')$$,
+  'cancellation_terms: a paid booking more than 24 hours ahead is cancellable by the client for free, all refundable');
 select results_eq($$select status::text, cancellation_fee from public.transition_booking(pg_temp.booking('early'), 'cancelled')$$,
   $$values ('cancelled', 0::bigint)$$, 'a client cancelling a paid booking inside the free window keeps no fee');
 select results_eq($$select status::text, amount_paid from public.invoices where id = pg_temp.invoice('early')$$,
@@ -210,6 +216,25 @@ select results_eq($$select status::text, cancellation_fee from public.transition
 select results_eq(
   $$select actor, changed_by, reason from public.booking_status_changes where booking_id = pg_temp.booking('dropped') order by id desc limit 1$$,
   $$values ('provider', tests.get_supabase_uid('provider'), 'ill')$$, 'the provider''s cancellation is audited as theirs');
+
+-- After the start the client can no longer cancel; the provider still can ----------------------------------------
+select tests.authenticate_as_service_role();
+select service.settle_invoice(pg_temp.invoice('started'));
+select tests.clear_authentication();
+select pg_temp.start_ago('started', 10);
+select tests.authenticate_as('client');
+select results_eq($$select (t ->> 'cancellable')::boolean from public.cancellation_terms(pg_temp.booking('started')) t$$,
+  $$values (false)$$, 'cancellation_terms: a confirmed booking that has started is no longer cancellable by the client');
+select throws_ok($$select public.transition_booking(pg_temp.booking('started'), 'cancelled')$$,
+  'P0001', format('status: the booking started at %s; it can no longer be cancelled', now() - interval '10 minutes'),
+  'a client cannot cancel a confirmed booking after its start');
+select tests.authenticate_as('provider');
+select results_eq($$select (t ->> 'cancellable')::boolean from public.cancellation_terms(pg_temp.booking('started')) t$$,
+  $$values (true)$$, 'cancellation_terms: the provider may still cancel a started booking');
+select results_eq($$select status::text, cancellation_fee from public.transition_booking(pg_temp.booking('started'), 'cancelled', 'ran late')$$,
+  $$values ('cancelled', 0::bigint)$$, 'the provider cancels the started booking, keeping no fee');
+select results_eq($$select (t ->> 'cancellable')::boolean from public.cancellation_terms(pg_temp.booking('started')) t$$,
+  $$values (false)$$, 'cancellation_terms: a cancelled booking is not cancellable');
 
 -- Holds that expire ---------------------------------------------------------------------------------------------
 select tests.authenticate_as('client');
@@ -281,6 +306,30 @@ select results_eq(
   $$values ('expired', 'void', 0::bigint)$$, 'the refused payment leaves the booking expired and its invoice void');
 select results_eq($$select status::text from public.transition_booking(pg_temp.booking('rebooked'), 'confirmed', 'paid')$$,
   $$values ('confirmed')$$, 'the service role confirms a held booking through transition_booking as the system');
+
+-- Late payments re-count their coupon use ---------------------------------------------------------------------------
+select tests.clear_authentication();
+update public.bookings set hold_expires_at = now() - interval '1 minute' where id in (pg_temp.booking('last_use'), pg_temp.booking('saver'));
+select tests.authenticate_as_service_role();
+select is(service.expire_holds(), 2, 'the two lapsed holds with coupons expire');
+select results_eq($$select status::text from public.coupon_redemptions where booking_id in (pg_temp.booking('last_use'), pg_temp.booking('saver'))$$,
+  $$values ('released'), ('released')$$, 'the expired holds gave their coupon uses back');
+select results_eq($$select status::text from service.settle_invoice(pg_temp.invoice('saver'))$$, $$values ('paid')$$,
+  'a late payment settles when its coupon still has a use to give');
+select results_eq($$select status::text from public.coupon_redemptions where booking_id = pg_temp.booking('saver')$$,
+  $$values ('redeemed')$$, 'the late payment counts its coupon use again');
+select tests.authenticate_as('other_client');
+select pg_temp.book('last_taker', '0f000000-0000-4000-8000-000000000001', pg_temp.slot(7, '14:00'), 'LAST1');
+select tests.authenticate_as_service_role();
+select throws_ok($$select service.settle_invoice(pg_temp.invoice('last_use'))$$,
+  'P0001', format('coupon: LAST1 was used up while invoice %s was unpaid; refund the payment', pg_temp.invoice('last_use')),
+  'a late payment is refused when another booking took the coupon''s last use meanwhile');
+select results_eq(
+  $$select b.status::text, i.status::text, i.amount_paid, r.status::text
+    from public.bookings b join public.invoices i on i.booking_id = b.id join public.coupon_redemptions r on r.booking_id = b.id
+    where b.id in (pg_temp.booking('last_use'), pg_temp.booking('last_taker')) order by b.starts_at$$,
+  $$values ('expired', 'void', 0::bigint, 'released'), ('held', 'open', 0::bigint, 'reserved')$$,
+  'the refused payment changes nothing: the booking stays expired, its invoice void, the last use the other booking''s');
 
 -- schedule ------------------------------------------------------------------------------------------------
 select tests.clear_authentication();

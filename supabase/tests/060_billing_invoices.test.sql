@@ -104,17 +104,17 @@ select throws_ok(
 select results_eq(
   $$select subtotal, discount_total, travel_fee, tax_total, total, commission, status::text, currency::text, coupon_id is not null
     from public.invoices where id = pg_temp.invoice('repair')$$,
-  $$values (13000::bigint, 1300::bigint, 810::bigint, 2502::bigint, 15012::bigint, 1755::bigint, 'open', 'GBP', true)$$,
-  'the invoice totals: 13000 subtotal − 1300 coupon + 810 travel (1.62 km beyond the free km) + 20% VAT = 15012');
+  $$values (13000::bigint, 1300::bigint, 1000::bigint, 2540::bigint, 15240::bigint, 1755::bigint, 'open', 'GBP', true)$$,
+  'the invoice totals: 13000 subtotal − 1300 coupon + 1000 travel (2.62 km charged as 3 whole km, 2 beyond the free km) + 20% VAT = 15240');
 select results_eq(
   $$select line_number::integer, kind::text, description, quantity, unit_amount, amount from public.invoice_lines
     where invoice_id = pg_temp.invoice('repair') order by line_number$$,
   $$values (1, 'item', 'Home repair', 1, 10000::bigint, 10000::bigint),
            (2, 'addon', 'Materials', 2, 1500::bigint, 3000::bigint),
            (3, 'discount', 'Ten percent off', 1, -1300::bigint, -1300::bigint),
-           (4, 'travel_fee', 'Travel (2.62 km)', 1, 810::bigint, 810::bigint),
-           (5, 'tax', 'VAT (20%)', 1, 2502::bigint, 2502::bigint)$$,
-  'the invoice lines are numbered from 1, discounts negative');
+           (4, 'travel_fee', 'Travel (3 km)', 1, 1000::bigint, 1000::bigint),
+           (5, 'tax', 'VAT (20%)', 1, 2540::bigint, 2540::bigint)$$,
+  'the invoice lines are numbered from 1, discounts negative, the distance in whole km rounded up');
 select is_empty(
   $$select i.number from public.invoices i join public.invoice_lines l on l.invoice_id = i.id
     group by i.id having sum(l.amount) <> i.total or i.subtotal - i.discount_total + i.travel_fee + i.tax_total <> i.total$$,
@@ -139,14 +139,14 @@ select throws_ok($$delete from public.invoices$$, '42501', 'permission denied fo
   '[invoices/owner/delete] a client cannot delete an invoice');
 select throws_ok(
   $$insert into public.invoice_lines (invoice_id, line_number, kind, description, quantity, unit_amount, amount)
-    values (pg_temp.invoice('repair'), 9, 'discount', 'Self-service discount', 1, -15012, -15012)$$,
+    values (pg_temp.invoice('repair'), 9, 'discount', 'Self-service discount', 1, -15240, -15240)$$,
   '42501', 'permission denied for table invoice_lines', '[invoice_lines/owner/insert] a client cannot add a line to their invoice');
 select throws_ok($$update public.invoice_lines set amount = 0$$, '42501', 'permission denied for table invoice_lines',
   '[invoice_lines/owner/update] a client cannot change a line');
 select throws_ok($$delete from public.invoice_lines$$, '42501', 'permission denied for table invoice_lines',
   '[invoice_lines/owner/delete] a client cannot remove a line');
 select results_eq($$select invoices::integer, invoiced from public.billing_records where period = 'day'$$,
-  $$values (1, 15012::numeric)$$, 'a client''s billing records cover their own invoices only (the void one left out)');
+  $$values (1, 15240::numeric)$$, 'a client''s billing records cover their own invoices only (the void one left out)');
 
 -- providers -------------------------------------------------------------------------------------------
 select tests.authenticate_as('provider');
@@ -158,10 +158,10 @@ select throws_ok($$update public.invoices set commission = 0$$, '42501', 'permis
 select results_eq(
   $$select period, period_start, currency::text, invoices, paid_invoices, subtotal, discounts, travel_fees, taxes, invoiced, paid, refunded, commission
     from public.billing_records order by period$$,
-  $$values ('day', (now() at time zone 'UTC')::date, 'GBP', 1::bigint, 0::bigint, 13000::numeric, 1300::numeric, 810::numeric,
-            2502::numeric, 15012::numeric, 0::numeric, 0::numeric, 0::numeric),
+  $$values ('day', (now() at time zone 'UTC')::date, 'GBP', 1::bigint, 0::bigint, 13000::numeric, 1300::numeric, 1000::numeric,
+            2540::numeric, 15240::numeric, 0::numeric, 0::numeric, 0::numeric),
            ('month', date_trunc('month', now() at time zone 'UTC')::date, 'GBP', 1::bigint, 0::bigint, 13000::numeric, 1300::numeric,
-            810::numeric, 2502::numeric, 15012::numeric, 0::numeric, 0::numeric, 0::numeric)$$,
+            1000::numeric, 2540::numeric, 15240::numeric, 0::numeric, 0::numeric, 0::numeric)$$,
   'a provider''s billing records: their own invoices by day and by month, nothing paid yet');
 select tests.authenticate_as('coach');
 select results_eq(
@@ -224,10 +224,10 @@ select is((select count(*) from public.invoice_lines), 8::bigint, '[invoice_line
 select results_eq(
   $$select period, period_start, currency::text, invoices, paid_invoices, subtotal, discounts, travel_fees, taxes, invoiced, paid, refunded, commission
     from public.billing_records order by period$$,
-  $$values ('day', (now() at time zone 'UTC')::date, 'GBP', 3::bigint, 1::bigint, 23000::numeric, 1300::numeric, 810::numeric,
-            2502::numeric, 25012::numeric, 5000::numeric, 0::numeric, 750::numeric),
+  $$values ('day', (now() at time zone 'UTC')::date, 'GBP', 3::bigint, 1::bigint, 23000::numeric, 1300::numeric, 1000::numeric,
+            2540::numeric, 25240::numeric, 5000::numeric, 0::numeric, 750::numeric),
            ('month', date_trunc('month', now() at time zone 'UTC')::date, 'GBP', 3::bigint, 1::bigint, 23000::numeric, 1300::numeric,
-            810::numeric, 2502::numeric, 25012::numeric, 5000::numeric, 0::numeric, 750::numeric)$$,
+            1000::numeric, 2540::numeric, 25240::numeric, 5000::numeric, 0::numeric, 750::numeric)$$,
   'admins see the platform''s billing records by day and by month: sums of every invoice but the void one');
 select throws_ok(
   $$insert into public.invoices (client_id, number, number_year, number_sequence, currency, subtotal, total)
