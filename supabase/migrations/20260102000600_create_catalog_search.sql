@@ -29,6 +29,8 @@ set search_path = ''
 -- away and the indexes on what is given serve; a generic plan could not use them.
 set plan_cache_mode = force_custom_plan
 as $$
+declare
+  category_ids uuid[];
 begin
   -- A null limit would mean no limit: refused like any other out-of-range page.
   if result_limit is null or result_offset is null
@@ -38,14 +40,20 @@ begin
   if min_price > max_price then
     raise exception 'min_price must not exceed max_price' using errcode = '22023';
   end if;
+  -- The category and its active subcategories, looked up first so the query below sees their
+  -- ids as values: a subquery under `(category_id is null or ...)` stays a filter, which the
+  -- category index cannot serve (a browse without words would read every active offering).
+  if search_offerings.category_id is not null then
+    category_ids := array(
+      select c.id from public.categories c
+      where c.is_active and (c.id = search_offerings.category_id or c.parent_id = search_offerings.category_id));
+  end if;
   return query
   select o.*
   from public.offerings o
   left join public.provider_profiles p on p.user_id = o.provider_id
   where o.status = 'active'
-    and (search_offerings.category_id is null or o.category_id in (
-          select c.id from public.categories c
-          where c.is_active and (c.id = search_offerings.category_id or c.parent_id = search_offerings.category_id)))
+    and (category_ids is null or o.category_id = any (category_ids))
     and (min_price is null or o.price >= min_price)
     and (max_price is null or o.price <= max_price)
     and (search_offerings.currency is null or o.currency = search_offerings.currency)
