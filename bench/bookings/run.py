@@ -575,7 +575,7 @@ def measure(
 
 
 # The free slots as the per-slot definition computes them: every slot of the grid, kept
-# when private.is_time_taken finds no live booking in its way. Checks private.schedule_slots
+# when no live booking of the provider overlaps it (widened by the buffers). Checks private.schedule_slots
 # (supabase/migrations/20260104000100_create_free_slots.sql), which reads the live bookings
 # once and tests the slots against their union instead.
 REFERENCE_SLOTS_SQL = """
@@ -586,9 +586,13 @@ cross join lateral private.schedule_slots(
   o.provider_id, 'provider', make_interval(mins => o.duration_minutes),
   %(from_date)s::timestamp at time zone %(timezone)s, (%(to_date)s + 1)::timestamp at time zone %(timezone)s, false) r
 where o.id = %(offering_id)s
-  and not private.is_time_taken(o.provider_id, 'provider',
-    tstzrange(r.starts_at - make_interval(mins => s.buffer_before_minutes),
-              r.ends_at + make_interval(mins => s.buffer_after_minutes)))
+  and not exists (
+    select 1 from public.bookings b
+    where b.provider_id = o.provider_id and b.scheduled_on = 'provider'
+      and b.status in ('held', 'confirmed', 'in_progress')
+      and (b.status <> 'held' or b.hold_expires_at > now())
+      and b.blocked_during && tstzrange(r.starts_at - make_interval(mins => s.buffer_before_minutes),
+                                        r.ends_at + make_interval(mins => s.buffer_after_minutes)))
 order by 1
 """
 
@@ -824,7 +828,7 @@ def write_results(meta: dict[str, Any], cases: list[Case], plans: dict[str, Any]
     w("")
     checked, differ = meta["slots_check"]
     w(f"The free slots of all {checked} samples of (a) were compared with the per-slot definition (every slot of")
-    w("the grid, kept unless `private.is_time_taken` finds a live booking in its way; `private.schedule_slots` reads")
+    w("the grid, kept unless a live booking of the provider overlaps it; `private.schedule_slots` reads")
     w(
         "the live bookings once and tests each slot against their union instead): "
         f"{checked - differ} identical, {differ} different."

@@ -59,38 +59,13 @@ $$;
 
 grant execute on function private.open_windows(uuid, timestamptz, timestamptz) to authenticated, service_role;
 
--- Whether a live booking of this provider or collector overlaps the range.
-create function private.is_time_taken(owner_id uuid, owner_kind public.schedule_owner, blocked tstzrange)
-returns boolean
-language sql
-stable
-set search_path = ''
-as $$
-  select case owner_kind
-    when 'provider' then exists (
-      select 1 from public.bookings b
-      where b.provider_id = owner_id and b.scheduled_on = 'provider'
-        and b.status in ('held', 'confirmed', 'in_progress')
-        and b.blocked_during && blocked
-        and (b.status <> 'held' or b.hold_expires_at > now()))
-    else exists (
-      select 1 from public.bookings b
-      where b.collector_id = owner_id
-        and b.status in ('held', 'confirmed', 'in_progress')
-        and b.blocked_during && blocked
-        and (b.status <> 'held' or b.hold_expires_at > now()))
-  end
-$$;
-
-grant execute on function private.is_time_taken(uuid, public.schedule_owner, tstzrange) to authenticated, service_role;
-
 -- Slots of one schedule for a duration: aligned to the step from each window's start,
--- inside notice and horizon, optionally only the free ones ("free" as is_time_taken decides:
+-- inside notice and horizon, optionally only the free ones ("free": no overlap with the
 -- held, confirmed and in-progress bookings of the owner, a hold only until it expires, the
 -- slot widened by the schedule's buffers). The live bookings that can touch the range are
 -- read once, through the exclusion constraint's index, merged into one multirange and each
 -- slot tested against it in memory: a slot overlaps a booking exactly when it overlaps
--- their union. One is_time_taken call per slot cost 35-55 ms a month (bench/bookings).
+-- their union. Testing each slot with its own bookings query cost 35-55 ms a month (bench/bookings).
 create function private.schedule_slots(
   owner_id uuid,
   owner_kind public.schedule_owner,
