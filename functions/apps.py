@@ -1,7 +1,13 @@
-"""The Lambda apps, by route prefix. `marketbase dev` serves each under /<name>, and
-serverless.yml deploys each as its own function. Filled in as the functions land."""
+"""The Lambda apps, by route prefix. `marketbase dev` serves each under /<prefix>, and
+serverless.yml deploys each as its own function whose handler strips the same prefix
+(`Mangum(app, api_gateway_base_path="/<prefix>")`)."""
 
 from __future__ import annotations
 
-# name -> "module:attribute" of a FastAPI app; imported only when served.
-APPS: dict[str, str] = {}
+# prefix -> "module:attribute" of a FastAPI app; imported only when served.
+APPS: dict[str, str] = {
+    "checkout": "functions.payments.checkout:app",
+    "stripe": "functions.payments.webhook:app",
+    "connect": "functions.payments.connect:app",
+    "refunds": "functions.payments.refunds:app",
+}

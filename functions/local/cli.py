@@ -92,7 +92,7 @@ def cmd_dev(stack: Stack, host: str, port: int, reset: bool) -> int:
     for email, roles, token in demo_tokens(stack):
         print(f"  {email:<32} {roles:<24} {token}")
     print()
-    uvicorn.run(build_app(stack.owner_url), host=host, port=port, log_level="info")
+    uvicorn.run(build_app(stack.owner_url, stack.api_url, _jwt_secret()), host=host, port=port, log_level="info")
     return 0
 
 

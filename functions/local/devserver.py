@@ -1,26 +1,48 @@
-"""`marketbase dev`: the Lambda apps on one local port, plus a health check."""
+"""`marketbase dev`: the Lambda apps on one local port, plus a health check.
+
+Each app is mounted at its prefix (the path API Gateway routes to its Lambda) and given the
+local collaborators: the Postgres adapter logged in as `authenticator` instead of the
+Supabase API, settings whose JWT secret is the local one unless SUPABASE_JWT_SECRET says
+otherwise, and Stripe (test mode) as STRIPE_SECRET_KEY / STRIPE_API_BASE say, built on the
+first payment request.
+"""
 
 from __future__ import annotations
 
 import importlib
+from functools import cache
 
 import psycopg
 from fastapi import FastAPI
 
 from ..apps import APPS
+from ..db.factory import get_database
+from ..db.postgres_adapter import PostgresDatabase
+from ..payments.stripe_gateway import StripeGateway, get_stripe
+from ..settings import Settings, get_settings
 
 
-def build_app(database_url: str) -> FastAPI:
+def build_app(owner_url: str, api_url: str, jwt_secret: str) -> FastAPI:
     root = FastAPI(title="marketbase (local)")
+    settings = Settings(supabase_jwt_secret=jwt_secret)
+    database = PostgresDatabase(api_url)
+
+    @cache
+    def stripe() -> StripeGateway:
+        return StripeGateway(settings.require("stripe_secret_key"), api_base=settings.stripe_api_base)
 
     @root.get("/health")
     def health() -> dict[str, object]:
-        with psycopg.connect(database_url, connect_timeout=3) as conn:
+        with psycopg.connect(owner_url, connect_timeout=3) as conn:
             row = conn.execute("select count(*) from supabase_migrations.schema_migrations").fetchone()
         migrations = row[0] if row else 0
         return {"database": "ok", "migrations": migrations, "apps": sorted(APPS)}
 
-    for name, target in APPS.items():
+    for prefix, target in APPS.items():
         module, _, attribute = target.partition(":")
-        root.mount(f"/{name}", getattr(importlib.import_module(module), attribute))
+        app: FastAPI = getattr(importlib.import_module(module), attribute)
+        app.dependency_overrides[get_settings] = lambda: settings
+        app.dependency_overrides[get_database] = lambda: database
+        app.dependency_overrides[get_stripe] = stripe
+        root.mount(f"/{prefix}", app)
     return root

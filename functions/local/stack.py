@@ -41,6 +41,15 @@ class Stack:
         assert self.cluster is not None
         return self.cluster.url("postgres", DATABASE)
 
+    @property
+    def api_url(self) -> str:
+        """Where the Lambdas' Postgres adapter logs in: as `authenticator`, like PostgREST
+        (an external DATABASE_URL is used as given: its role can switch to the API roles too)."""
+        if self.external_url:
+            return self.external_url
+        assert self.cluster is not None
+        return self.cluster.url("authenticator", DATABASE)
+
     def start(self) -> bool:
         """Start the local cluster; True when its database was just created."""
         if self.cluster is None:

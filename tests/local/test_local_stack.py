@@ -68,7 +68,8 @@ def test_seed_demo_users_get_tokens_with_their_roles(test_database: TestDatabase
 
 
 def test_dev_server_reports_database_health(test_database: TestDatabase, fresh_db: str) -> None:
-    response = TestClient(build_app(test_database.url(fresh_db))).get("/health")
+    app = build_app(test_database.url(fresh_db), test_database.url(fresh_db, user="authenticator"), "x" * 32)
+    response = TestClient(app).get("/health")
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
     assert response.json()["migrations"] == len(list((ROOT / "supabase" / "migrations").glob("*.sql")))

@@ -1,0 +1,96 @@
+"""The checkout Lambda: a Stripe Checkout Session for an invoice the caller may pay.
+
+The database decides everything (`public.begin_checkout`, run as the caller so RLS decides
+whether the invoice is theirs): the amount, the currency, the platform's fee, the provider's
+account and when the session must end. This app only turns that into a session at Stripe.
+The idempotency key is the payment's id, so a retry after a crash gets the same session.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from fastapi import FastAPI, Response
+from pydantic import BaseModel, ConfigDict
+
+from . import errors
+from .deps import CallerDep, DatabaseDep, SettingsDep, StripeDep
+
+log = logging.getLogger("marketbase.checkout")
+
+app = errors.install(FastAPI(title="marketbase checkout", docs_url=None, redoc_url=None))
+
+
+class CheckoutRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    invoice_id: UUID
+
+
+class CheckoutSession(BaseModel):
+    payment_id: UUID
+    invoice_id: UUID
+    session_id: str
+    url: str
+    amount: int
+    currency: str
+    expires_at: datetime
+
+
+@app.post("/sessions", status_code=201)
+def create_session(
+    request: CheckoutRequest,
+    response: Response,
+    caller: CallerDep,
+    db: DatabaseDep,
+    stripe: StripeDep,
+    settings: SettingsDep,
+) -> CheckoutSession:
+    terms: dict[str, Any] = db.rpc("begin_checkout", {"invoice_id": str(request.invoice_id)}, caller=caller)
+    if terms["session_id"]:
+        response.status_code = 200
+        log.info("checkout reused", extra={"invoice_id": terms["invoice_id"], "payment_id": terms["payment_id"]})
+        return session_of(terms, terms["session_id"], terms["session_url"], terms["expires_at"])
+
+    expires_at = datetime.fromisoformat(terms["expires_at"])
+    session = stripe.create_checkout_session(
+        idempotency_key=f"checkout-{terms['payment_id']}",
+        amount=terms["amount"],
+        currency=terms["currency"],
+        description=terms["description"],
+        invoice_id=terms["invoice_id"],
+        payment_id=terms["payment_id"],
+        booking_id=terms["booking_id"],
+        customer_email=terms["customer_email"],
+        success_url=f"{settings.site_url}/checkout/success?session_id={{CHECKOUT_SESSION_ID}}",
+        cancel_url=f"{settings.site_url}/checkout/cancelled?invoice_id={terms['invoice_id']}",
+        expires_at=int(expires_at.timestamp()),
+        destination=terms["destination"],
+        application_fee=terms["application_fee"],
+    )
+    db.rpc(
+        "attach_checkout_session",
+        {
+            "payment_id": terms["payment_id"],
+            "session_id": session.id,
+            "session_url": session.url,
+            "expires_at": datetime.fromtimestamp(session.expires_at, expires_at.tzinfo).isoformat(),
+        },
+        schema="service",
+    )
+    log.info("checkout opened", extra={"invoice_id": terms["invoice_id"], "payment_id": terms["payment_id"]})
+    return session_of(terms, session.id, session.url, expires_at)
+
+
+def session_of(terms: dict[str, Any], session_id: str, url: str, expires_at: Any) -> CheckoutSession:
+    return CheckoutSession(
+        payment_id=terms["payment_id"],
+        invoice_id=terms["invoice_id"],
+        session_id=session_id,
+        url=url,
+        amount=terms["amount"],
+        currency=terms["currency"],
+        expires_at=expires_at,
+    )

@@ -1,0 +1,22 @@
+"""The collaborators every payments app asks FastAPI for, as `Annotated` aliases.
+
+Each factory is cached, so a warm Lambda builds its database client, Stripe client and
+settings once; tests swap them through `app.dependency_overrides`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from ..auth.dependencies import current_caller
+from ..db.factory import get_database
+from ..db.port import Caller, Database
+from ..settings import Settings, get_settings
+from .stripe_gateway import StripeGateway, get_stripe
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+StripeDep = Annotated[StripeGateway, Depends(get_stripe)]
+CallerDep = Annotated[Caller, Depends(current_caller)]

@@ -1,0 +1,23 @@
+"""The payments sweeper, run every minute by a schedule: expires lapsed holds, ends their
+Checkout Sessions at Stripe, and submits refunds still queued."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ..db.factory import get_database
+from .stripe_gateway import get_stripe
+from .submission import expire_lapsed_checkouts, submit_refunds
+
+log = logging.getLogger("marketbase.sweeper")
+
+
+def run() -> dict[str, Any]:
+    db, stripe = get_database(), get_stripe()
+    expired_holds = db.rpc("expire_holds", schema="service")
+    sessions = expire_lapsed_checkouts(db, stripe)
+    refunds = submit_refunds(db, stripe)
+    summary = {"expired_holds": expired_holds, "expired_sessions": len(sessions), "refunds": len(refunds)}
+    log.info("sweep", extra=summary)
+    return summary

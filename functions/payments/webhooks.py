@@ -1,0 +1,69 @@
+"""Receiving a Stripe webhook: verify, dispatch, answer so that Stripe retries only what
+a retry can fix.
+
+    400  bad or missing signature, stale timestamp, malformed JSON or event
+    200  applied, replayed ('duplicate'), older than the state ('stale'), or a type we ignore
+    422  signed and well-formed, but the database refused it: a retry cannot help
+    503  the database could not be reached or asked for a retry (serialization, deadlock)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from ..db.port import Database, DatabaseError, DatabaseUnavailable
+from .events import Apply
+from .stripe_gateway import InvalidPayload, InvalidSignature, construct_event
+
+log = logging.getLogger("marketbase.webhooks")
+
+
+async def raw_body(request: Request) -> bytes:
+    """The body exactly as Stripe signed it (Mangum has already decoded a base64 body)."""
+    return await request.body()
+
+
+def receive(
+    payload: bytes,
+    signature: str | None,
+    *,
+    secret: str,
+    tolerance: int,
+    table: Mapping[str, Apply],
+    db: Database,
+) -> JSONResponse:
+    try:
+        event = construct_event(payload, signature, secret, tolerance)
+    except (InvalidSignature, InvalidPayload) as exc:
+        log.warning("webhook refused: %s", exc)
+        return answer(400, message=str(exc))
+
+    ids = {"event_id": event.get("id"), "event_type": event.get("type")}
+    apply = table.get(event.get("type", ""))
+    if apply is None:
+        return answer(200, received=True, outcome="ignored", **ids)
+    try:
+        outcome = apply(db, event)
+    except (KeyError, TypeError, ValueError) as exc:
+        log.error("webhook malformed event", extra={**ids, "error": repr(exc)})
+        return answer(400, message=f"malformed {event.get('type')} event: missing or invalid {exc}")
+    except DatabaseUnavailable as exc:
+        log.warning("webhook retry: database unavailable", extra={**ids, "error": str(exc)})
+        return answer(503, message="database unavailable, retry")
+    except DatabaseError as exc:
+        if exc.status >= 500:
+            log.warning("webhook retry", extra={**ids, "code": exc.code})
+            return answer(503, message=f"retry: {exc.message}")
+        log.error("webhook refused by the database", extra={**ids, "code": exc.code, "error": exc.message})
+        return answer(422, message=exc.message, code=exc.code)
+    log.info("webhook applied", extra={**ids, "outcome": outcome})
+    return answer(200, received=True, outcome=outcome, **ids)
+
+
+def answer(status: int, **body: Any) -> JSONResponse:
+    return JSONResponse(status_code=status, content=body)

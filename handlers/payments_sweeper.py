@@ -1,0 +1,11 @@
+"""Lambda entry point of the payments sweeper (an EventBridge schedule, every minute)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from functions.payments import sweeper
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return sweeper.run()

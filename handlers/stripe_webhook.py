@@ -1,0 +1,7 @@
+"""Lambda entry point of the stripe-webhook function (POST /stripe/webhook)."""
+
+from mangum import Mangum
+
+from functions.payments.webhook import app
+
+handler = Mangum(app, lifespan="off", api_gateway_base_path="/stripe")
