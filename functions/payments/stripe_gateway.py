@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -313,7 +313,7 @@ class StripeGateway:
 
     # --- errors ---------------------------------------------------------------------------------
 
-    def _call(self, what: str, request: Any) -> Any:
+    def _call(self, what: str, request: Callable[[], Any]) -> Any:
         import stripe
 
         try:

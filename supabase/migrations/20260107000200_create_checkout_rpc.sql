@@ -37,6 +37,9 @@ begin
   if exists (select 1 from public.payments p where p.invoice_id = invoice.id and p.method <> 'stripe' and p.status = 'pending') then
     raise exception 'invoice_id: a manual payment of invoice % awaits approval', invoice.number using errcode = 'PT409';
   end if;
+  if exists (select 1 from public.payments p where p.invoice_id = invoice.id and p.status = 'processing') then
+    raise exception 'invoice_id: a payment of invoice % is being processed', invoice.number using errcode = 'PT409';
+  end if;
 
   -- Sessions whose time is up cannot be paid any more.
   update public.payments p set status = 'cancelled'
@@ -170,8 +173,13 @@ begin
   returning * into payment;
 
   if amount is distinct from payment.amount or lower(currency) is distinct from lower(payment.currency) then
-    perform private.queue_refund(payment, payment.amount, 'unfulfillable',
-      format('paid %s %s for %s %s', amount, currency, payment.amount, payment.currency));
+    -- Not what was asked: record what was taken and give all of it back.
+    update public.payments p
+    set amount = coalesce(nullif(record_payment_success.amount, 0), p.amount),
+        failure_message = format('paid %s %s for %s %s', record_payment_success.amount, record_payment_success.currency, p.amount, p.currency)
+    where p.id = payment.id
+    returning * into payment;
+    perform private.queue_refund(payment, payment.amount, 'unfulfillable', payment.failure_message);
     return 'refund_queued';
   end if;
   if invoice.status in ('paid', 'partially_refunded', 'refunded') then
@@ -254,9 +262,11 @@ begin
   if payment.id is null then
     return private.finish_stripe_event(event_id, 'unknown_payment');
   end if;
+  -- Every checkout.session.* event means the session is no longer open for payment.
   update public.payments p
   set stripe_checkout_session_id = coalesce(p.stripe_checkout_session_id, session_id),
-      stripe_payment_intent_id = coalesce(p.stripe_payment_intent_id, apply_checkout_event.payment_intent_id)
+      stripe_payment_intent_id = coalesce(p.stripe_payment_intent_id, apply_checkout_event.payment_intent_id),
+      checkout_expires_at = least(coalesce(p.checkout_expires_at, event_created), event_created)
   where p.id = payment.id
   returning * into payment;
 

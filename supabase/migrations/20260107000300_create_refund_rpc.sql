@@ -242,6 +242,24 @@ comment on function service.record_refund_submission_failed(uuid, text, boolean)
 
 -- Webhooks -------------------------------------------------------------------------------
 
+-- A refund or dispute event for a payment intent we have not linked yet: Stripe may deliver
+-- it before checkout.session.completed. For a day it is refused with PT503 (nothing is
+-- recorded, Stripe retries); after that it is taken as another system's payment.
+create function private.payment_not_known_yet(event_id text, event_created timestamptz)
+returns text
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if event_created > now() - interval '1 day' then
+    raise exception 'payment: no payment for this event yet; retry later' using errcode = 'PT503';
+  end if;
+  return private.finish_stripe_event(event_id, 'unknown_payment');
+end
+$$;
+
+grant execute on function private.payment_not_known_yet(text, timestamptz) to service_role;
+
 -- charge.refunded: the charge's cumulative refunded amount, whoever refunded.
 create function service.apply_charge_refunded(
   event_id text,
@@ -264,7 +282,7 @@ begin
   end if;
   payment := private.find_stripe_payment(null, null, payment_intent_id);
   if payment.id is null then
-    return private.finish_stripe_event(event_id, 'unknown_payment');
+    return private.payment_not_known_yet(event_id, event_created);
   end if;
   perform private.lock_invoice(payment.invoice_id);
   update public.payments p
@@ -311,7 +329,7 @@ begin
   if refund.id is null then
     payment := private.find_stripe_payment(null, null, payment_intent_id);
     if payment.id is null then
-      return private.finish_stripe_event(event_id, 'unknown_payment');
+      return private.payment_not_known_yet(event_id, event_created);
     end if;
     perform private.lock_invoice(payment.invoice_id);
     select * into payment from public.payments p where p.id = payment.id for update;
@@ -320,11 +338,11 @@ begin
       reverse_transfer, refund_application_fee
     )
     values (
-      payment.id, payment.invoice_id, payment.booking_id, payment.client_id, payment.provider_id, 'external', 'pending',
+      payment.id, payment.invoice_id, payment.booking_id, payment.client_id, payment.provider_id, 'external', 'requested',
       apply_refund_event.amount, payment.currency, 'made in Stripe', apply_refund_event.stripe_refund_id,
       payment.destination_account is not null, payment.application_fee > 0
     )
-    on conflict (stripe_refund_id) do nothing
+    on conflict on constraint refunds_stripe_refund_id_key do nothing
     returning * into refund;
     if refund.id is null then
       select * into refund from public.refunds r where r.stripe_refund_id = apply_refund_event.stripe_refund_id;
@@ -369,7 +387,7 @@ begin
   where p.stripe_payment_intent_id = apply_dispute_event.payment_intent_id or p.stripe_charge_id = apply_dispute_event.charge_id
   limit 1;
   if payment.id is null then
-    return private.finish_stripe_event(event_id, 'unknown_payment');
+    return private.payment_not_known_yet(event_id, event_created);
   end if;
 
   insert into public.disputes (

@@ -3,8 +3,9 @@
 -- as a Stripe payment (private.record_payment_success), so a late or duplicate approval is
 -- refunded the same way.
 --
--- A declaration keeps the booking's slot held while it waits for review, for at most
--- payments.manual_review_hours.
+-- The first declaration of an invoice keeps the booking's slot held while it waits for
+-- review, for at most payments.manual_review_hours; a rejection shortens it to an ordinary
+-- hold from then.
 
 insert into private.settings (key, value, description) values
   ('payments.manual_review_hours', '48', 'How long a declared manual payment keeps its booking held while an admin reviews it.');
@@ -20,6 +21,7 @@ declare
   invoice public.invoices;
   booking public.bookings;
   payment public.payments;
+  first_declaration boolean;
 begin
   if method = 'stripe' then
     raise exception 'method: card payments go through Stripe Checkout' using errcode = 'P0001';
@@ -48,12 +50,15 @@ begin
     raise exception 'invoice_id: a payment of invoice % is already in progress', invoice.number using errcode = 'PT409';
   end if;
 
+  -- Only the first declaration of an invoice extends its hold: rejected ones cannot be
+  -- repeated to keep a slot forever.
+  first_declaration := not exists (select 1 from public.payments p where p.invoice_id = invoice.id and p.method <> 'stripe');
   insert into public.payments (invoice_id, booking_id, client_id, provider_id, method, amount, currency, reference)
   values (invoice.id, invoice.booking_id, invoice.client_id, invoice.provider_id, method,
           invoice.total - invoice.amount_paid, invoice.currency, trim(reference))
   returning * into payment;
 
-  if booking.status = 'held' then
+  if booking.status = 'held' and first_declaration then
     update public.bookings b
     set hold_expires_at = greatest(b.hold_expires_at,
           now() + make_interval(hours => (private.setting('payments.manual_review_hours'))::integer))
@@ -100,6 +105,12 @@ begin
     perform private.lock_invoice(payment.invoice_id);
     update public.payments p set status = 'failed', failure_message = coalesce(note, 'rejected by an admin')
     where p.id = payment.id;
+    -- The booking gets back an ordinary hold from now, not the review's.
+    update public.bookings b
+    set hold_expires_at = least(b.hold_expires_at, now() + make_interval(mins => (private.setting('bookings.hold_minutes'))::integer))
+    where b.id = payment.booking_id and b.status = 'held';
+    update public.invoices i set due_at = (select b.hold_expires_at from public.bookings b where b.id = payment.booking_id)
+    where i.id = payment.invoice_id and i.status = 'open';
     outcome := 'rejected';
   end if;
   update public.payments p

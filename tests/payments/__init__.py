@@ -1,0 +1,1 @@
+"""Payments: the Stripe boundary, the payment apps and their Lambda handlers."""
