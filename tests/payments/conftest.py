@@ -168,8 +168,8 @@ def payments(test_database: TestDatabase, fresh_db: str, stripe_fake: FakeStripe
         grant_role(conn, p.admin_id, "admin")
         p.account_id = stripe_fake.add_account(email="provider@example.com", provider_id=market.provider_id)
         conn.execute(
-            "insert into public.provider_payout_accounts (provider_id, stripe_account_id, charges_enabled, payouts_enabled,"
-            " details_submitted) values (%s, %s, true, true, true)",
+            "insert into public.provider_payout_accounts (provider_id, stripe_account_id, charges_enabled,"
+            " payouts_enabled, details_submitted) values (%s, %s, true, true, true)",
             (market.provider_id, p.account_id),
         )
     apps: list[FastAPI] = [importlib.import_module(name).app for name in APPS]

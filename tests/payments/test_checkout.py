@@ -26,7 +26,11 @@ def test_checkout_opens_a_destination_charge_for_what_the_database_says_is_owed(
     assert sent.params["mode"] == "payment"
     assert sent.params["payment_intent_data"]["application_fee_amount"] == str(invoice["commission"]) == "1000"
     assert sent.params["payment_intent_data"]["transfer_data"]["destination"] == payments.account_id
-    metadata = {"invoice_id": booking["invoice_id"], "payment_id": str(payment["id"]), "booking_id": booking["booking_id"]}
+    metadata = {
+        "invoice_id": booking["invoice_id"],
+        "payment_id": str(payment["id"]),
+        "booking_id": booking["booking_id"],
+    }
     assert sent.params["metadata"] == metadata
     assert sent.params["payment_intent_data"]["metadata"] == metadata
     assert sent.idempotency_key == f"checkout-{payment['id']}"
@@ -126,7 +130,12 @@ def test_checkout_with_a_malformed_body_is_refused(payments: Payments) -> None:
         response = payments.invoke("checkout", "POST", "/checkout/sessions", body=body, as_user=client)
         assert response.status == 422, body
     response = payments.invoke(
-        "checkout", "POST", "/checkout/sessions", body=b"{not json", as_user=client, headers={"content-type": "application/json"}
+        "checkout",
+        "POST",
+        "/checkout/sessions",
+        body=b"{not json",
+        as_user=client,
+        headers={"content-type": "application/json"},
     )
     assert response.status == 422
     assert payments.stripe.requests == []
