@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from ..db.port import DatabaseError, DatabaseUnavailable
+from ..settings import MissingSetting
 from .stripe_gateway import StripeRefused, StripeUnavailable
 
 log = logging.getLogger("marketbase.payments")
@@ -34,9 +35,15 @@ def stripe_refused(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=502, content={"code": exc.code, "message": f"Stripe refused: {exc.message}"})
 
 
+def not_configured(_: Request, exc: Exception) -> JSONResponse:
+    log.error("not configured: %s", exc)
+    return JSONResponse(status_code=503, content={"message": f"not configured: {exc}"})
+
+
 def install(app: FastAPI) -> FastAPI:
     app.add_exception_handler(DatabaseError, database_error)
     app.add_exception_handler(DatabaseUnavailable, unavailable)
     app.add_exception_handler(StripeUnavailable, unavailable)
     app.add_exception_handler(StripeRefused, stripe_refused)
+    app.add_exception_handler(MissingSetting, not_configured)
     return app

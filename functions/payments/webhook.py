@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Header
 from fastapi.responses import JSONResponse
 
-from . import events, webhooks
+from . import errors, events, webhooks
 from .deps import DatabaseDep, SettingsDep
 
-app = FastAPI(title="marketbase stripe webhook", docs_url=None, redoc_url=None)
+app = errors.install(FastAPI(title="marketbase stripe webhook", docs_url=None, redoc_url=None))
 
 
 @app.post("/webhook")

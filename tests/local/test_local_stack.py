@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import jwt
@@ -73,6 +74,22 @@ def test_dev_server_reports_database_health(test_database: TestDatabase, fresh_d
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
     assert response.json()["migrations"] == len(list((ROOT / "supabase" / "migrations").glob("*.sql")))
+
+
+def test_dev_server_serves_the_lambda_apps_at_their_prefixes(
+    test_database: TestDatabase, fresh_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("STRIPE_WEBHOOK_SECRET", raising=False)
+    app = build_app(test_database.url(fresh_db), test_database.url(fresh_db, user="authenticator"), "x" * 32)
+    client = TestClient(app)
+
+    assert client.post("/checkout/sessions", json={"invoice_id": str(uuid.uuid4())}).status_code == 401
+    assert client.post("/refunds/requests", json={"invoice_id": str(uuid.uuid4())}).status_code == 401
+    assert client.post("/connect/onboarding").status_code == 401
+    # No STRIPE_WEBHOOK_SECRET in this environment: the webhook says what is missing.
+    unconfigured = client.post("/stripe/webhook", content=b"{}", headers={"stripe-signature": "t=1,v1=x"})
+    assert unconfigured.status_code == 503
+    assert "STRIPE_WEBHOOK_SECRET" in unconfigured.json()["message"]
 
 
 def test_cli_uses_database_url_when_set(test_database: TestDatabase, fresh_db: str) -> None:
