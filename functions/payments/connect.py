@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from . import errors, events, webhooks
-from .deps import CallerDep, DatabaseDep, SettingsDep, StripeDep
+from .deps import CallerDep, DatabaseDep, LazyDatabaseDep, SettingsDep, StripeDep
 
 log = logging.getLogger("marketbase.connect")
 
@@ -51,7 +51,7 @@ def onboarding(caller: CallerDep, db: DatabaseDep, stripe: StripeDep, settings: 
 def connect_webhook(
     payload: Annotated[bytes, Depends(webhooks.raw_body)],
     settings: SettingsDep,
-    db: DatabaseDep,
+    database: LazyDatabaseDep,
     stripe_signature: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
     return webhooks.receive(
@@ -60,5 +60,5 @@ def connect_webhook(
         secret=settings.require("stripe_connect_webhook_secret"),
         tolerance=settings.stripe_webhook_tolerance_seconds,
         table=events.CONNECT,
-        db=db,
+        database=database,
     )

@@ -6,9 +6,10 @@ settings once; tests swap them through `app.dependency_overrides`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from ..auth.dependencies import current_caller
 from ..db.factory import get_database
@@ -20,3 +21,13 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 StripeDep = Annotated[StripeGateway, Depends(get_stripe)]
 CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+def lazy_database(request: Request) -> Callable[[], Database]:
+    """The database factory itself, for the webhooks: a request with a bad signature is
+    refused before any database client is built (overrides are honoured as Depends would)."""
+    factory: Callable[[], Database] = request.app.dependency_overrides.get(get_database, get_database)
+    return factory
+
+
+LazyDatabaseDep = Annotated[Callable[[], Database], Depends(lazy_database)]

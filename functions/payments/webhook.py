@@ -8,7 +8,7 @@ from fastapi import Depends, FastAPI, Header
 from fastapi.responses import JSONResponse
 
 from . import errors, events, webhooks
-from .deps import DatabaseDep, SettingsDep
+from .deps import LazyDatabaseDep, SettingsDep
 
 app = errors.install(FastAPI(title="marketbase stripe webhook", docs_url=None, redoc_url=None))
 
@@ -17,7 +17,7 @@ app = errors.install(FastAPI(title="marketbase stripe webhook", docs_url=None, r
 def stripe_webhook(
     payload: Annotated[bytes, Depends(webhooks.raw_body)],
     settings: SettingsDep,
-    db: DatabaseDep,
+    database: LazyDatabaseDep,
     stripe_signature: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
     return webhooks.receive(
@@ -26,5 +26,5 @@ def stripe_webhook(
         secret=settings.require("stripe_webhook_secret"),
         tolerance=settings.stripe_webhook_tolerance_seconds,
         table=events.PLATFORM,
-        db=db,
+        database=database,
     )

@@ -10,7 +10,7 @@ a retry can fix.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import Request
@@ -35,7 +35,7 @@ def receive(
     secret: str,
     tolerance: int,
     table: Mapping[str, Apply],
-    db: Database,
+    database: Callable[[], Database],
 ) -> JSONResponse:
     try:
         event = construct_event(payload, signature, secret, tolerance)
@@ -48,7 +48,7 @@ def receive(
     if apply is None:
         return answer(200, received=True, outcome="ignored", **ids)
     try:
-        outcome = apply(db, event)
+        outcome = apply(database(), event)
     except (KeyError, TypeError, ValueError) as exc:
         log.error("webhook malformed event", extra={**ids, "error": repr(exc)})
         return answer(400, message=f"malformed {event.get('type')} event: missing or invalid {exc}")
