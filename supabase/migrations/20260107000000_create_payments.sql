@@ -25,8 +25,10 @@ create table public.payments (
   destination_account text
     constraint payments_destination_format check (destination_account ~ '^acct_[A-Za-z0-9]+$'),
   applied boolean not null default false,
-  -- What the charge says was refunded (charge.refunded), and the larger of it and our refunds.
+  -- What the charge said was refunded at its last charge.refunded (pending refunds included:
+  -- for reconciliation), and what the succeeded refund rows add up to.
   charge_amount_refunded bigint not null default 0,
+  charge_refunded_at timestamptz,
   amount_refunded bigint not null default 0,
   stripe_checkout_session_id text unique,
   checkout_url text,
@@ -61,7 +63,7 @@ create index payments_open_checkouts_idx on public.payments (checkout_expires_at
 comment on table public.payments is
   'Money received (or on its way) for an invoice. Read: the client, the provider, admins. Written by payment functions only.';
 comment on column public.payments.applied is 'True when this payment settled its invoice; false for duplicates and late payments, which are refunded.';
-comment on column public.payments.amount_refunded is 'Refunded so far, minor units (the larger of the charge''s own count and our succeeded refunds).';
+comment on column public.payments.amount_refunded is 'Refunded so far, minor units: the sum of the payment''s succeeded refunds.';
 comment on column public.payments.checkout_url is 'The Stripe Checkout page to send the client to while the session is open.';
 comment on column public.payments.reference is 'For a manual payment: the bank transfer reference or QR transaction id the client declared.';
 

@@ -4,8 +4,8 @@
 -- request, a paid booking's cancellation, a payment that cannot be kept. The refunds Lambda
 -- submits queued rows to Stripe with the row id as idempotency key, and webhooks move them
 -- on. Refunds made in Stripe's dashboard arrive as 'external' rows. Nothing here is counted
--- by adding: a payment's refunded amount is recomputed from the rows and the charge's own
--- total, the larger of the two, so a replayed or reordered event cannot count twice.
+-- by adding: a payment's refunded amount is recomputed from its succeeded refund rows, so a
+-- replayed or reordered event cannot count twice.
 
 create type public.refund_status as enum ('requested', 'pending', 'requires_action', 'succeeded', 'failed', 'canceled');
 create type public.refund_kind as enum ('admin', 'cancellation', 'duplicate', 'unfulfillable', 'external');
@@ -140,10 +140,9 @@ language sql
 stable
 set search_path = ''
 as $$
-  select greatest(payment.amount - greatest(
-    payment.charge_amount_refunded,
-    (select coalesce(sum(r.amount), 0) from public.refunds r
-     where r.payment_id = payment.id and r.status not in ('failed', 'canceled'))
+  select greatest(payment.amount - (
+    select coalesce(sum(r.amount), 0) from public.refunds r
+    where r.payment_id = payment.id and r.status not in ('failed', 'canceled')
   ), 0)
 $$;
 
@@ -169,8 +168,10 @@ $$;
 
 grant execute on function private.queue_refund(public.payments, bigint, public.refund_kind, text) to service_role;
 
--- Recomputes what a payment and its invoice have refunded, from the refund rows and the
--- charge's own total. Only payments that settled the invoice count towards it.
+-- Recomputes what a payment and its invoice have refunded, from the succeeded refund rows
+-- (refunds made in Stripe's dashboard arrive as rows too). Not from the charge's own total:
+-- Stripe counts pending refunds in it and lowers it again, without a new charge.refunded,
+-- when one fails. Only payments that settled the invoice count towards the invoice.
 create function private.refresh_refunded(payment_id uuid)
 returns void
 language plpgsql
@@ -181,10 +182,8 @@ declare
   refunded bigint;
 begin
   update public.payments p
-  set amount_refunded = least(p.amount, greatest(
-        p.charge_amount_refunded,
-        (select coalesce(sum(r.amount), 0) from public.refunds r where r.payment_id = p.id and r.status = 'succeeded')
-      ))
+  set amount_refunded = least(p.amount,
+        (select coalesce(sum(r.amount), 0) from public.refunds r where r.payment_id = p.id and r.status = 'succeeded'))
   where p.id = refresh_refunded.payment_id
   returning * into payment;
   if not payment.applied then

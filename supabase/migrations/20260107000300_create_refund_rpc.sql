@@ -185,7 +185,8 @@ begin
     return 'stale';
   end if;
   update public.refunds r
-  set status = to_status, last_event_at = greatest(r.last_event_at, at), claimed_until = null,
+  set status = to_status, claimed_until = null,
+      last_event_at = case when at = '-infinity' then r.last_event_at else greatest(r.last_event_at, at) end,
       failure_reason = coalesce(failure, r.failure_reason),
       succeeded_at = case when to_status = 'succeeded' then now() else r.succeeded_at end
   where r.id = refund.id;
@@ -260,7 +261,8 @@ $$;
 
 grant execute on function private.payment_not_known_yet(text, timestamptz) to service_role;
 
--- charge.refunded: the charge's cumulative refunded amount, whoever refunded.
+-- charge.refunded: the charge's cumulative refunded amount, kept for reconciliation (the
+-- refund rows, from refund.* events, are what counts; see private.refresh_refunded).
 create function service.apply_charge_refunded(
   event_id text,
   event_type text,
@@ -286,16 +288,16 @@ begin
   end if;
   perform private.lock_invoice(payment.invoice_id);
   update public.payments p
-  set charge_amount_refunded = greatest(p.charge_amount_refunded, least(apply_charge_refunded.amount_refunded, p.amount)),
+  set charge_amount_refunded = least(apply_charge_refunded.amount_refunded, p.amount),
+      charge_refunded_at = event_created,
       stripe_charge_id = coalesce(p.stripe_charge_id, charge_id)
-  where p.id = payment.id;
-  perform private.refresh_refunded(payment.id);
-  return private.finish_stripe_event(event_id, 'refunded');
+  where p.id = payment.id and (p.charge_refunded_at is null or p.charge_refunded_at <= event_created);
+  return private.finish_stripe_event(event_id, case when found then 'charge_refunded' else 'stale' end);
 end
 $$;
 
 comment on function service.apply_charge_refunded(text, text, timestamptz, text, text, bigint, text) is
-  'Service RPC for the webhook: records a charge''s refunded total (it only ever grows) and recomputes the invoice.';
+  'Service RPC for the webhook: records the charge''s refunded total as Stripe reports it (for reconciliation; refund rows decide the invoice).';
 
 -- refund.created / refund.updated / refund.failed: ours (metadata refund_id or known Stripe
 -- id) or made in Stripe's dashboard (recorded as external).
