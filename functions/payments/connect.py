@@ -4,14 +4,13 @@ webhook (its own endpoint and signing secret) that records whether they can be p
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, FastAPI, Header
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from pydantic import BaseModel
 
 from . import errors, events, webhooks
-from .deps import CallerDep, DatabaseDep, LazyDatabaseDep, SettingsDep, StripeDep
+from .deps import CallerDep, DatabaseDep, SettingsDep, StripeDep
 
 log = logging.getLogger("marketbase.connect")
 
@@ -47,18 +46,5 @@ def onboarding(caller: CallerDep, db: DatabaseDep, stripe: StripeDep, settings: 
     return OnboardingLink(account_id=account_id, url=url)
 
 
-@app.post("/webhook")
-def connect_webhook(
-    payload: Annotated[bytes, Depends(webhooks.raw_body)],
-    settings: SettingsDep,
-    database: LazyDatabaseDep,
-    stripe_signature: Annotated[str | None, Header()] = None,
-) -> JSONResponse:
-    return webhooks.receive(
-        payload,
-        stripe_signature,
-        secret=settings.require("stripe_connect_webhook_secret"),
-        tolerance=settings.stripe_webhook_tolerance_seconds,
-        table=events.CONNECT,
-        database=database,
-    )
+# Events of the providers' accounts: their own endpoint and signing secret.
+app.post("/webhook")(webhooks.endpoint("stripe_connect_webhook_secret", events.CONNECT))

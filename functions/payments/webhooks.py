@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 
 from ..db.port import Database, DatabaseError, DatabaseUnavailable
+from .deps import LazyDatabaseDep, SettingsDep
 from .events import Apply
 from .stripe_gateway import InvalidPayload, InvalidSignature, construct_event
 
@@ -26,6 +27,27 @@ log = logging.getLogger("marketbase.webhooks")
 async def raw_body(request: Request) -> bytes:
     """The body exactly as Stripe signed it (Mangum has already decoded a base64 body)."""
     return await request.body()
+
+
+def endpoint(secret_setting: str, table: Mapping[str, Apply]) -> Callable[..., JSONResponse]:
+    """A FastAPI route receiving Stripe's events signed with one endpoint's secret."""
+
+    def receive_webhook(
+        payload: Annotated[bytes, Depends(raw_body)],
+        settings: SettingsDep,
+        database: LazyDatabaseDep,
+        stripe_signature: Annotated[str | None, Header()] = None,
+    ) -> JSONResponse:
+        return receive(
+            payload,
+            stripe_signature,
+            secret=settings.require(secret_setting),
+            tolerance=settings.stripe_webhook_tolerance_seconds,
+            table=table,
+            database=database,
+        )
+
+    return receive_webhook
 
 
 def receive(
