@@ -7,14 +7,15 @@ import logging
 from typing import Any
 
 from ..db.factory import get_database
-from .stripe_gateway import get_stripe
+from ..db.port import Database
+from .stripe_gateway import StripeGateway, get_stripe
 from .submission import expire_lapsed_checkouts, submit_refunds
 
 log = logging.getLogger("marketbase.sweeper")
 
 
-def run() -> dict[str, Any]:
-    db, stripe = get_database(), get_stripe()
+def run(db: Database | None = None, stripe: StripeGateway | None = None) -> dict[str, Any]:
+    db, stripe = db or get_database(), stripe or get_stripe()
     expired_holds = db.rpc("expire_holds", schema="service")
     sessions = expire_lapsed_checkouts(db, stripe)
     refunds = submit_refunds(db, stripe)

@@ -142,6 +142,26 @@ class Payments:
             return cur.execute(query, params).fetchall()
 
 
+def opened(payments: Payments, client: str, slot: int = 0) -> dict[str, Any]:
+    """A held booking with an open Checkout Session: its ids and the session's."""
+    booking = payments.book(client, slot)
+    session = payments.checkout(client, booking["invoice_id"])
+    assert session.status == 201, session.body
+    return {**booking, **session.body}
+
+
+def payment_of(payments: Payments, invoice_id: str) -> dict[str, Any]:
+    return payments.row("select * from public.payments where invoice_id = %s", (invoice_id,))
+
+
+def invoice_of(payments: Payments, invoice_id: str) -> dict[str, Any]:
+    return payments.row("select * from public.invoices where id = %s", (invoice_id,))
+
+
+def booking_of(payments: Payments, booking_id: str) -> dict[str, Any]:
+    return payments.row("select * from public.bookings where id = %s", (booking_id,))
+
+
 @pytest.fixture
 def stripe_fake() -> Iterator[FakeStripe]:
     with FakeStripe(seed=4) as fake:
