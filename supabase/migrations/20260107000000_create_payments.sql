@@ -37,6 +37,7 @@ create table public.payments (
   stripe_payment_intent_id text unique,
   stripe_charge_id text,
   last_event_at timestamptz,
+  last_event_rank smallint,
   failure_message text,
   reference text constraint payments_reference_length check (length(reference) <= 200),
   reviewed_by uuid references public.profiles (id) on delete set null,
@@ -119,8 +120,11 @@ grant execute on function private.claim_stripe_event(text, text, timestamptz) to
 grant execute on function private.finish_stripe_event(text, text) to service_role;
 
 -- Whether a payment may take a status reported by an event created at `at`: succeeded is
--- final, success always lands, otherwise the newer event wins.
-create function private.payment_may_become(payment public.payments, to_status public.payment_status, at timestamptz)
+-- final, success always lands, otherwise the newer event wins. Stripe's event times have
+-- one-second resolution, so a tie goes to the event later in a session's life (`rank`: 1 a
+-- declined attempt, 2 the session completed, 3 the delayed payment's result or the expiry),
+-- not to whichever was delivered last.
+create function private.payment_may_become(payment public.payments, to_status public.payment_status, at timestamptz, rank smallint)
 returns boolean
 language sql
 immutable
@@ -129,11 +133,12 @@ as $$
   select case
     when payment.status = 'succeeded' then false
     when to_status = 'succeeded' then true
-    else payment.last_event_at is null or at >= payment.last_event_at
+    else payment.last_event_at is null
+      or (at, rank) >= (payment.last_event_at, coalesce(payment.last_event_rank, 0))
   end
 $$;
 
-grant execute on function private.payment_may_become(public.payments, public.payment_status, timestamptz) to service_role;
+grant execute on function private.payment_may_become(public.payments, public.payment_status, timestamptz, smallint) to service_role;
 
 -- Locks an invoice the way settling it does (coupon, booking, invoice, in that order, as
 -- create_booking and transition_booking take them), so that payments, cancellations and

@@ -168,7 +168,8 @@ begin
     return 'already_succeeded';
   end if;
   update public.payments p
-  set status = 'succeeded', succeeded_at = now(), failure_message = null, last_event_at = greatest(p.last_event_at, at)
+  set status = 'succeeded', succeeded_at = now(), failure_message = null, last_event_at = greatest(p.last_event_at, at),
+      last_event_rank = 3
   where p.id = payment.id
   returning * into payment;
 
@@ -199,8 +200,11 @@ $$;
 
 grant execute on function private.record_payment_success(uuid, timestamptz, bigint, text) to service_role;
 
--- Moves a payment to a status that is not success, if the event is newer than what it has.
-create function private.record_payment_status(payment public.payments, to_status public.payment_status, at timestamptz, message text)
+-- Moves a payment to a status that is not success, if the event is newer than what it has
+-- (see private.payment_may_become for `rank`).
+create function private.record_payment_status(
+  payment public.payments, to_status public.payment_status, at timestamptz, rank smallint, message text
+)
 returns text
 language plpgsql
 set search_path = ''
@@ -208,17 +212,18 @@ as $$
 begin
   perform 1 from public.payments p where p.id = payment.id for update;
   select * into payment from public.payments p where p.id = payment.id;
-  if not private.payment_may_become(payment, to_status, at) then
+  if not private.payment_may_become(payment, to_status, at, rank) then
     return 'stale';
   end if;
   update public.payments p
-  set status = to_status, last_event_at = at, failure_message = coalesce(message, p.failure_message)
+  set status = to_status, last_event_at = at, last_event_rank = rank, failure_message = coalesce(message, p.failure_message)
   where p.id = payment.id;
   return to_status::text;
 end
 $$;
 
-grant execute on function private.record_payment_status(public.payments, public.payment_status, timestamptz, text) to service_role;
+grant execute on function private.record_payment_status(public.payments, public.payment_status, timestamptz, smallint, text)
+  to service_role;
 
 -- The payment a Stripe object points at: by our id in its metadata, else by Stripe's id.
 create function private.find_stripe_payment(payment_id uuid, session_id text, payment_intent_id text)
@@ -275,11 +280,11 @@ begin
       or (event_type = 'checkout.session.completed' and apply_checkout_event.payment_status in ('paid', 'no_payment_required'))
       then private.record_payment_success(payment.id, event_created, amount_total, currency)
     when event_type = 'checkout.session.completed'
-      then private.record_payment_status(payment, 'processing', event_created, null)
+      then private.record_payment_status(payment, 'processing', event_created, 2::smallint, null)
     when event_type = 'checkout.session.async_payment_failed'
-      then private.record_payment_status(payment, 'failed', event_created, 'the delayed payment failed')
+      then private.record_payment_status(payment, 'failed', event_created, 3::smallint, 'the delayed payment failed')
     when event_type = 'checkout.session.expired'
-      then private.record_payment_status(payment, 'cancelled', event_created, null)
+      then private.record_payment_status(payment, 'cancelled', event_created, 3::smallint, null)
     else 'ignored'
   end;
   return private.finish_stripe_event(event_id, outcome);
@@ -317,7 +322,7 @@ begin
   set stripe_payment_intent_id = coalesce(p.stripe_payment_intent_id, apply_payment_intent_failed.payment_intent_id)
   where p.id = payment.id
   returning * into payment;
-  return private.finish_stripe_event(event_id, private.record_payment_status(payment, 'failed', event_created, failure_message));
+  return private.finish_stripe_event(event_id, private.record_payment_status(payment, 'failed', event_created, 1::smallint, failure_message));
 end
 $$;
 
@@ -361,7 +366,7 @@ begin
     raise exception 'payment_id: payment % not found', record_checkout_expired.payment_id using errcode = 'P0002';
   end if;
   if session_status = 'expired' then
-    return private.record_payment_status(payment, 'cancelled', now(), 'the booking hold lapsed');
+    return private.record_payment_status(payment, 'cancelled', now(), 3::smallint, 'the booking hold lapsed');
   end if;
   return 'left_' || session_status;
 end
