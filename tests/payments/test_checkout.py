@@ -5,7 +5,11 @@ from __future__ import annotations
 import time
 import uuid
 
+from psycopg.types.json import Jsonb
+
 from tests.payments.conftest import Payments
+from tests.support.actors import as_request, grant_role, sign_up
+from tests.support.marketplace import add_schedule, value
 
 SESSIONS = "/v1/checkout/sessions"
 
@@ -198,3 +202,41 @@ def test_stripe_refusing_the_session_is_a_bad_gateway_and_leaves_the_payment_to_
     assert "Invalid currency" in refused.body["message"]
     assert retried.status == 201
     assert len(payments.rows("select id from public.payments")) == 1
+
+
+def test_a_platform_lab_test_is_charged_to_the_platform_without_destination_or_fee(payments: Payments) -> None:
+    market = payments.market
+    [client] = market.add_clients(1, with_address=True)
+    with market.owner() as conn:
+        collector = sign_up(conn, "collector")
+        grant_role(conn, collector, "staff", "collector")
+        add_schedule(conn, collector)
+        offering_id = str(
+            value(
+                conn,
+                "insert into public.offerings (provider_id, category_id, kind, title, price, currency,"
+                " duration_minutes, status, location, scheduled_on) values (null, %s, 'lab_test', 'Blood panel',"
+                " 5000, 'USD', 30, 'active', 'client_site', 'collector') returning id",
+                (market.category_id,),
+            )
+        )
+        conn.execute(
+            "insert into public.service_areas (provider_id, name, country_code, postal_codes)"
+            " values (null, 'Testville', 'GB', array['AB1 2CD'])"
+        )
+    with market.authenticator() as conn, as_request(conn, market.claims[client]):
+        booking = value(
+            conn,
+            "select public.create_booking(items => %s, starts_at => %s, address_id => %s)",
+            (Jsonb([{"offering_id": offering_id}]), market.slot(0), market.addresses[client]),
+        )
+
+    response = payments.checkout(client, booking["invoice_id"])
+
+    assert response.status == 201, response.body
+    sent = payments.stripe.last_request("POST", SESSIONS)
+    assert sent.params["line_items"][0]["price_data"]["unit_amount"] == "5000"
+    assert "transfer_data" not in sent.params["payment_intent_data"]
+    assert "application_fee_amount" not in sent.params["payment_intent_data"]
+    payment = payments.row("select * from public.payments where invoice_id = %s", (booking["invoice_id"],))
+    assert (payment["destination_account"], payment["application_fee"], payment["provider_id"]) == (None, 0, None)
