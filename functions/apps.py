@@ -10,4 +10,5 @@ APPS: dict[str, str] = {
     "stripe": "functions.payments.webhook:app",
     "connect": "functions.payments.connect:app",
     "refunds": "functions.payments.refunds:app",
+    "notify": "functions.notifications.app:app",
 }

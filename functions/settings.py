@@ -10,7 +10,7 @@ the field names upper-cased (SUPABASE_URL, STRIPE_SECRET_KEY, ...).
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -48,6 +48,31 @@ class Settings(BaseSettings):
 
     # The frontend, for Checkout's success/cancel URLs and Connect's return URLs.
     site_url: str = LOCAL_SITE_URL
+
+    # Notifications (functions/notifications): a channel whose settings are unset is not
+    # configured; its deliveries are retried, then dead, with last_error saying what to set.
+    notify_email_provider: Literal["smtp", "resend"] = "smtp"
+    email_from: str | None = None  # "Marketbase <no-reply@market.example>"; its domain names the Message-IDs
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: str | None = Field(default=None, repr=False)
+    smtp_starttls: bool = True
+    resend_api_key: str | None = Field(default=None, repr=False)
+    resend_api_base: str | None = None  # a fake; None: https://api.resend.com
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = Field(default=None, repr=False)
+    twilio_from_number: str | None = None  # E.164, or a Messaging Service instead:
+    twilio_messaging_service_sid: str | None = None
+    twilio_api_base: str | None = None  # a fake; None: https://api.twilio.com
+    fcm_service_account_json: str | None = Field(default=None, repr=False)  # the key file's JSON, or its path
+    fcm_project_id: str | None = None  # default: the service account's project_id
+    fcm_api_base: str | None = None  # a fake; None: https://fcm.googleapis.com
+    fcm_token_url: str | None = None  # a fake; None: the service account's token_uri
+    # The shared secret of the database's pg_net nudge (header x-marketbase-dispatch-secret).
+    notify_dispatch_secret: str | None = Field(default=None, repr=False)
+    notify_batch_size: int = Field(default=50, ge=1, le=500)  # deliveries claimed at once
+    notify_lease_seconds: int = Field(default=120, ge=10)  # a dead worker's claims are taken again after this
 
     @field_validator("*", mode="before")
     @classmethod

@@ -53,6 +53,8 @@ HANDLERS: dict[str, tuple[str, ...]] = {
     "handlers.connect": ("jwt", "supabase", "stripe"),
     "handlers.refunds": ("jwt", "supabase", "stripe"),
     "handlers.payments_sweeper": ("supabase", "stripe"),
+    # The schedule and the nudge: the database, and FCM's OAuth token signed with jwt.
+    "handlers.notify_dispatch": ("supabase", "jwt"),
 }
 HEAVY = ("stripe", "supabase", "postgrest", "psycopg", "jwt")
 
@@ -66,6 +68,7 @@ ENVIRONMENT = {
     "STRIPE_WEBHOOK_SECRET": "whsec_bench",
     "STRIPE_CONNECT_WEBHOOK_SECRET": "whsec_bench_connect",
     "SITE_URL": "http://127.0.0.1:3000",
+    "NOTIFY_DISPATCH_SECRET": "bench-notify-dispatch-secret",
 }
 
 # Runs in each fresh interpreter. argv: module, deferred modules (comma-separated), heavy modules.

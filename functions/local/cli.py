@@ -1,7 +1,7 @@
 """The `marketbase` command: the local stack without Docker.
 
 marketbase db start | stop | reset | url | status | migrate
-marketbase dev [--host H] [--port P] [--reset]
+marketbase dev [--host H] [--port P] [--reset]   (mail: MARKETBASE_SMTP_PORT, default 1025)
 marketbase token EMAIL
 """
 
@@ -78,7 +78,7 @@ def cmd_db(stack: Stack, action: str) -> int:
 def cmd_dev(stack: Stack, host: str, port: int, reset: bool) -> int:
     import uvicorn
 
-    from .devserver import build_app
+    from .devserver import build_app, local_settings
 
     if reset:
         stack.start()
@@ -88,11 +88,26 @@ def cmd_dev(stack: Stack, host: str, port: int, reset: bool) -> int:
         stack.migrate()
     print(f"database      {stack.owner_url}")
     print(f"lambda apps   http://{host}:{port}/<app>   (health: http://{host}:{port}/health)")
+    mail_dir = stack.root / ".local" / "mail"
+    smtp_port = int(os.environ.get("MARKETBASE_SMTP_PORT", 1025))
+    settings, use_mailbox = local_settings(_jwt_secret(), smtp_port)
+    if use_mailbox:
+        print(f"mail          smtp://127.0.0.1:{smtp_port}, every message saved in {mail_dir}/")
+    else:
+        print(
+            f"mail          {settings.notify_email_provider} as configured in the environment (not the local mailbox)"
+        )
+    secret = "$NOTIFY_DISPATCH_SECRET" if os.environ.get("NOTIFY_DISPATCH_SECRET") else settings.notify_dispatch_secret
+    print(
+        f"notifications dispatched every few seconds; now: curl -X POST http://{host}:{port}/notify/dispatch"
+        f" -H 'x-marketbase-dispatch-secret: {secret}'"
+    )
     print("\ndemo access tokens (HS256, local JWT secret; Authorization: Bearer <token>):")
     for email, roles, token in demo_tokens(stack):
         print(f"  {email:<32} {roles:<24} {token}")
     print()
-    uvicorn.run(build_app(stack.owner_url, stack.api_url, _jwt_secret()), host=host, port=port, log_level="info")
+    app = build_app(stack.owner_url, stack.api_url, _jwt_secret(), mail_dir=mail_dir, smtp_port=smtp_port)
+    uvicorn.run(app, host=host, port=port, log_level="info")
     return 0
 
 

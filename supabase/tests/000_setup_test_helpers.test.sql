@@ -154,7 +154,8 @@ begin
   select string_agg(format('%I.%I', n.nspname, c.relname), ', ') into tables
   from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
   where n.nspname = 'public' and c.relkind in ('r', 'p')
-    and c.relname not in ('matching_factors', 'provider_rate_bounds')
+    and c.relname not in ('matching_factors', 'provider_rate_bounds', 'notification_categories', 'notification_event_types',
+                          'notification_templates', 'notification_topics')
     and not exists (select 1 from pg_catalog.pg_depend d where d.objid = c.oid and d.deptype = 'e');
   execute 'truncate ' || tables || ', private.invoice_counters cascade';
   delete from storage.objects;

@@ -1,0 +1,592 @@
+-- notifications / inbox and deliveries: what the outbox becomes.
+--
+--   outbox ──expand_notifications──> notifications (the in-app inbox, rendered, Realtime)
+--                                 └─> notification_deliveries (one per recipient × email / sms / push
+--                                     destination) ──claim_deliveries──> dispatcher ──record_delivery
+--
+-- Expansion is set-based: one outbox row at a time, but every recipient of it in a few
+-- insert ... select statements, so an announcement to 100,000 users is a few joins, not
+-- 100,000 round trips. Preferences decide the channels (private.channel_wanted's rule), quiet hours
+-- hold non-critical deliveries until they end in the user's timezone, and digest users get
+-- their non-urgent email gathered by compose_digests into one daily message.
+--
+-- Workers claim due deliveries with FOR UPDATE SKIP LOCKED under a lease; a worker that dies
+-- leaves its claims to expire and be taken again. Only the holder of a claim can record its
+-- outcome. Retries back off exponentially with jitter until max_attempts, then the delivery is
+-- dead; a bounced address is suppressed and a push token that is gone is removed.
+--
+-- No foreign keys on the inbox's and the deliveries' user_id, outbox_id and push_token_id: a
+-- foreign key checks (and share-locks the referenced row) once per inserted row, which more
+-- than doubled the time of a 100,000-user fan-out. Expansion writes only users it has just
+-- joined to profiles, the outbox row it holds and tokens it has just read. What the keys would
+-- cascade, triggers do once per statement: a deleted outbox row or profile takes its
+-- notifications and deliveries with it. push_token_id may outlive its token (the destination
+-- keeps the token itself).
+
+insert into private.settings (key, value, description) values
+  ('notifications.app_url', '"http://localhost:3000"',
+   'Base URL of the web app: the links (action_url) notifications carry start with it.'),
+  ('notifications.digest_max_priority', '4',
+   'Email of event types up to this priority waits for the daily digest of users who chose one; more urgent email goes at once.');
+
+-- Rendering ----------------------------------------------------------------------------------------
+
+-- The inbox is read straight from the table, so its texts are rendered here; email, SMS and
+-- push are rendered by the dispatcher (functions/notifications/render.py, same grammar).
+-- Placeholders named in `keep` stay, written {{name}}, to be filled per recipient.
+create function private.render_template(template text, data jsonb, keep text[] default '{}')
+returns text
+language plpgsql
+immutable
+set search_path = ''
+as $$
+declare
+  result text := template;
+  name text;
+begin
+  foreach name in array private.template_placeholders(template) loop
+    result := regexp_replace(
+      result,
+      '\{\{\s*' || name || '\s*\}\}',
+      replace(case when name = any (keep) then '{{' || name || '}}' else coalesce(data ->> name, '') end, '\', '\\'),
+      'g'
+    );
+  end loop;
+  return result;
+end
+$$;
+
+grant execute on function private.render_template(text, jsonb, text[]) to service_role;
+
+comment on function private.render_template(text, jsonb, text[]) is
+  'Fills the {{ name }} placeholders of a template from data (missing values render empty); names in keep are left as {{name}}.';
+
+-- The template for an event, channel and locale: the locale, its language, then en.
+create function private.pick_template(event_type text, channel public.notification_channel, locale text)
+returns setof public.notification_templates
+language sql
+stable
+set search_path = ''
+as $$
+  select t.* from public.notification_templates t
+  where t.event_type = pick_template.event_type and t.channel = pick_template.channel
+    and t.locale in (pick_template.locale, split_part(pick_template.locale, '-', 1), 'en')
+  order by t.locale = pick_template.locale desc, t.locale = split_part(pick_template.locale, '-', 1) desc
+  limit 1
+$$;
+
+grant execute on function private.pick_template(text, public.notification_channel, text) to service_role;
+
+comment on function private.pick_template(text, public.notification_channel, text) is
+  'The template of an event and channel in a locale, falling back to its language (pt-BR → pt) and then en; no row when none exists.';
+
+-- The inbox ------------------------------------------------------------------------------------------
+
+create table public.notifications (
+  id uuid primary key default gen_random_uuid(),
+  user_id uuid not null,
+  outbox_id bigint not null,
+  event_type text not null,
+  category text not null,
+  title text not null,
+  body text not null,
+  action_url text,
+  data jsonb not null default '{}',
+  severity public.notification_severity not null default 'info',
+  priority smallint not null default 5,
+  read_at timestamptz,
+  created_at timestamptz not null default now(),
+  constraint notifications_one_per_event unique (outbox_id, user_id)
+);
+
+create index notifications_user_created_idx on public.notifications (user_id, created_at desc);
+create index notifications_user_unread_idx on public.notifications (user_id, created_at desc) where read_at is null;
+
+comment on table public.notifications is
+  'The in-app inbox: one rendered notification per event and user. Read and delete: the user''s own. Update: read_at only (mark_notifications_read). Published to Realtime.';
+comment on column public.notifications.severity is 'How to show it: info, success, warning, error.';
+comment on column public.notifications.priority is '0 (low) to 9 (urgent).';
+comment on column public.notifications.read_at is 'When the user read it; null while unread. The user may set it, or clear it to mark unread.';
+comment on column public.notifications.data is 'The event''s data (booking_id, invoice_number, ...) for the app to link or show.';
+
+alter table public.notifications enable row level security;
+revoke all on table public.notifications from anon, authenticated;
+grant select, delete on table public.notifications to authenticated;
+grant update (read_at) on table public.notifications to authenticated;
+
+create policy "users can read their own notifications"
+  on public.notifications for select to authenticated using (user_id = (select auth.uid()));
+
+create policy "users can mark their own notifications read"
+  on public.notifications for update to authenticated
+  using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()));
+
+create policy "users can delete their own notifications"
+  on public.notifications for delete to authenticated using (user_id = (select auth.uid()));
+
+alter publication supabase_realtime add table public.notifications;
+
+create function public.mark_notifications_read(notification_ids uuid[] default null)
+returns integer
+language sql
+set search_path = ''
+as $$
+  with marked as (
+    update public.notifications n set read_at = now()
+    where n.user_id = (select auth.uid()) and n.read_at is null
+      and (notification_ids is null or n.id = any (notification_ids))
+    returning 1
+  )
+  select count(*)::integer from marked
+$$;
+
+revoke execute on function public.mark_notifications_read(uuid[]) from public, anon;
+grant execute on function public.mark_notifications_read(uuid[]) to authenticated;
+
+comment on function public.mark_notifications_read(uuid[]) is
+  'RPC for users: marks the given notifications of the caller read (null: all unread ones). Returns how many changed.';
+
+-- Deliveries -------------------------------------------------------------------------------------------
+
+create type public.notification_delivery_status as enum (
+  'queued', 'sending', 'sent', 'delivered', 'failed', 'dead', 'cancelled', 'skipped', 'digested'
+);
+
+comment on type public.notification_delivery_status is
+  'queued (waiting for next_attempt_at), sending (claimed by a worker), sent / delivered (the provider took / delivered it), failed (will retry), dead (gave up), cancelled (the event was withdrawn), skipped (suppressed address), digested (went into a daily digest).';
+
+create table public.notification_deliveries (
+  id uuid primary key default gen_random_uuid(),
+  outbox_id bigint not null,
+  user_id uuid not null,
+  channel public.notification_channel not null constraint notification_deliveries_not_in_app check (channel <> 'in_app'),
+  destination text not null,
+  push_token_id uuid,
+  locale text not null default 'en',
+  priority smallint not null default 5,
+  status public.notification_delivery_status not null default 'queued',
+  attempts integer not null default 0,
+  max_attempts integer not null default 6 constraint notification_deliveries_max_attempts_positive check (max_attempts > 0),
+  next_attempt_at timestamptz not null default now(),
+  lease_expires_at timestamptz,
+  claimed_by text,
+  provider text,
+  provider_message_id text,
+  last_error text,
+  digest boolean not null default false,
+  created_at timestamptz not null default now(),
+  sent_at timestamptz,
+  updated_at timestamptz not null default now(),
+  constraint notification_deliveries_one_per_destination unique (outbox_id, user_id, channel, destination)
+);
+
+create index notification_deliveries_user_created_idx on public.notification_deliveries (user_id, created_at desc);
+-- What claim_deliveries reads, in its order; and the leases to take back; and the digests.
+create index notification_deliveries_due_idx on public.notification_deliveries (priority desc, next_attempt_at)
+  where status in ('queued', 'failed') and not digest;
+create index notification_deliveries_lease_idx on public.notification_deliveries (lease_expires_at) where status = 'sending';
+create index notification_deliveries_digest_idx on public.notification_deliveries (next_attempt_at)
+  where digest and status = 'queued';
+
+comment on table public.notification_deliveries is
+  'One message to send: an event to one user on email, SMS or push (one per device). Read: the user''s own, admins all. Written by the service functions only.';
+comment on column public.notification_deliveries.push_token_id is 'The push_tokens row the destination came from (gone once the token is removed).';
+comment on column public.notification_deliveries.destination is 'Email address, E.164 phone number or push token, as it was when the event was expanded.';
+comment on column public.notification_deliveries.next_attempt_at is 'Not claimed before then: quiet hours, the digest hour, or the backoff after a failure.';
+comment on column public.notification_deliveries.lease_expires_at is 'While sending: when the claim lapses and another worker may take the delivery.';
+comment on column public.notification_deliveries.digest is 'Waits for compose_digests (the user''s daily summary) instead of being sent alone.';
+
+create trigger set_updated_at
+  before update on public.notification_deliveries
+  for each row execute function private.tg_set_updated_at();
+
+alter table public.notification_deliveries enable row level security;
+revoke all on table public.notification_deliveries from anon, authenticated;
+grant select on table public.notification_deliveries to authenticated;
+
+create policy "users can read their own deliveries and admins all"
+  on public.notification_deliveries for select to authenticated
+  using (user_id = (select auth.uid()) or (select private.is_admin()));
+
+-- What the missing foreign keys would cascade: a user's inbox and deliveries go with them.
+-- Security definer: runs for whoever deletes the profile (auth's cascade from auth.users).
+create function private.tg_profiles_delete_notifications()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  delete from public.notifications n where n.user_id = old.id;
+  delete from public.notification_deliveries d where d.user_id = old.id;
+  return null;
+end
+$$;
+
+create trigger delete_notifications
+  after delete on public.profiles
+  for each row execute function private.tg_profiles_delete_notifications();
+
+-- Security definer: the outbox's owner cleans up after it, whoever deletes events (retention).
+create function private.tg_notification_outbox_delete_expansion()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  delete from public.notifications n where n.outbox_id in (select r.id from removed r);
+  delete from public.notification_deliveries d where d.outbox_id in (select r.id from removed r);
+  return null;
+end
+$$;
+
+create trigger delete_expansion
+  after delete on private.notification_outbox
+  referencing old table as removed
+  for each statement execute function private.tg_notification_outbox_delete_expansion();
+
+-- Expansion ----------------------------------------------------------------------------------------------
+
+-- Security definer: recipients' email addresses are in auth.users, which service_role cannot
+-- read. Custom plans: the same statements serve one recipient and 100,000, and a plan cached
+-- for the first would walk the second row by row. No JIT (compiling cost more than it saved)
+-- and room to sort and hash 100,000 recipients in memory.
+create function service.expand_notifications(max_rows integer default 20)
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+set plan_cache_mode = force_custom_plan
+set jit = off
+set work_mem = '64MB'
+as $$
+declare
+  job private.notification_outbox;
+  event public.notification_event_types;
+  category public.notification_categories;
+  severity public.notification_severity;
+  due timestamptz;
+  digestible boolean;
+  recipients uuid[];
+  reached integer;
+  expanded integer := 0;
+begin
+  for job in
+    select o.* from private.notification_outbox o
+    where o.status = 'pending' and o.deliver_after <= now()
+    order by o.deliver_after, o.id
+    limit greatest(coalesce(max_rows, 20), 0)
+    for update skip locked
+  loop
+    select * into event from public.notification_event_types t where t.key = job.event_type;
+    select * into category from public.notification_categories c where c.key = event.category;
+    severity := coalesce((job.data ->> 'severity')::public.notification_severity, event.severity);
+    due := greatest(now(), job.deliver_after);
+    digestible := not category.critical and category.key <> 'digest'
+                  and event.priority <= coalesce((private.setting('notifications.digest_max_priority'))::smallint, 4);
+    recipients := array(
+      select r.user_id from unnest(job.recipient_ids) r (user_id)
+      union
+      select m.user_id from private.topic_members(job.topic) m (user_id) where job.topic is not null
+    );
+
+    with people as materialized (
+      select p.id as user_id, coalesce(d.locale, 'en') as locale, p.display_name as name, d.phone,
+             nullif(u.email, '') as email, s.timezone, s.quiet_hours_start, s.quiet_hours_end,
+             coalesce(s.digest_enabled, false) as digest_enabled, s.digest_hour
+      from unnest(recipients) r (user_id)
+      join public.profiles p on p.id = r.user_id
+      left join public.profile_details d on d.user_id = r.user_id
+      left join auth.users u on u.id = r.user_id
+      left join public.notification_settings s on s.user_id = r.user_id
+    ),
+    -- private.channel_wanted's rule, written out over the whole set (private.wanted_channels
+    -- would plan its array as ten rows and probe the preferences once per user and channel).
+    wanted as materialized (
+      select pe.user_id, ch.channel
+      from people pe
+      cross join unnest(enum_range(null::public.notification_channel)) ch (channel)
+      left join public.notification_preferences np
+        on np.user_id = pe.user_id and np.category = category.key and np.channel = ch.channel
+      where (category.critical and ch.channel in ('in_app', 'email'))
+         or coalesce(np.enabled, ch.channel = any (category.default_channels))
+    ),
+    -- One template per locale and channel; the inbox texts rendered once per locale.
+    templates as materialized (
+      select l.locale, t.channel,
+             private.render_template(t.title, job.data, '{recipient_name}') as title,
+             private.render_template(t.body, job.data, '{recipient_name}') as body,
+             coalesce(private.render_template(t.action_url, job.data, '{recipient_name}'), job.data ->> 'action_url') as action_url
+      from (select distinct pe.locale from people pe) l
+      cross join unnest(enum_range(null::public.notification_channel)) ch (channel)
+      cross join lateral private.pick_template(job.event_type, ch.channel, l.locale) t
+    ),
+    inbox as (
+      insert into public.notifications (user_id, outbox_id, event_type, category, title, body, action_url, data, severity, priority)
+      select pe.user_id, job.id, job.event_type, category.key,
+             replace(t.title, '{{recipient_name}}', pe.name), replace(t.body, '{{recipient_name}}', pe.name),
+             nullif(replace(t.action_url, '{{recipient_name}}', pe.name), ''), job.data, severity, event.priority
+      from people pe
+      join wanted w on w.user_id = pe.user_id and w.channel = 'in_app'
+      join templates t on t.locale = pe.locale and t.channel = 'in_app'
+      order by pe.user_id
+    ),
+    outgoing as (
+      select pe.*, 'email'::public.notification_channel as channel, pe.email as destination, null::uuid as push_token_id,
+             digestible and pe.digest_enabled as digest, es.reason as suppressed
+      from people pe
+      join wanted w on w.user_id = pe.user_id and w.channel = 'email'
+      left join private.email_suppressions es on es.address = lower(pe.email)
+      where pe.email is not null
+      union all
+      select pe.*, 'sms', pe.phone, null, false, null
+      from people pe join wanted w on w.user_id = pe.user_id and w.channel = 'sms'
+      where pe.phone is not null
+      union all
+      select pe.*, 'push', pt.token, pt.id, false, null
+      from people pe
+      join wanted w on w.user_id = pe.user_id and w.channel = 'push'
+      join public.push_tokens pt on pt.user_id = pe.user_id
+    ),
+    deliveries as (
+      insert into public.notification_deliveries (
+        outbox_id, user_id, channel, destination, push_token_id, locale, priority, status, next_attempt_at, digest, last_error
+      )
+      select job.id, x.user_id, x.channel, x.destination, x.push_token_id, x.locale, event.priority,
+             case when x.suppressed is not null then 'skipped' else 'queued' end::public.notification_delivery_status,
+             case
+               when x.suppressed is not null then due
+               when x.digest then private.next_digest_at(due, x.timezone, x.digest_hour)
+               when category.critical or x.quiet_hours_start is null then due
+               else private.after_quiet_hours(due, x.timezone, x.quiet_hours_start, x.quiet_hours_end)
+             end,
+             x.digest and x.suppressed is null,
+             'suppressed: ' || x.suppressed
+      from outgoing x
+      where exists (select 1 from templates t where t.locale = x.locale and t.channel = x.channel)
+      order by x.user_id
+    )
+    select count(*) into reached from people;
+
+    update private.notification_outbox o set status = 'expanded', expanded_at = now(), recipient_count = reached
+    where o.id = job.id;
+    expanded := expanded + 1;
+  end loop;
+  return expanded;
+end
+$$;
+
+revoke execute on function service.expand_notifications(integer) from public;
+grant execute on function service.expand_notifications(integer) to service_role;
+
+comment on function service.expand_notifications(integer) is
+  'Service RPC for the dispatcher: expands up to max_rows due outbox events (skipping those another worker holds) into inbox rows and deliveries, per recipient preferences, quiet hours and digest. Returns how many events.';
+
+-- Digests ----------------------------------------------------------------------------------------------
+
+-- Each user's digest deliveries that are due become one digest.daily event (to that user),
+-- listing them; the deliveries are marked digested.
+create function service.compose_digests()
+returns integer
+language plpgsql
+set search_path = ''
+as $$
+declare
+  composed integer;
+begin
+  with due as (
+    select d.id, d.user_id, d.outbox_id, d.locale, d.next_attempt_at
+    from public.notification_deliveries d
+    where d.digest and d.status = 'queued' and d.next_attempt_at <= now()
+    order by d.user_id, d.next_attempt_at
+    for update skip locked
+  ),
+  items as (
+    select due.user_id, due.id, due.next_attempt_at, o.id as outbox_id, o.created_at,
+           coalesce(n.title, private.render_template(t.title, o.data || jsonb_build_object('recipient_name', p.display_name))) as title,
+           coalesce(n.body, private.render_template(t.body, o.data || jsonb_build_object('recipient_name', p.display_name))) as body,
+           coalesce(n.action_url, private.render_template(t.action_url, o.data), o.data ->> 'action_url') as action_url
+    from due
+    join private.notification_outbox o on o.id = due.outbox_id
+    join public.profiles p on p.id = due.user_id
+    left join public.notifications n on n.outbox_id = due.outbox_id and n.user_id = due.user_id
+    left join lateral private.pick_template(o.event_type, 'in_app', due.locale) t on n.id is null
+  ),
+  digests as (
+    insert into private.notification_outbox (event_type, dedup_key, recipient_ids, data)
+    select 'digest.daily',
+           format('digest.daily:%s:%s:%s', i.user_id, extract(epoch from max(i.next_attempt_at))::bigint, min(i.id::text)),
+           array[i.user_id],
+           jsonb_build_object(
+             'item_count', count(*),
+             'items', jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+               'title', i.title, 'body', i.body, 'action_url', nullif(i.action_url, ''), 'created_at', i.created_at
+             )) order by i.created_at, i.outbox_id),
+             'action_url', (private.setting('notifications.app_url') #>> '{}') || '/notifications'
+           )
+    from items i
+    group by i.user_id
+    on conflict (dedup_key) do nothing
+    returning id
+  ),
+  marked as (
+    update public.notification_deliveries d set status = 'digested'
+    from due where d.id = due.id
+  )
+  select count(*) into composed from digests;
+  return composed;
+end
+$$;
+
+revoke execute on function service.compose_digests() from public;
+grant execute on function service.compose_digests() to service_role;
+
+comment on function service.compose_digests() is
+  'Service RPC for the dispatcher: turns each user''s due digest deliveries into one digest.daily event (data.items: title, body, action_url, created_at) and marks them digested. Returns how many digests.';
+
+-- Claiming and recording ---------------------------------------------------------------------------------
+
+create function service.claim_deliveries(worker text, max_rows integer default 50, lease_seconds integer default 120)
+returns table (
+  delivery_id uuid, channel text, destination text, locale text, attempt integer, idempotency_key text,
+  event_type text, severity text, priority smallint, subject text, title text, body text, action_url text, data jsonb
+)
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if coalesce(trim(worker), '') = '' then
+    raise exception 'worker: name the worker that claims' using errcode = '22023';
+  end if;
+  if lease_seconds is null or lease_seconds < 1 then
+    raise exception 'lease_seconds: a lease lasts at least a second' using errcode = '22023';
+  end if;
+
+  -- A lease that lapsed on its last attempt: the worker died with it; it is not tried again.
+  update public.notification_deliveries d
+  set status = 'dead', lease_expires_at = null,
+      last_error = coalesce(d.last_error || '; ', '') || format('lease of %s expired on attempt %s', d.claimed_by, d.attempts)
+  where d.id in (
+    select x.id from public.notification_deliveries x
+    where x.status = 'sending' and x.lease_expires_at < now() and x.attempts >= x.max_attempts
+    for update skip locked
+  );
+
+  return query
+  with expired as (
+    select x.id, x.priority, x.next_attempt_at from public.notification_deliveries x
+    where x.status = 'sending' and x.lease_expires_at < now()
+    order by x.lease_expires_at
+    limit max_rows
+    for update skip locked
+  ),
+  due as (
+    select x.id, x.priority, x.next_attempt_at from public.notification_deliveries x
+    where x.status in ('queued', 'failed') and not x.digest and x.next_attempt_at <= now()
+    order by x.priority desc, x.next_attempt_at
+    limit max_rows
+    for update skip locked
+  ),
+  picked as (
+    select c.id from (select * from expired union all select * from due) c
+    order by c.priority desc, c.next_attempt_at
+    limit max_rows
+  ),
+  claimed as (
+    update public.notification_deliveries d
+    set status = 'sending', attempts = d.attempts + 1, claimed_by = worker,
+        lease_expires_at = now() + make_interval(secs => lease_seconds)
+    from picked where d.id = picked.id
+    returning d.*
+  )
+  select c.id, c.channel::text, c.destination, c.locale, c.attempts, c.id::text, o.event_type,
+         coalesce(o.data ->> 'severity', e.severity::text), c.priority, t.subject, t.title, t.body,
+         coalesce(t.action_url, o.data ->> 'action_url'),
+         o.data || jsonb_build_object('recipient_name', p.display_name)
+  from claimed c
+  join private.notification_outbox o on o.id = c.outbox_id
+  join public.notification_event_types e on e.key = o.event_type
+  left join public.profiles p on p.id = c.user_id
+  left join lateral private.pick_template(o.event_type, c.channel, c.locale) t on true
+  order by c.priority desc, c.next_attempt_at;
+end
+$$;
+
+revoke execute on function service.claim_deliveries(text, integer, integer) from public;
+grant execute on function service.claim_deliveries(text, integer, integer) to service_role;
+
+comment on function service.claim_deliveries(text, integer, integer) is
+  'Service RPC for the dispatcher: claims up to max_rows due deliveries (most urgent first, and lapsed claims of dead workers) for lease_seconds, skipping rows other workers hold. Each row carries the unrendered template texts (locale fallback pt-BR → pt → en), the data to render them with (recipient_name added) and an idempotency_key stable across retries.';
+
+create function service.record_delivery(
+  delivery_id uuid,
+  worker text,
+  outcome text,
+  provider text default null,
+  provider_message_id text default null,
+  error text default null
+)
+returns text
+language plpgsql
+set search_path = ''
+as $$
+declare
+  delivery public.notification_deliveries;
+  to_status public.notification_delivery_status;
+begin
+  if outcome is null or outcome not in ('sent', 'delivered', 'retry', 'rejected', 'gone') then
+    raise exception 'outcome: % is not sent, delivered, retry, rejected or gone', coalesce(outcome, 'null') using errcode = '22023';
+  end if;
+  select * into delivery from public.notification_deliveries d where d.id = record_delivery.delivery_id for update;
+  -- Only the claim's holder records: a worker whose lease lapsed and was taken over is too late.
+  if delivery.id is null or delivery.status <> 'sending' or delivery.claimed_by is distinct from worker then
+    return null;
+  end if;
+
+  to_status := case
+    when outcome in ('sent', 'delivered') then outcome
+    when outcome = 'retry' and delivery.attempts < delivery.max_attempts then 'failed'
+    else 'dead'
+  end::public.notification_delivery_status;
+
+  update public.notification_deliveries d
+  set status = to_status,
+      lease_expires_at = null,
+      provider = coalesce(record_delivery.provider, d.provider),
+      provider_message_id = coalesce(record_delivery.provider_message_id, d.provider_message_id),
+      last_error = case when outcome in ('sent', 'delivered') then d.last_error else left(coalesce(error, outcome), 1000) end,
+      sent_at = case when outcome in ('sent', 'delivered') then now() else d.sent_at end,
+      -- Exponential backoff from 30 s, at most an hour, with jitter: half to all of it.
+      next_attempt_at = case when to_status = 'failed'
+        then now() + least(interval '30 seconds' * power(2, d.attempts - 1), interval '1 hour') * (0.5 + random() / 2)
+        else d.next_attempt_at end
+  where d.id = delivery.id;
+
+  if outcome = 'rejected' and delivery.channel = 'email' then
+    insert into private.email_suppressions (address, reason)
+    values (lower(delivery.destination), left(coalesce(error, 'rejected by ' || coalesce(provider, 'the provider')), 500))
+    on conflict (address) do nothing;
+  elsif outcome = 'gone' and delivery.channel = 'push' then
+    delete from public.push_tokens t where t.id = delivery.push_token_id or t.token = delivery.destination;
+  end if;
+  -- The address or device is no more: the user's other waiting messages to it are skipped.
+  if (outcome = 'rejected' and delivery.channel = 'email') or (outcome = 'gone' and delivery.channel = 'push') then
+    update public.notification_deliveries d
+    set status = 'skipped', last_error = format('%s: %s', outcome, left(coalesce(error, outcome), 900))
+    where d.id in (
+      select x.id from public.notification_deliveries x
+      where x.user_id = delivery.user_id and x.channel = delivery.channel and x.destination = delivery.destination
+        and x.status in ('queued', 'failed') and x.id <> delivery.id
+      for update skip locked
+    );
+  end if;
+  return to_status::text;
+end
+$$;
+
+revoke execute on function service.record_delivery(uuid, text, text, text, text, text) from public;
+grant execute on function service.record_delivery(uuid, text, text, text, text, text) to service_role;
+
+comment on function service.record_delivery(uuid, text, text, text, text, text) is
+  'Service RPC for the dispatcher: records the outcome of one send by the worker holding its claim (else returns null and changes nothing). sent / delivered; retry → failed with exponential backoff and jitter, dead after max_attempts; rejected → dead and the email address suppressed; gone → dead and the push token removed. Returns the new status.';
