@@ -269,6 +269,8 @@ declare
   due timestamptz;
   digestible boolean;
   recipients uuid[];
+  id_prefix text;
+  id_base bigint;
   reached integer;
   expanded integer := 0;
 begin
@@ -291,15 +293,20 @@ begin
       select m.user_id from private.topic_members(job.topic) m (user_id) where job.topic is not null
     );
 
+    -- Ids in the UUIDv7 layout (milliseconds, random bits, then a counter): the rows of one
+    -- expansion are neighbours in the primary keys' indexes, not 100,000 random pages.
+    id_prefix := regexp_replace(
+      lpad(to_hex((extract(epoch from clock_timestamp()) * 1000)::bigint), 12, '0')
+        || '7' || lpad(to_hex((random() * 4095)::integer), 3, '0')
+        || to_hex(8 + (random() * 3)::integer) || lpad(to_hex((random() * 4095)::integer), 3, '0'),
+      '^(.{8})(.{4})(.{4})(.{4})$', '\1-\2-\3-\4-');
+    id_base := (random() * 8388607)::bigint * 33554432;
+
     with people as materialized (
-      select p.id as user_id, coalesce(d.locale, 'en') as locale, p.display_name as name, d.phone,
-             nullif(u.email, '') as email, s.timezone, s.quiet_hours_start, s.quiet_hours_end,
-             coalesce(s.digest_enabled, false) as digest_enabled, s.digest_hour
+      select p.id as user_id, coalesce(d.locale, 'en') as locale, p.display_name as name, d.phone
       from unnest(recipients) r (user_id)
       join public.profiles p on p.id = r.user_id
       left join public.profile_details d on d.user_id = r.user_id
-      left join auth.users u on u.id = r.user_id
-      left join public.notification_settings s on s.user_id = r.user_id
     ),
     -- private.channel_wanted's rule, written out over the whole set (private.wanted_channels
     -- would plan its array as ten rows and probe the preferences once per user and channel).
@@ -323,8 +330,11 @@ begin
       cross join lateral private.pick_template(job.event_type, ch.channel, l.locale) t
     ),
     inbox as (
-      insert into public.notifications (user_id, outbox_id, event_type, category, title, body, action_url, data, severity, priority)
-      select pe.user_id, job.id, job.event_type, category.key,
+      insert into public.notifications (
+        id, user_id, outbox_id, event_type, category, title, body, action_url, data, severity, priority
+      )
+      select (id_prefix || lpad(to_hex(id_base + row_number() over (order by pe.user_id)), 12, '0'))::uuid,
+             pe.user_id, job.id, job.event_type, category.key,
              replace(t.title, '{{recipient_name}}', pe.name), replace(t.body, '{{recipient_name}}', pe.name),
              nullif(replace(t.action_url, '{{recipient_name}}', pe.name), ''), job.data, severity, event.priority
       from people pe
@@ -332,40 +342,44 @@ begin
       join templates t on t.locale = pe.locale and t.channel = 'in_app'
       order by pe.user_id
     ),
+    -- Email, SMS and push destinations, read only for the users who want that channel.
     outgoing as (
-      select pe.*, 'email'::public.notification_channel as channel, pe.email as destination, null::uuid as push_token_id,
-             digestible and pe.digest_enabled as digest, es.reason as suppressed
+      select pe.user_id, pe.locale, 'email'::public.notification_channel as channel, u.email as destination,
+             null::uuid as push_token_id, true as may_digest, es.reason as suppressed
       from people pe
       join wanted w on w.user_id = pe.user_id and w.channel = 'email'
-      left join private.email_suppressions es on es.address = lower(pe.email)
-      where pe.email is not null
+      join auth.users u on u.id = pe.user_id and u.email <> ''
+      left join private.email_suppressions es on es.address = lower(u.email)
       union all
-      select pe.*, 'sms', pe.phone, null, false, null
+      select pe.user_id, pe.locale, 'sms', pe.phone, null, false, null
       from people pe join wanted w on w.user_id = pe.user_id and w.channel = 'sms'
       where pe.phone is not null
       union all
-      select pe.*, 'push', pt.token, pt.id, false, null
+      select pe.user_id, pe.locale, 'push', pt.token, pt.id, false, null
       from people pe
       join wanted w on w.user_id = pe.user_id and w.channel = 'push'
       join public.push_tokens pt on pt.user_id = pe.user_id
     ),
     deliveries as (
       insert into public.notification_deliveries (
-        outbox_id, user_id, channel, destination, push_token_id, locale, priority, status, next_attempt_at, digest, last_error
+        id, outbox_id, user_id, channel, destination, push_token_id, locale, priority, status, next_attempt_at, digest, last_error
       )
-      select job.id, x.user_id, x.channel, x.destination, x.push_token_id, x.locale, event.priority,
+      select (id_prefix || lpad(to_hex(id_base + 16777216 + row_number() over (order by x.user_id, x.channel, x.destination)),
+                                12, '0'))::uuid,
+             job.id, x.user_id, x.channel, x.destination, x.push_token_id, x.locale, event.priority,
              case when x.suppressed is not null then 'skipped' else 'queued' end::public.notification_delivery_status,
              case
                when x.suppressed is not null then due
-               when x.digest then private.next_digest_at(due, x.timezone, x.digest_hour)
-               when category.critical or x.quiet_hours_start is null then due
-               else private.after_quiet_hours(due, x.timezone, x.quiet_hours_start, x.quiet_hours_end)
+               when x.may_digest and digestible and s.digest_enabled then private.next_digest_at(due, s.timezone, s.digest_hour)
+               when category.critical or s.quiet_hours_start is null then due
+               else private.after_quiet_hours(due, s.timezone, s.quiet_hours_start, s.quiet_hours_end)
              end,
-             x.digest and x.suppressed is null,
+             coalesce(x.may_digest and digestible and s.digest_enabled and x.suppressed is null, false),
              'suppressed: ' || x.suppressed
       from outgoing x
+      left join public.notification_settings s on s.user_id = x.user_id
       where exists (select 1 from templates t where t.locale = x.locale and t.channel = x.channel)
-      order by x.user_id
+      order by x.user_id, x.channel, x.destination
     )
     select count(*) into reached from people;
 

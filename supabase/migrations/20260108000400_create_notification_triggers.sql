@@ -147,6 +147,7 @@ $$;
 
 -- Bookings -------------------------------------------------------------------------------------------
 
+-- Security definer (as every trigger below): writes the private outbox for whichever role made the change.
 create function private.tg_bookings_notify()
 returns trigger
 language plpgsql
@@ -219,6 +220,7 @@ as $$
 $$;
 
 -- Card payments tell their outcome; a manual payment tells its review (below) instead.
+-- Security definer: see tg_bookings_notify.
 create function private.tg_payments_notify()
 returns trigger
 language plpgsql
@@ -247,6 +249,7 @@ create trigger notify
   for each row when (new.status is distinct from old.status and new.status in ('succeeded', 'failed'))
   execute function private.tg_payments_notify();
 
+-- Security definer: see tg_bookings_notify.
 create function private.tg_payments_notify_review()
 returns trigger
 language plpgsql
@@ -276,6 +279,7 @@ create trigger notify_review
 
 -- Refunds and disputes ----------------------------------------------------------------------------------
 
+-- Security definer: see tg_bookings_notify.
 create function private.tg_refunds_notify()
 returns trigger
 language plpgsql
@@ -302,6 +306,7 @@ create trigger notify
   for each row when (new.status = 'succeeded' and old.status is distinct from 'succeeded')
   execute function private.tg_refunds_notify();
 
+-- Security definer: see tg_bookings_notify.
 create function private.tg_disputes_notify()
 returns trigger
 language plpgsql
