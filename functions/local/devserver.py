@@ -33,6 +33,7 @@ from ..apps import APPS
 from ..db.factory import get_database
 from ..db.postgres_adapter import PostgresDatabase
 from ..notifications import dispatcher
+from ..notifications.channels import OUTCOMES
 from ..notifications.senders import build_senders, get_senders
 from ..payments import sweeper
 from ..payments.stripe_gateway import StripeGateway, get_stripe
@@ -151,7 +152,7 @@ def describe(summary: dict[str, Any]) -> str:
     """One line about a dispatch run that did something."""
     counts = ", ".join(
         f"{summary[key]} {key}"
-        for key in ("expanded", "digests", "sent", "delivered", "retry", "rejected", "gone", "dead", "unconfigured")
+        for key in ("expanded", "digests", *OUTCOMES, "dead", "unconfigured")
         if summary.get(key)
     )
     return f"notify {counts}"

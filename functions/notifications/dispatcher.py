@@ -13,15 +13,17 @@ and recorded until none is due or the time budget is spent.
    recorded with `service.record_delivery` right after its send, so a crash loses at most the
    message in flight (sent but not recorded: sent again after the lease, with the same
    idempotency key). The database decides what an outcome means: 'retry' backs off with jitter up
-   to max_attempts then dead, 'rejected' is dead (a bounced address suppressed), 'gone' deletes
-   the push token.
+   to max_attempts then dead, 'failed' is dead at once (nothing else changes), 'rejected' is dead
+   (a bounced address suppressed, its other waiting mail skipped), 'gone' deletes the push token.
 
-A template that needs a value the event did not carry cannot succeed on retry: 'rejected' (but
-for email 'retry': see UNRENDERABLE_OUTCOME). A channel this dispatcher has no adapter for (its
-settings unset) is recorded 'retry' with the settings to set as last_error: its deliveries wait
-through the backoff (8 to 15 minutes over the default 6 attempts) for a fix, then are dead rather
-than sent hours late. An adapter that raises instead of classifying its failure is a bug, but the
-delivery is retried rather than lost.
+A template that needs a value the event did not carry cannot succeed on retry, and it is not the
+destination's fault: 'failed' on every channel (UNRENDERABLE_OUTCOME), dead at once with the
+template error as last_error; the address and the device keep getting the user's other messages.
+A channel this dispatcher has no adapter for (its settings unset) is recorded 'retry' with the
+settings to set as last_error: its deliveries wait through the backoff (8 to 15 minutes over the
+default 6 attempts) for a fix, then are dead rather than sent hours late. An adapter that raises
+instead of classifying its failure, or a renderer that breaks on a template, is a bug of ours:
+the delivery is retried rather than lost.
 
 Logs carry delivery ids, channels, outcomes and providers' message ids; never a destination, a
 subject or a body.
@@ -43,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 from ..db.factory import get_database
 from ..db.port import Database, DatabaseUnavailable
 from ..settings import get_settings
+from .channels import OUTCOMES
 from .render import TemplateError, render_message
 from .senders import Senders, get_senders
 
@@ -51,16 +54,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("marketbase.notify")
 
-OUTCOMES = ("sent", "delivered", "retry", "rejected", "gone")
 EXPAND_ROWS = 20  # outbox rows per expand_notifications call (an announcement is one row)
 LEASE_MARGIN_SECONDS = 15  # a claim is not sent this close to its lease's end: another worker may take it
 SEND_MARGIN_SECONDS = 15  # one send's worst case (the adapters' 10 s timeout) and its record
 RECORD_RETRIES = (0.5, 2.0)  # waits before recording again when the database is unreachable
-# A delivery that cannot be rendered is the event's fault, not the destination's. record_delivery
-# has no outcome for "dead, but keep the address": 'rejected' of an email suppresses the address
-# and skips its other waiting mail. So an unrenderable email is retried until max_attempts (then
-# dead, last_error saying why); SMS and push are rejected at once (dead; nothing else changes).
-UNRENDERABLE_OUTCOME = {"email": "retry"}
+# A delivery that cannot be rendered is the event's fault (or the template's), not the
+# destination's, and no retry renders it: 'failed', dead at once, on every channel. Never
+# 'rejected': of an email, that would suppress the address and skip its other waiting mail.
+UNRENDERABLE_OUTCOME = "failed"
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,8 @@ def empty_summary() -> dict[str, Any]:
         "batches": 0,
         "claimed": 0,
         **dict.fromkeys(OUTCOMES, 0),
-        "dead": 0,  # deliveries whose recorded status is dead (rejected, gone, or out of attempts)
-        "unrenderable": 0,  # the template needs a variable the event lacks (rejected; email: retried)
+        "dead": 0,  # deliveries whose recorded status is dead (failed, rejected, gone, or out of attempts)
+        "unrenderable": 0,  # the template needs a variable the event lacks (failed: dead at once)
         "unconfigured": 0,  # retried because this dispatcher has no adapter for the channel
         "stale": 0,  # recorded too late: the lease had expired and another worker holds the delivery
         "unsent": 0,  # claimed but left when the budget ran out: taken again after the lease
@@ -265,8 +266,7 @@ def deliver(senders: Senders, row: Mapping[str, Any], site_url: str | None = Non
     try:
         message = render_message(row, site_url=site_url)
     except TemplateError as error:  # a variable the event lacks, an unknown channel: never renderable
-        outcome = UNRENDERABLE_OUTCOME.get(channel, "rejected")
-        return Attempt(outcome, error=f"template error: {error}"[:500], unsent_because="unrenderable")
+        return Attempt(UNRENDERABLE_OUTCOME, error=f"template error: {error}"[:500], unsent_because="unrenderable")
     except Exception as error:  # a bug in rendering, not in the template: do not lose the delivery
         log.error(
             "notification render failed", extra={"delivery_id": str(row["delivery_id"]), "error": type(error).__name__}

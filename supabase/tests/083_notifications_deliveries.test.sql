@@ -2,11 +2,12 @@
 -- read marking: events become rendered inbox rows and deliveries per the recipients' preferences
 -- (muted channels get nothing, critical categories always reach inbox and email), quiet hours in
 -- the user's timezone and the daily digest; workers claim under a lease, only the holder records,
--- retries back off with jitter until dead, bounces and dead push tokens are dealt with; who reads
+-- retries back off with jitter until dead, bounces and dead push tokens are dealt with, a message that
+-- can never be sent through no fault of its address is dead at once and blames nobody; who reads
 -- and changes inbox rows and deliveries.
 begin;
 set local time zone 'UTC';
-select plan(98);
+select plan(105);
 select tests.start_with_empty_marketplace();
 
 -- Fixture -------------------------------------------------------------------------------------------
@@ -245,7 +246,7 @@ select is(
   'dead', 'a retry on the last allowed attempt is dead: never retried forever');
 select throws_ok(
   $$select service.record_delivery(((current_setting('t.claim_a')::jsonb) -> 1 ->> 'delivery_id')::uuid, 'worker-a', 'exploded')$$,
-  '22023', 'outcome: exploded is not sent, delivered, retry, rejected or gone', 'an unknown outcome is refused');
+  '22023', 'outcome: exploded is not sent, delivered, retry, failed, rejected or gone', 'an unknown outcome is refused');
 select throws_ok($$select * from service.claim_deliveries('  ')$$, '22023', 'worker: name the worker that claims',
   'a claim names its worker');
 
@@ -282,6 +283,35 @@ select results_eq(
   $$values ('skipped')$$, 'the other pushes waiting for that device are skipped');
 select is(service.record_delivery(pg_temp.delivery('test:completed', 'bruno', 'sms'), 'worker-b', 'delivered', 'twilio', 'SM1'),
   'delivered', 'a provider that confirms delivery records delivered');
+
+-- A message that can never be sent, through no fault of its address or device
+select tests.clear_authentication();
+select private.enqueue_notification('booking.confirmed', 'test:reconfirmed', array[pg_temp.uid('bruno'), pg_temp.uid('muted')],
+  '{"offering_title": "Grooming", "action_url": "https://app.example.com/bookings/b-3"}');
+select tests.authenticate_as_service_role();
+select service.expand_notifications();
+select is(
+  service.record_delivery(pg_temp.delivery('test:completed', 'bruno', 'email'), 'worker-b', 'failed', 'smtp', null,
+                          '554 5.6.0 message content rejected'),
+  'dead', 'a permanent failure that is not the address''s fault is dead at once');
+select results_eq(
+  $$select status::text, attempts, last_error, lease_expires_at, sent_at from public.notification_deliveries
+    where id = pg_temp.delivery('test:completed', 'bruno', 'email')$$,
+  $$values ('dead', 1, '554 5.6.0 message content rejected', null::timestamptz, null::timestamptz)$$,
+  'on its first attempt, not after max_attempts, and it keeps the error');
+select is_empty($$select * from private.email_suppressions where address = 'bruno@test.local'$$,
+  'the address is not suppressed');
+select results_eq(
+  $$select status::text from public.notification_deliveries where id = pg_temp.delivery('test:reconfirmed', 'bruno', 'email')$$,
+  $$values ('queued')$$, 'and the user''s other mail to it still goes');
+select is(
+  service.record_delivery(pg_temp.delivery('test:completed', 'muted', 'push'), 'worker-b', 'failed', 'fcm', null,
+                          'INVALID_ARGUMENT (HTTP 400): Message is too big'),
+  'dead', 'a push the provider refuses for its content is dead at once');
+select isnt_empty($$select * from public.push_tokens where token = 'token-muted-phone'$$, 'and the device keeps its token');
+select results_eq(
+  $$select status::text from public.notification_deliveries where id = pg_temp.delivery('test:reconfirmed', 'muted', 'push')$$,
+  $$values ('queued')$$, 'the other pushes to that device still go');
 
 -- Digests
 update public.notification_deliveries set next_attempt_at = now() - interval '1 minute' where digest;

@@ -146,6 +146,28 @@ def test_an_address_resend_finds_invalid_is_rejected_without_the_address(fake: F
     assert fake.emails == []
 
 
+def test_an_email_resend_refuses_for_its_content_is_failed_not_blamed_on_the_address(
+    fake: FakeResend, resend: ResendEmail
+) -> None:
+    result = resend.send(message(subject="", title=""))
+    assert fake.last_request().status == 422
+    assert (result.outcome, result.error) == (
+        "failed",
+        "resend missing_required_field (HTTP 422): Missing `subject` field.",
+    )
+    assert fake.emails == []
+
+
+@pytest.mark.parametrize(
+    ("name", "status"), [("invalid_idempotency_key", 400), ("not_found", 404), ("method_not_allowed", 405)]
+)
+def test_a_refusal_of_our_request_rather_than_the_email_is_retried(
+    fake: FakeResend, resend: ResendEmail, name: str, status: int
+) -> None:
+    fake.fail_with(name, message="Injected failure", status=status)
+    assert resend.send(message()).outcome == "retry"
+
+
 def test_a_wrong_api_key_is_our_configuration_and_retried(fake: FakeResend) -> None:
     resend = ResendEmail("re_wrong", fake.sender, base_url=fake.url)
     result = resend.send(message())
@@ -170,7 +192,7 @@ def test_a_dropped_connection_before_resend_did_anything_is_retried(fake: FakeRe
     ("name", "outcome"),
     [
         ("error_validation_to", "rejected"),
-        ("error_missing_required_field", "retry"),
+        ("error_missing_required_field", "failed"),
         ("error_validation_testing_only", "retry"),
         ("error_invalid_from_address", "retry"),
         ("error_invalid_idempotent_request", "sent"),

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from functions.notifications.channels import Message
-from functions.notifications.channels.smtp_email import SmtpEmail, is_bounce
+from functions.notifications.channels.smtp_email import SmtpEmail, is_bounce, is_content_refusal
 from tests.support.smtp_sink import SmtpSink
 
 SENDER = "Marketbase <no-reply@marketbase.test>"
@@ -159,11 +159,17 @@ def test_a_refusal_about_us_rather_than_the_address_is_retried_not_a_bounce(
     ("reply", "outcome"),
     [
         ("451 4.3.0 Error: queue file write error", "retry"),
-        ("554 5.6.0 Message content rejected", "retry"),
+        ("554 5.6.0 Message content rejected", "failed"),
+        ("552 5.3.4 Message size exceeds fixed maximum message size", "failed"),
+        ("554 5.7.1 Message rejected as spam by Content Filtering", "failed"),
+        ("554 5.7.1 Service unavailable; Client host [203.0.113.9] blocked using zen.spamhaus.org", "retry"),
+        ("550 5.7.26 Unauthenticated email from marketbase.test is not accepted due to domain's DMARC policy", "retry"),
+        ("550 5.7.1 Message rejected due to local policy", "retry"),
+        ("554 Transaction failed", "retry"),
         ("550 5.1.1 Recipient unknown (checked after DATA)", "rejected"),
     ],
 )
-def test_a_refusal_at_data_is_a_bounce_only_when_it_names_the_address(
+def test_a_refusal_at_data_is_a_bounce_when_it_names_the_address_and_failed_when_it_names_the_message(
     sink: SmtpSink, smtp: SmtpEmail, reply: str, outcome: str
 ) -> None:
     sink.fail_next_data(reply)
@@ -241,6 +247,30 @@ def test_only_email_messages_are_sent(smtp: SmtpEmail) -> None:
 )
 def test_is_bounce_follows_the_reply_and_enhanced_status_codes(code: int, text: str, bounce: bool) -> None:
     assert is_bounce(code, text) is bounce
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "content"),
+    [
+        (554, "5.6.0 Message content rejected", True),
+        (554, "5.6.1 Media not supported", True),
+        (552, "5.3.4 Message size exceeds fixed maximum message size", True),
+        (552, "5.2.3 Message length exceeds administrative limit", True),
+        (550, "5.7.1 Message rejected as spam", True),
+        (554, "Message contains a virus", True),
+        (552, "Message size exceeds maximum permitted", True),
+        (554, "5.7.1 Client host [203.0.113.9] blocked using zen.spamhaus.org", False),
+        (550, "5.7.26 Unauthenticated email is not accepted due to domain's DMARC policy", False),
+        (554, "5.7.1 Relay access denied", False),
+        (550, "5.7.1 Message rejected due to local policy", False),
+        (552, "5.2.2 Mailbox full", False),
+        (550, "5.1.1 User unknown", False),
+        (554, "Transaction failed", False),
+        (452, "4.3.4 Message size exceeds fixed limit", False),
+    ],
+)
+def test_is_content_refusal_names_the_message_and_never_our_sending(code: int, text: str, content: bool) -> None:
+    assert is_content_refusal(code, text) is content
 
 
 def test_a_timeout_on_a_kept_connection_is_not_sent_again_on_a_new_one() -> None:

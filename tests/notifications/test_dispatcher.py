@@ -256,26 +256,58 @@ def test_an_unconfigured_channel_waits_through_its_attempts_and_says_what_to_set
     assert notify.twilio.requests == [], "nothing reached Twilio"
 
 
-def test_an_unrenderable_message_fails_without_suppressing_the_address(notify: Notify) -> None:
-    user = notify.person("half-data", push_tokens=1)
+def test_an_unrenderable_message_is_dead_at_once_without_blaming_the_address_or_the_device(notify: Notify) -> None:
+    user = notify.person("half-data", phone="+14155550177", push_tokens=1, channels={"payments": ["sms"]})
     data = payment_failed()
     del data["offering_title"]  # every template of the event needs it
     outbox = notify.enqueue("payment.failed", [user.id], data)
 
     summary = notify.dispatch()
 
-    assert summary["unrenderable"] == 2 and summary["sent"] == 0
-    push = notify.delivery(outbox, "push")
-    assert push["status"] == "dead" and "offering_title" in push["last_error"]
-    email = notify.delivery(outbox, "email")
-    assert email["status"] == "failed" and email["last_error"].startswith("template error:")
-    assert "offering_title" in email["last_error"]
+    assert summary["unrenderable"] == 3 and summary["failed"] == 3 and summary["dead"] == 3 and summary["sent"] == 0
+    for channel in ("email", "sms", "push"):
+        delivery = notify.delivery(outbox, channel)
+        assert (delivery["status"], delivery["attempts"]) == ("dead", 1), f"{channel}: not retried"
+        assert delivery["last_error"].startswith("template error:") and "offering_title" in delivery["last_error"]
     assert notify.rows("select * from private.email_suppressions") == []
-    assert notify.sink.messages == [] and notify.fcm.delivered == []
-    # Another event to the same address is not held back.
+    assert [t["token"] for t in notify.rows("select token from public.push_tokens where user_id = %s", (user.id,))] == (
+        list(user.push_tokens)
+    )
+    assert notify.sink.messages == [] and notify.fcm.delivered == [] and notify.twilio.sent == []
+    assert notify.make_due() == 0 and notify.dispatch()["claimed"] == 0, "nothing waits for another attempt"
+    # The next event reaches the same address, number and device.
     fine = notify.enqueue("payment.failed", [user.id], payment_failed("INV-0003"))
     notify.dispatch()
-    assert notify.delivery(fine, "email")["status"] == "sent"
+    assert {d["channel"]: d["status"] for d in notify.deliveries(fine)} == {
+        "email": "sent",
+        "sms": "sent",
+        "push": "sent",
+    }
+
+
+def test_an_email_the_relay_refuses_for_its_content_is_dead_at_once_and_the_address_kept(notify: Notify) -> None:
+    user = notify.person("flagged")
+    outbox = notify.enqueue("payment.failed", [user.id], payment_failed())
+    waiting = notify.enqueue("payment.failed", [user.id], payment_failed("INV-0004"))
+    notify.expand()
+    notify.execute(
+        "update public.notification_deliveries set next_attempt_at = now() + interval '1 hour' where outbox_id = %s",
+        (waiting,),
+    )
+    notify.sink.fail_next_data("554 5.7.1 Message rejected as spam by Content Filtering")
+
+    summary = notify.dispatch()
+
+    assert summary["failed"] == 1 and summary["dead"] == 1 and summary["retry"] == 0
+    email = notify.delivery(outbox, "email")
+    assert (email["status"], email["attempts"]) == ("dead", 1)
+    assert email["last_error"] == "smtp message refused: 554 5.7.1 Message rejected as spam by Content Filtering"
+    assert notify.rows("select * from private.email_suppressions") == [], "the address did nothing wrong"
+    assert notify.delivery(waiting, "email")["status"] == "queued", "its other mail is not skipped"
+    notify.execute("update public.notification_deliveries set next_attempt_at = now() where outbox_id = %s", (waiting,))
+    notify.dispatch()
+    assert notify.delivery(waiting, "email")["status"] == "sent"
+    assert [m["To"] for m in notify.sink.messages] == [user.email]
 
 
 class Raising:

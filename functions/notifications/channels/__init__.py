@@ -6,10 +6,16 @@ of it, in the vocabulary of `service.record_delivery`:
 - `sent`: the provider accepted it (an SMTP relay's 250, Twilio's 201, FCM's message name);
 - `delivered`: the provider confirmed delivery to the person (reserved for delivery receipts);
 - `retry`: it may work later (timeouts, connection errors, 4xx SMTP replies, HTTP 429 and 5xx,
-  and our own misconfiguration, which must never be blamed on the recipient);
+  and our own misconfiguration, which must never be blamed on the recipient and may be fixed
+  while the delivery waits);
+- `failed`: this message will never be sent, and that is not the destination's fault (its
+  content refused by the provider: too big, flagged, a required field empty; a template that
+  cannot be rendered): the delivery dies at once, the address and the device are kept;
 - `rejected`: it will never work for this destination (a bounced mailbox, an invalid or
   unsubscribed phone number): the delivery dies, and an email address is suppressed;
 - `gone`: the push token no longer exists: the delivery dies and the token is deleted.
+
+When in doubt between them: `retry` ends dead too, after its attempts, without blaming anyone.
 
 Adapters never raise for what a provider answers or for the network failing: every such case is
 classified. They raise only for programming errors (a message for another channel).
@@ -22,8 +28,8 @@ from typing import Any, Literal, Protocol
 
 __all__ = ["OUTCOMES", "Channel", "Message", "Outcome", "SendResult", "redact"]
 
-Outcome = Literal["sent", "delivered", "retry", "rejected", "gone"]
-OUTCOMES: tuple[Outcome, ...] = ("sent", "delivered", "retry", "rejected", "gone")
+Outcome = Literal["sent", "delivered", "retry", "failed", "rejected", "gone"]
+OUTCOMES: tuple[Outcome, ...] = ("sent", "delivered", "retry", "failed", "rejected", "gone")
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,7 @@ class Message:
 
 @dataclass(frozen=True)
 class SendResult:
-    outcome: Literal["sent", "delivered", "retry", "rejected", "gone"]
+    outcome: Outcome
     provider: str  # 'smtp' | 'resend' | 'twilio' | 'fcm'
     provider_message_id: str | None = None
     error: str | None = None  # short, no personal data beyond what is needed

@@ -9,9 +9,13 @@ error `{"error": {code, message, status, details: [...]}}` whose details may hol
 - `UNREGISTERED` (404: the app was uninstalled or the token expired) and `INVALID_ARGUMENT`
   about the token itself ("not a valid FCM registration token", a `message.token` field
   violation) -> `gone`: the token is deleted;
-- `INVALID_ARGUMENT` about anything else (the payload) -> `rejected`;
-- `SENDER_ID_MISMATCH` (403, a token of another Firebase project) -> `rejected`, not `gone`: a
-  wrong FCM_PROJECT_ID would otherwise delete every token it touched;
+- `INVALID_ARGUMENT` about anything else (the payload: too big, a bad data value) and any other
+  4xx but those below -> `failed`: the same message would be refused again, so it dies at once;
+  the token is kept;
+- `SENDER_ID_MISMATCH` (403, the token belongs to another Firebase project than ours) -> `retry`,
+  neither `gone` nor dead at once: most likely our FCM_PROJECT_ID or service account is the wrong
+  one, which would otherwise delete (or drop the pushes of) every token it touched; a stale token
+  of an old project dies after its attempts;
 - `QUOTA_EXCEEDED` (429), `UNAVAILABLE` (503), `INTERNAL` (500), timeouts, connection errors,
   `THIRD_PARTY_AUTH_ERROR` (401, the APNs certificate or web push key) and other auth or
   permission errors -> `retry`. A 401 for our access token gets one immediate new token first.
@@ -31,9 +35,9 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from . import Message, SendResult, redact
+from . import Message, Outcome, SendResult, redact
 
 if TYPE_CHECKING:
     import httpx
@@ -202,7 +206,7 @@ def classify_error(status: int, body: Any, token: str | None = None) -> SendResu
     described = f"{code} (HTTP {status})" + (f": {redact(message, token)}" if message else "")
 
     if code == "UNREGISTERED":
-        return SendResult("gone", PROVIDER, None, f"fcm {described}")
+        return _result("gone", described)
     if code == "INVALID_ARGUMENT":
         fields = [
             str(violation.get("field") or "")
@@ -214,17 +218,15 @@ def classify_error(status: int, body: Any, token: str | None = None) -> SendResu
         about_token = (bool(fields) and all(f == "message.token" for f in fields)) or (
             not fields and "registration token" in message.lower()
         )
-        return SendResult("gone" if about_token else "rejected", PROVIDER, None, f"fcm {described}")
-    if code == "SENDER_ID_MISMATCH":
-        return _result("rejected", described)
-    if status in (401, 403, 404, 408, 409, 429) or status >= 500:
+        return _result("gone" if about_token else "failed", described)
+    if code == "SENDER_ID_MISMATCH" or status in (401, 403, 404, 408, 409, 429) or status >= 500:
         return _result("retry", described)
     if 400 <= status < 500:
-        return _result("rejected", described)
+        return _result("failed", described)
     return _result("retry", f"unexpected HTTP {status}")
 
 
-def _result(outcome: Literal["retry", "rejected"], error: str) -> SendResult:
+def _result(outcome: Outcome, error: str) -> SendResult:
     return SendResult(outcome, PROVIDER, None, f"fcm {error}")
 
 

@@ -11,11 +11,15 @@ sends nothing) and JSON `{from, to, subject, html, text, headers, tags}`. Resend
   `monthly_quota_exceeded` (429), `application_error` / `internal_server_error` (5xx), timeouts
   and connection errors -> `retry`;
 - our configuration (`missing_api_key`, `invalid_api_key`, `restricted_api_key`,
-  `invalid_from_address`, 401/403) -> `retry`: never blamed on the recipient;
+  `invalid_from_address`, `invalid_idempotency_key`, 401/403) -> `retry`: never blamed on the
+  recipient, and it may be fixed while the delivery waits;
 - a `to` address Resend finds invalid (`validation_error` naming the `to` field) -> `rejected`,
   which suppresses the address;
-- other validation errors (422/400) -> `retry`, so the delivery ends dead after its attempts
-  without suppressing an address that did nothing wrong.
+- other validation errors of the email (400 / 422: `missing_required_field`, `invalid_parameter`,
+  `invalid_attachment`, a `validation_error` about another field) -> `failed`: the same email
+  would be refused again, so the delivery dies at once, without suppressing an address that did
+  nothing wrong;
+- any other 4xx (404, 405: our base URL or a changed API) -> `retry`, as our configuration.
 
 Bounces Resend learns of later arrive as webhooks, outside this adapter.
 """
@@ -23,9 +27,9 @@ Bounces Resend learns of later arrive as webhooks, outside this adapter.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from . import Message, SendResult, redact
+from . import Message, Outcome, SendResult, redact
 
 if TYPE_CHECKING:
     import httpx
@@ -34,8 +38,16 @@ __all__ = ["ResendEmail", "classify_error"]
 
 PROVIDER = "resend"
 USER_AGENT = "marketbase-notifications/1.0"
+# Ours, not the email's: the key, the sender, the idempotency key we make of the delivery id.
 _CONFIG_ERRORS = frozenset(
-    {"missing_api_key", "invalid_api_key", "invalid_api_Key", "restricted_api_key", "invalid_from_address"}
+    {
+        "missing_api_key",
+        "invalid_api_key",
+        "invalid_api_Key",
+        "restricted_api_key",
+        "invalid_from_address",
+        "invalid_idempotency_key",
+    }
 )
 _RETRYABLE_ERRORS = frozenset(
     {
@@ -138,12 +150,14 @@ def classify_error(status: int, body: Any, destination: str | None = None) -> Se
         return _result("retry", described)
     if name == "validation_error" and _TO_FIELD.search(text):
         return _result("rejected", described)
+    if status in (400, 422):
+        return _result("failed", described)
     if 400 <= status < 500:
         return _result("retry", described)
     return _result("retry", f"unexpected HTTP {status}")
 
 
-def _result(outcome: Literal["retry", "rejected"], error: str) -> SendResult:
+def _result(outcome: Outcome, error: str) -> SendResult:
     return SendResult(outcome, PROVIDER, None, f"resend {error}")
 
 

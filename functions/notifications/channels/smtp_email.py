@@ -10,10 +10,15 @@ when the server has dropped it. Replies are classified:
 - a 5xx refusal of the recipient that names the address (550/551/553, or an enhanced status
   5.1.x / 5.2.1: no such mailbox, bad domain, mailbox disabled) -> `rejected`, a bounce: the
   address gets suppressed;
+- a 5xx refusal at the end of DATA that is about the message itself (5.6.x content or media,
+  5.3.4 / 5.2.3 too big, or a refusal naming spam, a virus or the content that does not blame
+  our sender) -> `failed`: the same message would be refused again, to any address, so the
+  delivery dies at once and the address is kept;
 - every other refusal -> `retry`: 4xx replies, timeouts, connection failures, and also 5xx
-  replies that are about us rather than the address (authentication, relaying denied, sender
-  refused, policy 5.7.x, content refused at DATA). A broken relay configuration must not
-  suppress every address it touches; such deliveries die after their attempts instead.
+  replies that are about us rather than the address or the message (authentication, relaying
+  denied, sender refused, our IP on a blocklist, SPF / DKIM / DMARC, an unexplained policy
+  5.7.x). A broken relay configuration must not suppress every address it touches, and may be
+  fixed while the delivery waits; such deliveries die after their attempts instead.
 """
 
 from __future__ import annotations
@@ -21,20 +26,28 @@ from __future__ import annotations
 import re
 import threading
 from email.utils import formatdate, parseaddr
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from . import Message, SendResult, redact
+from . import Message, Outcome, SendResult, redact
 
 if TYPE_CHECKING:
     import smtplib
     import ssl
     from email.message import EmailMessage
 
-__all__ = ["SmtpEmail", "is_bounce"]
+__all__ = ["SmtpEmail", "is_bounce", "is_content_refusal"]
 
 PROVIDER = "smtp"
 _ENHANCED = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
 _ADDRESS_REPLY_CODES = frozenset({550, 551, 553})
+# RFC 3463: 5.6.x media / content, 5.3.4 message too big for the system, 5.2.3 too big for the mailbox.
+_CONTENT_STATUSES = frozenset({(3, 4), (2, 3)})
+_CONTENT_WORDS = re.compile(r"spam|virus|malware|phish|content|attachment|too (?:big|large)|\bsize\b", re.IGNORECASE)
+# A refusal that says it is about our sending (which the same words may accompany: "blocked using
+# a spam list") is our configuration or reputation, not the message.
+_ABOUT_SENDER = re.compile(
+    r"relay|auth|sender|reputation|block|listed|\bIP\b|client host|spf|dkim|dmarc", re.IGNORECASE
+)
 
 
 def is_bounce(code: int, text: str) -> bool:
@@ -46,6 +59,21 @@ def is_bounce(code: int, text: str) -> bool:
         subject, detail = int(enhanced.group(2)), int(enhanced.group(3))
         return subject == 1 or (subject, detail) == (2, 1)
     return code in _ADDRESS_REPLY_CODES and not re.search(r"relay|auth|spam|policy|blocked", text, re.IGNORECASE)
+
+
+def is_content_refusal(code: int, text: str) -> bool:
+    """Whether a refusal at the end of DATA is about the message itself (RFC 3463), so that any
+    address would refuse it again: not about the address, nor about our sending."""
+    if code < 500 or _ABOUT_SENDER.search(text):
+        return False
+    enhanced = _ENHANCED.search(text)
+    if enhanced and enhanced.group(1) == "5":
+        subject, detail = int(enhanced.group(2)), int(enhanced.group(3))
+        if subject == 6 or (subject, detail) in _CONTENT_STATUSES:
+            return True
+        if subject != 7:  # the address (5.1, 5.2), the route (5.4), the protocol (5.5)
+            return False
+    return bool(_CONTENT_WORDS.search(text))
 
 
 class SmtpEmail:
@@ -116,14 +144,19 @@ class SmtpEmail:
         except smtplib.SMTPRecipientsRefused as error:
             code, raw = error.recipients.get(message.destination) or next(iter(error.recipients.values()))
             text = _text(raw)
-            outcome: Literal["retry", "rejected"] = "rejected" if is_bounce(code, text) else "retry"
+            outcome: Outcome = "rejected" if is_bounce(code, text) else "retry"
             return self._failure(outcome, f"recipient refused: {code} {text}", message)
         except smtplib.SMTPSenderRefused as error:
             return self._failure("retry", f"sender refused: {error.smtp_code} {_text(error.smtp_error)}", message)
         except smtplib.SMTPDataError as error:
             text = _text(error.smtp_error)
             # Some servers refuse recipients only at the end of DATA; only an explicit 5.1.x says so.
-            outcome = "rejected" if is_bounce(error.smtp_code, text) and _ENHANCED.search(text) else "retry"
+            if is_bounce(error.smtp_code, text) and _ENHANCED.search(text):
+                outcome = "rejected"
+            elif is_content_refusal(error.smtp_code, text):
+                outcome = "failed"
+            else:
+                outcome = "retry"
             return self._failure(outcome, f"message refused: {error.smtp_code} {text}", message)
         except smtplib.SMTPAuthenticationError as error:
             text = _text(error.smtp_error)
@@ -142,7 +175,7 @@ class SmtpEmail:
             return self._failure("retry", f"{type(error).__name__}: {error}", message)
         return SendResult("sent", PROVIDER, message_id.strip("<>"))
 
-    def _failure(self, outcome: Literal["retry", "rejected"], error: str, message: Message) -> SendResult:
+    def _failure(self, outcome: Outcome, error: str, message: Message) -> SendResult:
         return SendResult(outcome, PROVIDER, None, "smtp " + redact(error, message.destination))
 
     def _deliver(self, email: EmailMessage, recipient: str) -> None:

@@ -7,11 +7,14 @@ or an error `{code, message, more_info, status}`, classified by its code:
 
 - the number itself is wrong or refuses us (21211 invalid, 21214 unreachable, 21408 region not
   enabled, 21608 unverified on a trial account, 21610 unsubscribed with STOP, 21612 not reachable
-  by SMS, 21614 not a mobile number) or the body can never be sent (21602, 21617) -> `rejected`;
+  by SMS, 21614 not a mobile number) -> `rejected`;
+- the message can never be sent, to any number (21602 no body, 21617 body over 1600
+  characters, 21619 neither body nor media) -> `failed`: dead at once, the number not blamed;
 - rate limits and queue overflow (HTTP 429, 20429, 21611), 5xx, timeouts, connection errors and
   our own configuration (20003 authentication, 20404 unknown account, 21606/21659 a From that
   cannot send, 21603/21705 no valid sender) -> `retry`;
-- any other 4xx -> `rejected`: the same request would be refused again.
+- any other 4xx -> `failed`: the same request would be refused again, and nothing says the
+  number is why.
 
 Twilio's Messages API takes no idempotency key: a retry after a lost response may send a second
 SMS. The dispatcher records each result as soon as it has it, which keeps that window small.
@@ -19,28 +22,31 @@ SMS. The dispatcher records each result as soon as it has it, which keeps that w
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from . import Message, SendResult, redact
+from . import Message, Outcome, SendResult, redact
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["MAX_BODY", "PERMANENT_CODES", "RETRYABLE_CODES", "TwilioSms"]
+__all__ = ["MAX_BODY", "MESSAGE_CODES", "PERMANENT_CODES", "RETRYABLE_CODES", "TwilioSms"]
 
 PROVIDER = "twilio"
 MAX_BODY = 1600  # Twilio refuses longer bodies (21617)
 
-PERMANENT_CODES = {
+PERMANENT_CODES = {  # the number
     21211: "invalid 'To' phone number",
     21214: "'To' phone number cannot be reached",
     21408: "sending to this region is not enabled",
-    21602: "message body is required",
     21608: "'To' number is unverified (trial account)",
     21610: "recipient has unsubscribed (STOP)",
     21612: "'To' number is not reachable via SMS",
     21614: "'To' number is not a mobile number",
+}
+MESSAGE_CODES = {  # the message
+    21602: "message body is required",
     21617: "message body exceeds 1600 characters",
+    21619: "a text message body or media url is required",
 }
 RETRYABLE_CODES = {
     20003: "authentication failed (check TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN)",
@@ -139,6 +145,8 @@ def classify_error(status: int, body: Any, destination: str | None = None) -> Se
     code = int(code) if isinstance(code, int | str) and str(code).isdigit() else None
     if code in PERMANENT_CODES:
         return _result("rejected", f"{code} {PERMANENT_CODES[code]}")
+    if code in MESSAGE_CODES:
+        return _result("failed", f"{code} {MESSAGE_CODES[code]}")
     if code in RETRYABLE_CODES:
         return _result("retry", f"{code} {RETRYABLE_CODES[code]}")
     described = f"{code} error (HTTP {status})" if code else f"error (HTTP {status})"
@@ -147,11 +155,11 @@ def classify_error(status: int, body: Any, destination: str | None = None) -> Se
     if 400 <= status < 500:
         message = body.get("message") if isinstance(body, dict) else None
         detail = f": {redact(str(message), destination)}" if message else ""
-        return _result("rejected", f"{described}{detail}")
+        return _result("failed", f"{described}{detail}")
     return _result("retry", f"unexpected HTTP {status}")
 
 
-def _result(outcome: Literal["retry", "rejected"], error: str) -> SendResult:
+def _result(outcome: Outcome, error: str) -> SendResult:
     return SendResult(outcome, PROVIDER, None, f"twilio {error}")
 
 

@@ -1,250 +1,27 @@
--- notifications / inbox and deliveries: what the outbox becomes.
+-- notifications / dispatch: the service functions that turn the outbox into messages.
 --
 --   outbox ──expand_notifications──> notifications (the in-app inbox, rendered, Realtime)
 --                                 └─> notification_deliveries (one per recipient × email / sms / push
 --                                     destination) ──claim_deliveries──> dispatcher ──record_delivery
 --
--- Expansion is set-based: one outbox row at a time, but every recipient of it in a few
+-- The dispatcher (functions/notifications/dispatcher.py) calls them as service_role, and nobody
+-- else may. Expansion is set-based: one outbox row at a time, but every recipient of it in a few
 -- insert ... select statements, so an announcement to 100,000 users is a few joins, not
--- 100,000 round trips. Preferences decide the channels (private.channel_wanted's rule), quiet hours
+-- 100,000 round trips. Preferences decide the channels (private.wanted_channels), quiet hours
 -- hold non-critical deliveries until they end in the user's timezone, and digest users get
 -- their non-urgent email gathered by compose_digests into one daily message.
 --
 -- Workers claim due deliveries with FOR UPDATE SKIP LOCKED under a lease; a worker that dies
 -- leaves its claims to expire and be taken again. Only the holder of a claim can record its
 -- outcome. Retries back off exponentially with jitter until max_attempts, then the delivery is
--- dead; a bounced address is suppressed and a push token that is gone is removed.
---
--- No foreign keys on the inbox's and the deliveries' user_id, outbox_id and push_token_id: a
--- foreign key checks (and share-locks the referenced row) once per inserted row, which more
--- than doubled the time of a 100,000-user fan-out. Expansion writes only users it has just
--- joined to profiles, the outbox row it holds and tokens it has just read. What the keys would
--- cascade, triggers do once per statement: a deleted outbox row or profile takes its
--- notifications and deliveries with it. push_token_id may outlive its token (the destination
--- keeps the token itself).
+-- dead; a message that can never be sent (but not for its address's fault) is dead at once; a
+-- bounced address is suppressed and a push token that is gone is removed.
 
 insert into private.settings (key, value, description) values
   ('notifications.app_url', '"http://localhost:3000"',
    'Base URL of the web app: the links (action_url) notifications carry start with it.'),
   ('notifications.digest_max_priority', '4',
    'Email of event types up to this priority waits for the daily digest of users who chose one; more urgent email goes at once.');
-
--- Rendering ----------------------------------------------------------------------------------------
-
--- The inbox is read straight from the table, so its texts are rendered here; email, SMS and
--- push are rendered by the dispatcher (functions/notifications/render.py, same grammar).
--- Placeholders named in `keep` stay, written {{name}}, to be filled per recipient.
-create function private.render_template(template text, data jsonb, keep text[] default '{}')
-returns text
-language plpgsql
-immutable
-set search_path = ''
-as $$
-declare
-  result text := template;
-  name text;
-begin
-  foreach name in array private.template_placeholders(template) loop
-    result := regexp_replace(
-      result,
-      '\{\{\s*' || name || '\s*\}\}',
-      replace(case when name = any (keep) then '{{' || name || '}}' else coalesce(data ->> name, '') end, '\', '\\'),
-      'g'
-    );
-  end loop;
-  return result;
-end
-$$;
-
-grant execute on function private.render_template(text, jsonb, text[]) to service_role;
-
-comment on function private.render_template(text, jsonb, text[]) is
-  'Fills the {{ name }} placeholders of a template from data (missing values render empty); names in keep are left as {{name}}.';
-
--- The template for an event, channel and locale: the locale, its language, then en.
-create function private.pick_template(event_type text, channel public.notification_channel, locale text)
-returns setof public.notification_templates
-language sql
-stable
-set search_path = ''
-as $$
-  select t.* from public.notification_templates t
-  where t.event_type = pick_template.event_type and t.channel = pick_template.channel
-    and t.locale in (pick_template.locale, split_part(pick_template.locale, '-', 1), 'en')
-  order by t.locale = pick_template.locale desc, t.locale = split_part(pick_template.locale, '-', 1) desc
-  limit 1
-$$;
-
-grant execute on function private.pick_template(text, public.notification_channel, text) to service_role;
-
-comment on function private.pick_template(text, public.notification_channel, text) is
-  'The template of an event and channel in a locale, falling back to its language (pt-BR → pt) and then en; no row when none exists.';
-
--- The inbox ------------------------------------------------------------------------------------------
-
-create table public.notifications (
-  id uuid primary key default gen_random_uuid(),
-  user_id uuid not null,
-  outbox_id bigint not null,
-  event_type text not null,
-  category text not null,
-  title text not null,
-  body text not null,
-  action_url text,
-  data jsonb not null default '{}',
-  severity public.notification_severity not null default 'info',
-  priority smallint not null default 5,
-  read_at timestamptz,
-  created_at timestamptz not null default now(),
-  constraint notifications_one_per_event unique (outbox_id, user_id)
-);
-
-create index notifications_user_created_idx on public.notifications (user_id, created_at desc);
-create index notifications_user_unread_idx on public.notifications (user_id, created_at desc) where read_at is null;
-
-comment on table public.notifications is
-  'The in-app inbox: one rendered notification per event and user. Read and delete: the user''s own. Update: read_at only (mark_notifications_read). Published to Realtime.';
-comment on column public.notifications.severity is 'How to show it: info, success, warning, error.';
-comment on column public.notifications.priority is '0 (low) to 9 (urgent).';
-comment on column public.notifications.read_at is 'When the user read it; null while unread. The user may set it, or clear it to mark unread.';
-comment on column public.notifications.data is 'The event''s data (booking_id, invoice_number, ...) for the app to link or show.';
-
-alter table public.notifications enable row level security;
-revoke all on table public.notifications from anon, authenticated;
-grant select, delete on table public.notifications to authenticated;
-grant update (read_at) on table public.notifications to authenticated;
-
-create policy "users can read their own notifications"
-  on public.notifications for select to authenticated using (user_id = (select auth.uid()));
-
-create policy "users can mark their own notifications read"
-  on public.notifications for update to authenticated
-  using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()));
-
-create policy "users can delete their own notifications"
-  on public.notifications for delete to authenticated using (user_id = (select auth.uid()));
-
-alter publication supabase_realtime add table public.notifications;
-
-create function public.mark_notifications_read(notification_ids uuid[] default null)
-returns integer
-language sql
-set search_path = ''
-as $$
-  with marked as (
-    update public.notifications n set read_at = now()
-    where n.user_id = (select auth.uid()) and n.read_at is null
-      and (notification_ids is null or n.id = any (notification_ids))
-    returning 1
-  )
-  select count(*)::integer from marked
-$$;
-
-revoke execute on function public.mark_notifications_read(uuid[]) from public, anon;
-grant execute on function public.mark_notifications_read(uuid[]) to authenticated;
-
-comment on function public.mark_notifications_read(uuid[]) is
-  'RPC for users: marks the given notifications of the caller read (null: all unread ones). Returns how many changed.';
-
--- Deliveries -------------------------------------------------------------------------------------------
-
-create type public.notification_delivery_status as enum (
-  'queued', 'sending', 'sent', 'delivered', 'failed', 'dead', 'cancelled', 'skipped', 'digested'
-);
-
-comment on type public.notification_delivery_status is
-  'queued (waiting for next_attempt_at), sending (claimed by a worker), sent / delivered (the provider took / delivered it), failed (will retry), dead (gave up), cancelled (the event was withdrawn), skipped (suppressed address), digested (went into a daily digest).';
-
-create table public.notification_deliveries (
-  id uuid primary key default gen_random_uuid(),
-  outbox_id bigint not null,
-  user_id uuid not null,
-  channel public.notification_channel not null constraint notification_deliveries_not_in_app check (channel <> 'in_app'),
-  destination text not null,
-  push_token_id uuid,
-  locale text not null default 'en',
-  priority smallint not null default 5,
-  status public.notification_delivery_status not null default 'queued',
-  attempts integer not null default 0,
-  max_attempts integer not null default 6 constraint notification_deliveries_max_attempts_positive check (max_attempts > 0),
-  next_attempt_at timestamptz not null default now(),
-  lease_expires_at timestamptz,
-  claimed_by text,
-  provider text,
-  provider_message_id text,
-  last_error text,
-  digest boolean not null default false,
-  created_at timestamptz not null default now(),
-  sent_at timestamptz,
-  updated_at timestamptz not null default now(),
-  constraint notification_deliveries_one_per_destination unique (outbox_id, user_id, channel, destination)
-);
-
-create index notification_deliveries_user_created_idx on public.notification_deliveries (user_id, created_at desc);
--- What claim_deliveries reads, in its order; and the leases to take back; and the digests.
-create index notification_deliveries_due_idx on public.notification_deliveries (priority desc, next_attempt_at)
-  where status in ('queued', 'failed') and not digest;
-create index notification_deliveries_lease_idx on public.notification_deliveries (lease_expires_at) where status = 'sending';
-create index notification_deliveries_digest_idx on public.notification_deliveries (next_attempt_at)
-  where digest and status = 'queued';
-
-comment on table public.notification_deliveries is
-  'One message to send: an event to one user on email, SMS or push (one per device). Read: the user''s own, admins all. Written by the service functions only.';
-comment on column public.notification_deliveries.push_token_id is 'The push_tokens row the destination came from (gone once the token is removed).';
-comment on column public.notification_deliveries.destination is 'Email address, E.164 phone number or push token, as it was when the event was expanded.';
-comment on column public.notification_deliveries.next_attempt_at is 'Not claimed before then: quiet hours, the digest hour, or the backoff after a failure.';
-comment on column public.notification_deliveries.lease_expires_at is 'While sending: when the claim lapses and another worker may take the delivery.';
-comment on column public.notification_deliveries.digest is 'Waits for compose_digests (the user''s daily summary) instead of being sent alone.';
-
-create trigger set_updated_at
-  before update on public.notification_deliveries
-  for each row execute function private.tg_set_updated_at();
-
-alter table public.notification_deliveries enable row level security;
-revoke all on table public.notification_deliveries from anon, authenticated;
-grant select on table public.notification_deliveries to authenticated;
-
-create policy "users can read their own deliveries and admins all"
-  on public.notification_deliveries for select to authenticated
-  using (user_id = (select auth.uid()) or (select private.is_admin()));
-
--- What the missing foreign keys would cascade: a user's inbox and deliveries go with them.
--- Security definer: runs for whoever deletes the profile (auth's cascade from auth.users).
-create function private.tg_profiles_delete_notifications()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
-begin
-  delete from public.notifications n where n.user_id = old.id;
-  delete from public.notification_deliveries d where d.user_id = old.id;
-  return null;
-end
-$$;
-
-create trigger delete_notifications
-  after delete on public.profiles
-  for each row execute function private.tg_profiles_delete_notifications();
-
--- Security definer: the outbox's owner cleans up after it, whoever deletes events (retention).
-create function private.tg_notification_outbox_delete_expansion()
-returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
-begin
-  delete from public.notifications n where n.outbox_id in (select r.id from removed r);
-  delete from public.notification_deliveries d where d.outbox_id in (select r.id from removed r);
-  return null;
-end
-$$;
-
-create trigger delete_expansion
-  after delete on private.notification_outbox
-  referencing old table as removed
-  for each statement execute function private.tg_notification_outbox_delete_expansion();
 
 -- Expansion ----------------------------------------------------------------------------------------------
 
@@ -308,16 +85,9 @@ begin
       join public.profiles p on p.id = r.user_id
       left join public.profile_details d on d.user_id = r.user_id
     ),
-    -- private.channel_wanted's rule, written out over the whole set (private.wanted_channels
-    -- would plan its array as ten rows and probe the preferences once per user and channel).
+    -- Who wants it on which channel: the preferences' rule over every recipient at once.
     wanted as materialized (
-      select pe.user_id, ch.channel
-      from people pe
-      cross join unnest(enum_range(null::public.notification_channel)) ch (channel)
-      left join public.notification_preferences np
-        on np.user_id = pe.user_id and np.category = category.key and np.channel = ch.channel
-      where (category.critical and ch.channel in ('in_app', 'email'))
-         or coalesce(np.enabled, ch.channel = any (category.default_channels))
+      select w.user_id, w.channel from private.wanted_channels(category.key, recipients) w
     ),
     -- One template per locale and channel; the inbox texts rendered once per locale.
     templates as materialized (
@@ -549,8 +319,9 @@ declare
   delivery public.notification_deliveries;
   to_status public.notification_delivery_status;
 begin
-  if outcome is null or outcome not in ('sent', 'delivered', 'retry', 'rejected', 'gone') then
-    raise exception 'outcome: % is not sent, delivered, retry, rejected or gone', coalesce(outcome, 'null') using errcode = '22023';
+  if outcome is null or outcome not in ('sent', 'delivered', 'retry', 'failed', 'rejected', 'gone') then
+    raise exception 'outcome: % is not sent, delivered, retry, failed, rejected or gone', coalesce(outcome, 'null')
+      using errcode = '22023';
   end if;
   select * into delivery from public.notification_deliveries d where d.id = record_delivery.delivery_id for update;
   -- Only the claim's holder records: a worker whose lease lapsed and was taken over is too late.
@@ -558,6 +329,9 @@ begin
     return null;
   end if;
 
+  -- 'failed' (the outcome) is permanent but not the destination's fault: dead at once, like
+  -- 'rejected' and 'gone', with none of their consequences for the address or the device.
+  -- The status 'failed' is something else: a retry waiting for its next attempt.
   to_status := case
     when outcome in ('sent', 'delivered') then outcome
     when outcome = 'retry' and delivery.attempts < delivery.max_attempts then 'failed'
@@ -603,4 +377,4 @@ revoke execute on function service.record_delivery(uuid, text, text, text, text,
 grant execute on function service.record_delivery(uuid, text, text, text, text, text) to service_role;
 
 comment on function service.record_delivery(uuid, text, text, text, text, text) is
-  'Service RPC for the dispatcher: records the outcome of one send by the worker holding its claim (else returns null and changes nothing). sent / delivered; retry → failed with exponential backoff and jitter, dead after max_attempts; rejected → dead and the email address suppressed; gone → dead and the push token removed. Returns the new status.';
+  'Service RPC for the dispatcher: records the outcome of one send by the worker holding its claim (else returns null and changes nothing). sent / delivered; retry → failed with exponential backoff and jitter, dead after max_attempts; failed (permanent, not the destination''s fault: an unrenderable template, content the provider refuses) → dead, nothing else changes; rejected → dead and the email address suppressed; gone → dead and the push token removed. Returns the new status.';
