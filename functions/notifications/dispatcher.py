@@ -4,8 +4,11 @@ and recorded until none is due or the time budget is spent.
     summary = dispatch(db, senders, worker="lambda:<request id>", budget_seconds=35)
 
 1. `service.expand_notifications` turns due outbox rows into inbox rows and deliveries (set-based
-   SQL; called until it expands fewer rows than asked), `service.compose_digests` folds each
-   user's due digest deliveries into one 'digest.daily' outbox row (expanded at once).
+   SQL; called until it takes fewer rows than asked), `service.compose_digests` folds each
+   user's due digest deliveries into one 'digest.daily' outbox row (expanded at once). An event
+   that cannot be expanded is failed by the database (outbox status 'failed', with its error) and
+   the others go on; should the call itself fail (a timeout, a bug), the error is logged and the
+   run goes on to claim what is already due: no outbox row can stop every delivery.
 2. `service.claim_deliveries` claims a batch (`for update skip locked`, a lease of
    `lease_seconds`): several workers never take the same delivery, and a worker that dies leaves
    its claims to expire and be taken again.
@@ -16,9 +19,11 @@ and recorded until none is due or the time budget is spent.
    to max_attempts then dead, 'failed' is dead at once (nothing else changes), 'rejected' is dead
    (a bounced address suppressed, its other waiting mail skipped), 'gone' deletes the push token.
 
-A template that needs a value the event did not carry cannot succeed on retry, and it is not the
-destination's fault: 'failed' on every channel (UNRENDERABLE_OUTCOME), dead at once with the
-template error as last_error; the address and the device keep getting the user's other messages.
+An event whose data cannot fill the templates it needs is failed at expansion, whole (nothing of
+it is written: no inbox row or message with a hole). Should a template change after expansion to
+need a value the event did not carry, no retry renders it, and it is not the destination's fault:
+'failed' on every channel (UNRENDERABLE_OUTCOME), dead at once with the template error as
+last_error; the address and the device keep getting the user's other messages.
 A channel this dispatcher has no adapter for (its settings unset) is recorded 'retry' with the
 settings to set as last_error: its deliveries wait through the backoff (8 to 15 minutes over the
 default 6 attempts) for a fix, then are dead rather than sent hours late. An adapter that raises
@@ -43,7 +48,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..db.factory import get_database
-from ..db.port import Database, DatabaseUnavailable
+from ..db.port import Database, DatabaseError, DatabaseUnavailable
 from ..settings import get_settings
 from .channels import OUTCOMES
 from .render import TemplateError, render_message
@@ -106,6 +111,7 @@ def empty_summary() -> dict[str, Any]:
         "unrenderable": 0,  # the template needs a variable the event lacks (failed: dead at once)
         "unconfigured": 0,  # retried because this dispatcher has no adapter for the channel
         "stale": 0,  # recorded too late: the lease had expired and another worker holds the delivery
+        "expand_errors": 0,  # expand_notifications or compose_digests calls that failed (logged); claiming went on
         "unsent": 0,  # claimed but left when the budget ran out: taken again after the lease
         "seconds": 0.0,
     }
@@ -146,10 +152,7 @@ def dispatch(
     summary = empty_summary()
     summary["worker"] = worker = worker or default_worker()
     try:
-        summary["expanded"] = expand(db, deadline, clock)
-        summary["digests"] = count(db.rpc("compose_digests", schema="service"))
-        if summary["digests"]:
-            summary["expanded"] += expand(db, deadline, clock)
+        prepare(db, summary, deadline, clock)
         # No claim may outlive the run: the lease covers the whole budget.
         lease = max(lease_seconds, math.ceil(budget_seconds) + LEASE_MARGIN_SECONDS)
         per_message: float | None = None  # seconds, measured: the next batch fits the time left
@@ -206,6 +209,29 @@ def run(context: Any = None, db: Database | None = None, senders: Senders | None
         lease_seconds=settings.notify_lease_seconds,
         site_url=settings.site_url,
     )
+
+
+def prepare(db: Database, summary: dict[str, Any], deadline: float, clock: Callable[[], float]) -> None:
+    """Expansion and digests before claiming. Their failure is logged and counted, never the end
+    of the run: what is already due is claimed and sent anyway."""
+    try:
+        summary["expanded"] += expand(db, deadline, clock)
+    except Exception as error:  # any failure here: the sending must not stop
+        expansion_failed(summary, "expand_notifications", error)
+    try:
+        summary["digests"] = count(db.rpc("compose_digests", schema="service"))
+        if summary["digests"]:
+            summary["expanded"] += expand(db, deadline, clock)
+    except Exception as error:
+        expansion_failed(summary, "compose_digests", error)
+
+
+def expansion_failed(summary: dict[str, Any], step: str, error: Exception) -> None:
+    summary["expand_errors"] += 1
+    # The code and the database's message (ours name events and variables, not people); for
+    # anything else only its type: a library's message may carry data.
+    detail = f"{error.code}: {error.message}"[:300] if isinstance(error, DatabaseError) else type(error).__name__
+    log.error("notify expansion failed; claiming what is due anyway", extra={"step": step, "error": detail})
 
 
 def expand(db: Database, deadline: float, clock: Callable[[], float]) -> int:

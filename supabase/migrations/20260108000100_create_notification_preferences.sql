@@ -9,6 +9,9 @@
 -- * push_tokens: the devices of a user, registered through register_push_token; a token that
 --   signs in to another account moves with it.
 -- * private.email_suppressions: addresses that bounced for good; email to them is skipped.
+-- * The apps change choices and settings through set_notification_preference and
+--   set_notification_settings (a supabase-js upsert would update the key columns, which users
+--   may not), and read them with list_notification_preferences and the settings row.
 --
 -- The rules the fan-out needs are functions here, written once and usable in set-based SQL:
 -- channel_wanted (who wants what, the one rule), wanted_channels (that rule over a set of users
@@ -240,6 +243,117 @@ grant execute on function public.list_notification_preferences() to authenticate
 
 comment on function public.list_notification_preferences() is
   'RPC for users: every category x channel with what the caller gets (enabled), whether it is the category default (is_default) and whether it cannot be changed (locked: critical in the inbox and email).';
+
+-- Changing them: RPCs rather than table upserts. A supabase-js upsert is PostgREST's
+-- insert ... on conflict do update set <every posted column, the key included>, and users may
+-- update only the columns that are theirs to change (enabled; the settings, not user_id): the
+-- key's update is refused (42501). These write the caller's own row, as the caller (RLS applies).
+
+create function public.set_notification_preference(
+  category text, channel public.notification_channel, enabled boolean
+)
+returns boolean
+language plpgsql
+set search_path = ''
+as $$
+declare
+  caller constant uuid := auth.uid();
+  known public.notification_categories;
+begin
+  if caller is null then
+    raise exception 'sign in to choose your notifications' using errcode = '42501';
+  end if;
+  select * into known from public.notification_categories c where c.key = set_notification_preference.category;
+  if known.key is null then
+    raise exception 'category: % is not a notification category', coalesce(set_notification_preference.category, 'null')
+      using errcode = '22023';
+  end if;
+  if set_notification_preference.channel is null then
+    raise exception 'channel: choose in_app, email, sms or push' using errcode = '22023';
+  end if;
+
+  if set_notification_preference.enabled is null then
+    delete from public.notification_preferences p
+    where p.user_id = caller and p.category = known.key and p.channel = set_notification_preference.channel;
+  else
+    insert into public.notification_preferences as p (user_id, category, channel, enabled)
+    values (caller, known.key, set_notification_preference.channel, set_notification_preference.enabled)
+    on conflict on constraint notification_preferences_pkey do update set enabled = excluded.enabled;
+  end if;
+  return private.channel_wanted(known.critical, known.default_channels, set_notification_preference.channel,
+                                set_notification_preference.enabled);
+end
+$$;
+
+revoke execute on function public.set_notification_preference(text, public.notification_channel, boolean) from public, anon;
+grant execute on function public.set_notification_preference(text, public.notification_channel, boolean) to authenticated;
+
+comment on function public.set_notification_preference(text, public.notification_channel, boolean) is
+  'RPC for users: turns a category on or off on a channel for the caller (enabled null: back to the category''s default). Returns whether the caller now gets it there. Errors: 42501 not signed in, 22023 unknown category, no channel, or muting the inbox or email of a critical category.';
+
+create function public.set_notification_settings(
+  timezone text default null,
+  quiet_hours_start time default null,
+  quiet_hours_end time default null,
+  digest_enabled boolean default null,
+  digest_hour smallint default null,
+  clear_quiet_hours boolean default false
+)
+returns public.notification_settings
+language plpgsql
+set search_path = ''
+as $$
+declare
+  caller constant uuid := auth.uid();
+  existing public.notification_settings;
+  saved public.notification_settings;
+  new_start time;
+  new_end time;
+begin
+  if caller is null then
+    raise exception 'sign in to change your notification settings' using errcode = '42501';
+  end if;
+  if coalesce(clear_quiet_hours, false)
+     and (set_notification_settings.quiet_hours_start is not null or set_notification_settings.quiet_hours_end is not null) then
+    raise exception 'quiet hours: either clear them or set them, not both' using errcode = '22023';
+  end if;
+  select * into existing from public.notification_settings s where s.user_id = caller for update;
+  new_start := case when coalesce(clear_quiet_hours, false) then null
+                    else coalesce(set_notification_settings.quiet_hours_start, existing.quiet_hours_start) end;
+  new_end := case when coalesce(clear_quiet_hours, false) then null
+                  else coalesce(set_notification_settings.quiet_hours_end, existing.quiet_hours_end) end;
+  if (new_start is null) <> (new_end is null) then
+    raise exception 'quiet hours: set quiet_hours_start and quiet_hours_end together' using errcode = '22023';
+  end if;
+  if new_start = new_end then
+    raise exception 'quiet hours: they cannot start when they end (%)', new_start using errcode = '22023';
+  end if;
+  if set_notification_settings.digest_hour not between 0 and 23 then
+    raise exception 'digest_hour: % is not a local hour from 0 to 23', set_notification_settings.digest_hour using errcode = '22023';
+  end if;
+
+  insert into public.notification_settings as s (user_id, timezone, quiet_hours_start, quiet_hours_end, digest_enabled, digest_hour)
+  values (
+    caller,
+    coalesce(set_notification_settings.timezone, existing.timezone, 'UTC'),
+    new_start,
+    new_end,
+    coalesce(set_notification_settings.digest_enabled, existing.digest_enabled, false),
+    coalesce(set_notification_settings.digest_hour, existing.digest_hour, 8)
+  )
+  on conflict (user_id) do update
+    set timezone = excluded.timezone, quiet_hours_start = excluded.quiet_hours_start, quiet_hours_end = excluded.quiet_hours_end,
+        digest_enabled = excluded.digest_enabled, digest_hour = excluded.digest_hour
+  returning s.* into saved;
+  return saved;
+end
+$$;
+
+revoke execute on function public.set_notification_settings(text, time, time, boolean, smallint, boolean) from public, anon;
+grant execute on function public.set_notification_settings(text, time, time, boolean, smallint, boolean) to authenticated;
+
+comment on function public.set_notification_settings(text, time, time, boolean, smallint, boolean) is
+  'RPC for users: changes the caller''s notification settings; an argument left out (or null) keeps its value, clear_quiet_hours => true removes the quiet hours. Returns the settings. Errors: 42501 not signed in, 22023 not an IANA timezone, only one end of the quiet hours, quiet hours that start when they end, a digest hour outside 0-23.';
 
 -- Push tokens ---------------------------------------------------------------------------------------
 

@@ -9,7 +9,8 @@
 --   all_users, ...), the providers of a category and its subcategories
 --   ('providers_of_category:<category id>'), or the subscribers of a subscription topic.
 --   Membership is resolved when the event is expanded, set-based (private.topic_members).
--- * send_announcement: the admins' way to write to a topic.
+-- * send_announcement: the admins' way to write to a topic (a known one; links https or a path
+--   of the site; who sent it stays on the outbox row, out of the recipients' data).
 -- * The nudge: where pg_net is installed and notifications.dispatch_url is set, an outbox
 --   insert that is due now posts to the dispatch Lambda, so messages do not wait for its
 --   one-minute schedule. Without pg_net nothing happens and the schedule does the work.
@@ -159,10 +160,13 @@ create table private.notification_outbox (
   booking_id uuid references public.bookings (id) on delete set null,
   deliver_after timestamptz not null default now(),
   status text not null default 'pending'
-    constraint notification_outbox_status_values check (status in ('pending', 'expanded', 'cancelled')),
+    constraint notification_outbox_status_values check (status in ('pending', 'expanded', 'cancelled', 'failed')),
+  error text constraint notification_outbox_error_length check (char_length(error) <= 1000),
+  sent_by uuid,
   created_at timestamptz not null default now(),
   expanded_at timestamptz,
-  recipient_count integer
+  recipient_count integer,
+  constraint notification_outbox_error_when_failed check ((status = 'failed') = (error is not null))
 );
 
 create index notification_outbox_due_idx on private.notification_outbox (deliver_after) where status = 'pending';
@@ -176,6 +180,10 @@ comment on column private.notification_outbox.recipient_ids is 'Users to notify;
 comment on column private.notification_outbox.data is 'The template variables; data.severity (info, success, warning, error) overrides the event type''s.';
 comment on column private.notification_outbox.deliver_after is 'Not expanded before then (reminders).';
 comment on column private.notification_outbox.booking_id is 'The booking an event is about, so that its pending reminders can be cancelled.';
+comment on column private.notification_outbox.status is
+  'pending (waiting to be expanded), expanded, cancelled (a withdrawn reminder), failed (could not be expanded: see error; nothing of it was written. Fix the data or the template and set it back to pending to expand it).';
+comment on column private.notification_outbox.error is 'Why a failed event could not be expanded (e.g. a template needs a variable its data does not carry), with its SQLSTATE.';
+comment on column private.notification_outbox.sent_by is 'The admin who sent an announcement: kept here, never copied into the recipients'' data.';
 
 grant select, insert, update on table private.notification_outbox to service_role;
 
@@ -249,9 +257,19 @@ language plpgsql
 security definer
 set search_path = ''
 as $$
+declare
+  outbox_id bigint;
 begin
   if not private.is_admin() then
     raise exception 'only admins can send announcements' using errcode = '42501';
+  end if;
+  if topic is null then
+    raise exception 'topic: an announcement needs a topic (e.g. all_users, all_clients, providers_of_category:<category id>)'
+      using errcode = '22023';
+  end if;
+  if not private.is_known_topic(topic) then
+    raise exception 'topic: unknown notification topic %', topic
+      using errcode = '22023', hint = 'A key of public.notification_topics, or providers_of_category:<category id>.';
   end if;
   if coalesce(trim(title), '') = '' or char_length(title) > 200 then
     raise exception 'title: an announcement needs a title of at most 200 characters' using errcode = '22023';
@@ -259,21 +277,27 @@ begin
   if coalesce(trim(body), '') = '' or char_length(body) > 4000 then
     raise exception 'body: an announcement needs a body of at most 4000 characters' using errcode = '22023';
   end if;
-  if action_url is not null and action_url !~ '^(https?://|/)' then
-    raise exception 'action_url: % is neither an http(s) URL nor a path', action_url using errcode = '22023';
+  -- An https URL with a host, or a path of this site. Not '//host' nor '/\host' (browsers read
+  -- both as another site), nor any space or control character (browsers drop tabs and
+  -- newlines: '/<tab>/host' is '//host').
+  if action_url is not null
+     and (action_url ~ '[[:space:][:cntrl:]]' or action_url !~ '^(https://[^/\\@]+(/|$)|/([^/\\]|$))') then
+    raise exception 'action_url: % is neither an https URL nor a path starting with a single /', action_url
+      using errcode = '22023';
   end if;
-  return private.enqueue_notification(
+  -- action_url is in the data even when null: the templates name it, and a variable the data
+  -- lacks is an error (a null renders empty). Who sent it stays on the outbox row.
+  outbox_id := private.enqueue_notification(
     'announcement',
     'announcement:' || gen_random_uuid(),
     '{}',
-    jsonb_strip_nulls(jsonb_build_object(
-      'title', trim(title), 'body', trim(body), 'action_url', action_url, 'severity', severity, 'topic', topic,
-      'sent_by', auth.uid()
-    )),
+    jsonb_build_object('title', trim(title), 'body', trim(body), 'action_url', action_url, 'severity', severity, 'topic', topic),
     now(),
     null,
     topic
   );
+  update private.notification_outbox o set sent_by = auth.uid() where o.id = outbox_id;
+  return outbox_id;
 end
 $$;
 
@@ -281,7 +305,7 @@ revoke execute on function public.send_announcement(text, text, text, text, publ
 grant execute on function public.send_announcement(text, text, text, text, public.notification_severity) to authenticated;
 
 comment on function public.send_announcement(text, text, text, text, public.notification_severity) is
-  'RPC for admins: announces title and body (and an optional action_url) to every member of a topic (e.g. all_clients, providers_of_category:<id>), through each member''s preferred channels. Returns the outbox id. Errors: 42501 not an admin, 22023 unknown topic or empty title / body.';
+  'RPC for admins: announces title and body (and an optional action_url) to every member of a topic (e.g. all_clients, providers_of_category:<id>), through each member''s preferred channels. Returns the outbox id. Errors: 42501 not an admin; 22023 no or an unknown topic, an empty title or body, an action_url that is neither https://<host>... nor a path starting with a single /.';
 
 -- The nudge ---------------------------------------------------------------------------------------
 

@@ -5,9 +5,9 @@
 -- Users read, mark read (mark_notifications_read, or read_at itself) and delete their own; the
 -- table is published to Realtime, so an open app sees a new notification as it arrives.
 --
--- Its texts are rendered in SQL, once per event and locale, by the two functions below:
--- pick_template (a locale's template, with fallbacks) and render_template (the {{ name }}
--- placeholders filled). The dispatch functions use them for digests and claims too.
+-- Its texts are rendered in SQL, once per event and locale, by the functions below:
+-- pick_template (a locale's template, with fallbacks) and render_template / render_template_parts
+-- (the {{ name }} placeholders filled). The dispatch functions use them for digests and claims too.
 --
 -- No foreign keys on user_id and outbox_id: a foreign key checks (and share-locks the referenced
 -- row) once per inserted row, which more than doubled the time of a 100,000-user fan-out.
@@ -18,25 +18,148 @@
 -- Rendering ----------------------------------------------------------------------------------------
 
 -- The inbox is read straight from the table, so its texts are rendered here; email, SMS and
--- push are rendered by the dispatcher (functions/notifications/render.py, same grammar).
--- Placeholders named in `keep` stay, written {{name}}, to be filled per recipient.
+-- push are rendered by the dispatcher (functions/notifications/render.py, same grammar, same
+-- rules):
+-- * one pass: the template is cut at its placeholders and each is replaced by its value once;
+--   a value is never scanned for placeholders (an announcement saying "{{ title }}" says it);
+-- * a variable the data does not carry renders nothing at all (null), never an empty hole:
+--   render.py raises MissingVariable for it. service.expand_notifications checks the templates
+--   an event needs before it writes anything, and fails the event when one cannot be rendered;
+-- * values are written as render.py's format_value writes them: strings as they are, null as
+--   nothing, true / false as yes / no, a list one item per line ({title, body} as "title: body").
+
+-- One value of the data as text (a list's items are written by format_template_value).
+create function private.format_template_scalar(value jsonb)
+returns text
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select case jsonb_typeof(value)
+    when 'null' then ''
+    when 'string' then value #>> '{}'
+    when 'boolean' then case when (value)::boolean then 'yes' else 'no' end
+    else value::text
+  end
+$$;
+
+grant execute on function private.format_template_scalar(jsonb) to service_role;
+
+create function private.format_template_value(value jsonb)
+returns text
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select case when jsonb_typeof(value) = 'array' then (
+    select coalesce(string_agg(
+      case
+        when jsonb_typeof(i.item) = 'object' and (i.item ? 'title' or i.item ? 'body') then
+          case when coalesce(i.title, '') <> '' and coalesce(i.body, '') <> '' then i.title || ': ' || i.body
+               else coalesce(nullif(i.title, ''), i.body, '') end
+        else private.format_template_scalar(i.item)
+      end, E'\n' order by i.ord), '')
+    from (
+      select e.item, e.ord, private.format_template_scalar(e.item -> 'title') as title,
+             private.format_template_scalar(e.item -> 'body') as body
+      from jsonb_array_elements(value) with ordinality e (item, ord)
+    ) i)
+  else private.format_template_scalar(value) end
+$$;
+
+grant execute on function private.format_template_value(jsonb) to service_role;
+
+comment on function private.format_template_value(jsonb) is
+  'A template variable''s value as text, as render.py''s format_value writes it: null empty, booleans yes / no, a list one item per line ({title, body} as "title: body").';
+
+-- The variables a template needs that data does not carry (names in keep are filled later).
+create function private.undefined_template_variables(template text, data jsonb, keep text[] default '{}')
+returns text[]
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select coalesce(array_agg(p.name order by p.ord), '{}')
+  from unnest(private.template_placeholders(template)) with ordinality p (name, ord)
+  where p.name <> all (coalesce(keep, '{}')) and not coalesce(data ? p.name, false)
+$$;
+
+grant execute on function private.undefined_template_variables(text, jsonb, text[]) to service_role;
+
+comment on function private.undefined_template_variables(text, jsonb, text[]) is
+  'The placeholders of a template, other than those in keep, whose variable data does not carry (a JSON null is carried: it renders empty).';
+
+-- The one pass. The pieces between placeholders and the placeholders' names are read once;
+-- the result is cut at each placeholder named in keep, so that array_to_string(parts, value)
+-- fills it per recipient, again without reading the value.
+create function private.render_template_parts(template text, data jsonb, keep text[] default '{}')
+returns text[]
+language plpgsql
+immutable
+parallel safe
+set search_path = ''
+as $$
+declare
+  literals text[];
+  names text[];
+  parts text[] := '{}';
+  piece text;
+begin
+  if template is null then
+    return null;
+  end if;
+  literals := regexp_split_to_array(template, '\{\{\s*[a-z_][a-z0-9_]*\s*\}\}');
+  names := array(
+    select m.match[1] from regexp_matches(template, '\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}', 'g') with ordinality m (match, at)
+    order by m.at
+  );
+  piece := literals[1];
+  for i in 1 .. coalesce(array_length(names, 1), 0) loop
+    if names[i] = any (coalesce(keep, '{}')) then
+      parts := parts || piece;
+      piece := '';
+    elsif coalesce(data ? names[i], false) then
+      piece := piece || private.format_template_value(data -> names[i]);
+    else
+      return null;
+    end if;
+    piece := piece || literals[i + 1];
+  end loop;
+  return parts || piece;
+end
+$$;
+
+grant execute on function private.render_template_parts(text, jsonb, text[]) to service_role;
+
+comment on function private.render_template_parts(text, jsonb, text[]) is
+  'A template rendered in one pass from data, cut at every placeholder named in keep (array_to_string(parts, value) fills them); null when data lacks a variable the template needs.';
+
 create function private.render_template(template text, data jsonb, keep text[] default '{}')
 returns text
 language plpgsql
 immutable
+parallel safe
 set search_path = ''
 as $$
 declare
-  result text := template;
-  name text;
+  parts text[] := private.render_template_parts(template, data, keep);
+  kept text[];
+  result text;
 begin
-  foreach name in array private.template_placeholders(template) loop
-    result := regexp_replace(
-      result,
-      '\{\{\s*' || name || '\s*\}\}',
-      replace(case when name = any (keep) then '{{' || name || '}}' else coalesce(data ->> name, '') end, '\', '\\'),
-      'g'
-    );
+  if parts is null then
+    return null;
+  end if;
+  kept := array(
+    select m.match[1] from regexp_matches(template, '\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}', 'g') with ordinality m (match, at)
+    where m.match[1] = any (keep)
+    order by m.at
+  );
+  result := parts[1];
+  for i in 1 .. coalesce(array_length(kept, 1), 0) loop
+    result := result || '{{' || kept[i] || '}}' || parts[i + 1];
   end loop;
   return result;
 end
@@ -45,7 +168,7 @@ $$;
 grant execute on function private.render_template(text, jsonb, text[]) to service_role;
 
 comment on function private.render_template(text, jsonb, text[]) is
-  'Fills the {{ name }} placeholders of a template from data (missing values render empty); names in keep are left as {{name}}.';
+  'Fills the {{ name }} placeholders of a template from data in one pass (values are never read for placeholders); null when data lacks a variable the template needs (a JSON null renders empty); names in keep are left as {{name}}.';
 
 -- The template for an event, channel and locale: the locale, its language, then en.
 create function private.pick_template(event_type text, channel public.notification_channel, locale text)
@@ -131,3 +254,20 @@ grant execute on function public.mark_notifications_read(uuid[]) to authenticate
 
 comment on function public.mark_notifications_read(uuid[]) is
   'RPC for users: marks the given notifications of the caller read (null: all unread ones). Returns how many changed.';
+
+-- The badge: the caller's unread notifications, counted on the partial unread index.
+create function public.count_unread_notifications()
+returns integer
+language sql
+stable
+set search_path = ''
+as $$
+  select count(*)::integer from public.notifications n
+  where n.user_id = (select auth.uid()) and n.read_at is null
+$$;
+
+revoke execute on function public.count_unread_notifications() from public, anon;
+grant execute on function public.count_unread_notifications() to authenticated;
+
+comment on function public.count_unread_notifications() is
+  'RPC for users: how many of the caller''s notifications are unread (the badge). 0 for none.';

@@ -13,7 +13,8 @@
 -- joined to profiles, the outbox row it holds and tokens it has just read. What the keys would
 -- cascade, triggers do once per statement, here for the inbox (20260108000300) too: a deleted
 -- outbox row or profile takes its notifications and deliveries with it. push_token_id may
--- outlive its token (the destination keeps the token itself).
+-- outlive its token, but a push never goes to a token that left its user's account: a removed
+-- token's waiting pushes are skipped (below), and claim_deliveries checks the token again.
 
 -- Deliveries -------------------------------------------------------------------------------------------
 
@@ -114,3 +115,32 @@ create trigger delete_expansion
   after delete on private.notification_outbox
   referencing old table as removed
   for each statement execute function private.tg_notification_outbox_delete_expansion();
+
+-- A device that leaves an account (the user signs it out, it signs in to another account
+-- through register_push_token, it is one device too many, FCM says it is gone) takes the
+-- account's waiting pushes with it: they are skipped, never sent to whoever holds the device
+-- now. claim_deliveries checks the token again when it claims (a push in flight, or a lapsed
+-- claim, is not waiting here). Through the user's index: a user's own deliveries, not all.
+-- Security definer: runs for whoever deletes the token (the user, through RLS).
+create function private.tg_push_tokens_skip_deliveries()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  update public.notification_deliveries d
+  set status = 'skipped', last_error = 'push token removed from the account'
+  from removed r
+  where d.user_id = r.user_id and d.push_token_id = r.id and d.channel = 'push' and d.status in ('queued', 'failed');
+  return null;
+end
+$$;
+
+comment on function private.tg_push_tokens_skip_deliveries() is
+  'Trigger: the waiting (queued or failed) pushes to a removed push token are skipped.';
+
+create trigger skip_deliveries
+  after delete on public.push_tokens
+  referencing old table as removed
+  for each statement execute function private.tg_push_tokens_skip_deliveries();

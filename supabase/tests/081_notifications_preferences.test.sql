@@ -3,7 +3,7 @@
 -- and the rules the fan-out applies (wants_notification, quiet hours, digest hour).
 begin;
 set local time zone 'UTC';
-select plan(107);
+select plan(137);
 select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner');
@@ -341,6 +341,94 @@ select results_eq(
            (select count(*) from public.push_tokens)$$,
   $$values (2::bigint, 5::bigint, 10::bigint)$$,
   'the service role reads every user''s settings, choices and devices: the fan-out needs them');
+
+-- Changing choices and settings: the RPCs -----------------------------------------------------------------------
+select tests.clear_authentication();
+select tests.create_supabase_user('chooser');
+select tests.authenticate_as_anon();
+select throws_ok($$select public.set_notification_preference('bookings', 'email', false)$$,
+  '42501', 'permission denied for function set_notification_preference', '[anon] visitors have no choices to set');
+select throws_ok($$select public.set_notification_settings(timezone => 'Europe/Lisbon')$$,
+  '42501', 'permission denied for function set_notification_settings', '[anon] visitors have no settings to change');
+
+select tests.authenticate_as('chooser');
+-- What supabase-js's upsert sends: PostgREST sets every posted column on conflict, the key included.
+select throws_ok(
+  $$insert into public.notification_preferences (user_id, category, channel, enabled) values (auth.uid(), 'bookings', 'email', false)
+    on conflict (user_id, category, channel) do update
+    set user_id = excluded.user_id, category = excluded.category, channel = excluded.channel, enabled = excluded.enabled$$,
+  '42501', 'permission denied for table notification_preferences',
+  'a supabase-js upsert of a choice is refused: it would update the key, which is not the user''s to change');
+select throws_ok(
+  $$insert into public.notification_settings (user_id, timezone) values (auth.uid(), 'Europe/Lisbon')
+    on conflict (user_id) do update set user_id = excluded.user_id, timezone = excluded.timezone$$,
+  '42501', 'permission denied for table notification_settings', 'so is an upsert of the settings: the apps call the RPCs');
+
+select is(public.set_notification_preference('bookings', 'email', false), false,
+  '[owner] a user mutes bookings by email through the RPC: they no longer get them there');
+select is(public.set_notification_preference('bookings', 'email', false), false, 'choosing the same again changes nothing');
+select is(public.set_notification_preference('bookings', 'sms', true), true, 'a user asks for bookings by SMS');
+select results_eq($$select category, channel::text, enabled from public.notification_preferences order by channel$$,
+  $$values ('bookings', 'email', false), ('bookings', 'sms', true)$$, 'each choice is one row of the user''s');
+select is(public.set_notification_preference('bookings', 'email', null), true,
+  'null goes back to the category''s default: bookings by email, on');
+select is_empty($$select 1 from public.notification_preferences where channel = 'email'$$, 'the choice is forgotten');
+select throws_ok($$select public.set_notification_preference('payments', 'email', false)$$,
+  '22023', 'payments notifications cannot be muted', 'a critical category cannot be muted by email through the RPC either');
+select is(public.set_notification_preference('payments', 'push', false), false, 'its push can be');
+select throws_ok($$select public.set_notification_preference('gossip', 'email', true)$$,
+  '22023', 'category: gossip is not a notification category', 'an unknown category is refused');
+select throws_ok($$select public.set_notification_preference('bookings', null, true)$$,
+  '22023', 'channel: choose in_app, email, sms or push', 'a choice names its channel');
+
+select results_eq(
+  $$select timezone, quiet_hours_start, quiet_hours_end, digest_enabled, digest_hour
+    from public.set_notification_settings(timezone => 'Europe/Lisbon', quiet_hours_start => '22:00', quiet_hours_end => '07:00')$$,
+  $$values ('Europe/Lisbon', '22:00'::time, '07:00'::time, false, 8::smallint)$$,
+  'a user without settings sets a timezone and quiet hours; the rest is the default');
+select results_eq(
+  $$select timezone, quiet_hours_start, quiet_hours_end, digest_enabled, digest_hour
+    from public.set_notification_settings(digest_enabled => true, digest_hour => 7::smallint)$$,
+  $$values ('Europe/Lisbon', '22:00'::time, '07:00'::time, true, 7::smallint)$$, 'what is left out is kept');
+select results_eq(
+  $$select quiet_hours_start, quiet_hours_end from public.set_notification_settings(quiet_hours_end => '06:30')$$,
+  $$values ('22:00'::time, '06:30'::time)$$, 'one end of the quiet hours moves alone');
+select results_eq(
+  $$select quiet_hours_start, quiet_hours_end, timezone, digest_hour from public.set_notification_settings(clear_quiet_hours => true)$$,
+  $$values (null::time, null::time, 'Europe/Lisbon', 7::smallint)$$, 'quiet hours are cleared, and nothing else');
+select throws_ok($$select public.set_notification_settings(quiet_hours_start => '23:00')$$,
+  '22023', 'quiet hours: set quiet_hours_start and quiet_hours_end together', 'quiet hours need both ends');
+select throws_ok($$select public.set_notification_settings(quiet_hours_start => '23:00', quiet_hours_end => '23:00')$$,
+  '22023', 'quiet hours: they cannot start when they end (23:00:00)', 'quiet hours cannot be empty');
+select throws_ok($$select public.set_notification_settings(quiet_hours_start => '23:00', quiet_hours_end => '06:00', clear_quiet_hours => true)$$,
+  '22023', 'quiet hours: either clear them or set them, not both', 'clearing and setting quiet hours at once is refused');
+select throws_ok($$select public.set_notification_settings(timezone => 'Mars/Olympus_Mons')$$,
+  '22023', 'timezone: Mars/Olympus_Mons is not an IANA time zone name (e.g. Europe/London)', 'a timezone is an IANA name');
+select throws_ok($$select public.set_notification_settings(digest_hour => 24::smallint)$$,
+  '22023', 'digest_hour: 24 is not a local hour from 0 to 23', 'the digest hour is a local hour');
+select results_eq($$select timezone, quiet_hours_start, digest_enabled, digest_hour from public.notification_settings$$,
+  $$values ('Europe/Lisbon', null::time, true, 7::smallint)$$, 'the refused changes changed nothing');
+
+select tests.authenticate_as('stranger');
+select is(public.set_notification_preference('bookings', 'push', false), false, '[stranger] a user''s choice is their own');
+select results_eq($$select timezone from public.set_notification_settings(timezone => 'Asia/Tokyo')$$, $$values ('Asia/Tokyo')$$,
+  'and so are their settings');
+select tests.clear_authentication();
+select results_eq(
+  $$select u.name, p.channel::text, p.enabled from public.notification_preferences p
+    join (values ('chooser'), ('stranger')) u (name) on p.user_id = tests.get_supabase_uid(u.name)
+    where p.category = 'bookings' order by 1, 2$$,
+  $$values ('chooser', 'sms', true), ('stranger', 'push', false)$$, 'nobody''s choice changes anyone else''s');
+select results_eq(
+  $$select u.name, s.timezone from public.notification_settings s
+    join (values ('chooser'), ('stranger')) u (name) on s.user_id = tests.get_supabase_uid(u.name) order by 1$$,
+  $$values ('chooser', 'Europe/Lisbon'), ('stranger', 'Asia/Tokyo')$$, 'nor their settings');
+
+select tests.authenticate_as('admin');
+select is(public.set_notification_preference('reports', 'email', false), false, '[admin] an admin chooses for themselves');
+select results_eq($$select user_id from public.notification_preferences where category = 'reports'$$,
+  $$values (tests.get_supabase_uid('admin'))$$, 'only for themselves');
+select tests.clear_authentication();
 
 -- A deleted account takes its devices with it
 select tests.clear_authentication();

@@ -4,7 +4,7 @@
 -- subscriptions; and pg_net is asked to nudge the dispatcher when it exists, never otherwise.
 begin;
 set local time zone 'UTC';
-select plan(72);
+select plan(77);
 select tests.start_with_empty_marketplace();
 
 -- Fixture -------------------------------------------------------------------------------------------
@@ -39,7 +39,16 @@ $$;
 create function pg_temp.members(topic text) returns uuid[] language sql stable as $$
   select array(select m from private.topic_members(topic) m order by 1)
 $$;
-grant execute on function pg_temp.uids(text[]), pg_temp.members(text) to anon, authenticated, service_role;
+-- Whether send_announcement refuses a link (22023), as the caller.
+create function pg_temp.refuses_link(url text) returns boolean language plpgsql as $$
+begin
+  perform public.send_announcement('all_users', 'Hi', 'Hello', url);
+  return false;
+exception when sqlstate '22023' then
+  return true;
+end
+$$;
+grant execute on function pg_temp.uids(text[]), pg_temp.members(text), pg_temp.refuses_link(text) to anon, authenticated, service_role;
 
 -- enqueue_notification ------------------------------------------------------------------------------
 select isnt(
@@ -105,21 +114,38 @@ select isnt(public.send_announcement('all_providers', 'New fees', 'Fees change o
   null, 'an admin announces to a topic');
 select tests.clear_authentication();
 select results_eq(
-  $$select event_type, topic, recipient_ids, data - 'sent_by', (data ->> 'sent_by')::uuid, status
+  $$select event_type, topic, recipient_ids, data, sent_by, status
     from private.notification_outbox where event_type = 'announcement'$$,
   $$values ('announcement', 'all_providers', '{}'::uuid[],
             '{"title": "New fees", "body": "Fees change on 1 March.", "action_url": "https://example.com/fees",
               "severity": "warning", "topic": "all_providers"}'::jsonb, tests.get_supabase_uid('admin'), 'pending')$$,
-  'the announcement is an outbox event for the topic, with its title, body, link and severity, signed by the admin');
+  'the announcement is an outbox event for the topic, with its title, body, link and severity; the admin who sent it is '
+  'on the outbox row, not in the data every recipient''s inbox copies');
 select tests.authenticate_as('admin');
 select throws_ok($$select public.send_announcement('all_martians', 'Hi', 'Hello')$$,
   '22023', 'topic: unknown notification topic all_martians', 'an announcement to an unknown topic is refused');
+select throws_ok($$select public.send_announcement(null, 'Hi', 'Hello')$$,
+  '22023', 'topic: an announcement needs a topic (e.g. all_users, all_clients, providers_of_category:<category id>)',
+  'an announcement without a topic is refused, not sent to nobody');
+select throws_ok($$select public.send_announcement('providers_of_category:ca000000-0000-4000-8000-00000000dead', 'Hi', 'Hello')$$,
+  '22023', 'topic: unknown notification topic providers_of_category:ca000000-0000-4000-8000-00000000dead',
+  'an announcement to the providers of a category that does not exist is refused');
 select throws_ok($$select public.send_announcement('all_users', '  ', 'Hello')$$,
   '22023', 'title: an announcement needs a title of at most 200 characters', 'an announcement needs a title');
 select throws_ok($$select public.send_announcement('all_users', 'Hi', '')$$,
   '22023', 'body: an announcement needs a body of at most 4000 characters', 'an announcement needs a body');
 select throws_ok($$select public.send_announcement('all_users', 'Hi', 'Hello', 'javascript:alert(1)')$$,
-  '22023', 'action_url: javascript:alert(1) is neither an http(s) URL nor a path', 'an announcement links only to http(s) or a path');
+  '22023', 'action_url: javascript:alert(1) is neither an https URL nor a path starting with a single /',
+  'an announcement links only to https or a path');
+select throws_ok($$select public.send_announcement('all_users', 'Hi', 'Hello', '//evil.example.com/login')$$,
+  '22023', 'action_url: //evil.example.com/login is neither an https URL nor a path starting with a single /',
+  'a link starting with // (another site, in the scheme of the page) is refused');
+select is(
+  array(select u from unnest(array['/\evil.example.com', E'/\t/evil.example.com', ' /news', 'http://example.com/news',
+                                   'https://example.com@evil.example.com/', 'https:///evil.example.com']) u
+        where not pg_temp.refuses_link(u)),
+  '{}'::text[], 'so are /\host, a tab or a space (browsers drop them), http, a user before the host and an https URL without one');
+select isnt(public.send_announcement('all_users', 'Hi', 'Hello', '/news/2026'), null, 'a path of the site is a link');
 select tests.authenticate_as('groomer');
 select throws_ok($$select public.send_announcement('all_users', 'Hi', 'Hello')$$,
   '42501', 'only admins can send announcements', 'a provider cannot announce');

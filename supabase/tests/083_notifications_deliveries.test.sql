@@ -7,7 +7,7 @@
 -- and changes inbox rows and deliveries.
 begin;
 set local time zone 'UTC';
-select plan(105);
+select plan(136);
 select tests.start_with_empty_marketplace();
 
 -- Fixture -------------------------------------------------------------------------------------------
@@ -66,7 +66,7 @@ select private.enqueue_notification('payment.failed', 'test:failed',
   '{"invoice_number": "INV-7", "offering_title": "Grooming", "amount": "50.00", "currency": "EUR", "reason": "card declined",
     "action_url": "https://app.example.com/invoices/7"}');
 select private.enqueue_notification('announcement', 'test:news', array[pg_temp.uid('owner')],
-  '{"title": "We moved", "body": "Same app, new office.", "severity": "success"}', now(), null, 'product_updates');
+  '{"title": "We moved", "body": "Same app, new office.", "action_url": null, "severity": "success"}', now(), null, 'product_updates');
 select private.enqueue_notification('booking.reminder_1h', 'test:later', array[pg_temp.uid('owner')], '{}', now() + interval '1 day');
 
 -- Expansion ---------------------------------------------------------------------------------------------
@@ -262,7 +262,8 @@ select results_eq(
 -- Bounces and dead push tokens
 select tests.clear_authentication();
 select private.enqueue_notification('booking.confirmed', 'test:confirmed', array[pg_temp.uid('owner')],
-  '{"offering_title": "Grooming", "action_url": "https://app.example.com/bookings/b-2"}');
+  '{"offering_title": "Grooming", "starts_at": "Wed 14 Jan 2026, 10:00", "timezone": "UTC", "client_name": "Owner",
+    "provider_name": "Groomer", "action_url": "https://app.example.com/bookings/b-2"}');
 select tests.authenticate_as_service_role();
 select service.expand_notifications();
 select is(
@@ -279,15 +280,17 @@ select is(
   'dead', 'a push token the provider says is gone: dead');
 select is_empty($$select * from public.push_tokens where token = 'token-owner-phone'$$, 'and the token is removed');
 select results_eq(
-  $$select status::text from public.notification_deliveries where id = pg_temp.delivery('test:confirmed', 'owner', 'push')$$,
-  $$values ('skipped')$$, 'the other pushes waiting for that device are skipped');
+  $$select status::text, last_error from public.notification_deliveries
+    where id = pg_temp.delivery('test:confirmed', 'owner', 'push')$$,
+  $$values ('skipped', 'gone: UNREGISTERED')$$, 'the other pushes waiting for that device are skipped, saying the provider''s word');
 select is(service.record_delivery(pg_temp.delivery('test:completed', 'bruno', 'sms'), 'worker-b', 'delivered', 'twilio', 'SM1'),
   'delivered', 'a provider that confirms delivery records delivered');
 
 -- A message that can never be sent, through no fault of its address or device
 select tests.clear_authentication();
 select private.enqueue_notification('booking.confirmed', 'test:reconfirmed', array[pg_temp.uid('bruno'), pg_temp.uid('muted')],
-  '{"offering_title": "Grooming", "action_url": "https://app.example.com/bookings/b-3"}');
+  '{"offering_title": "Grooming", "starts_at": "Wed 14 Jan 2026, 10:00", "timezone": "UTC", "client_name": "Owner",
+    "provider_name": "Groomer", "action_url": "https://app.example.com/bookings/b-3"}');
 select tests.authenticate_as_service_role();
 select service.expand_notifications();
 select is(
@@ -369,19 +372,23 @@ select throws_ok($$update public.notifications set read_at = now()$$, '42501', '
 select throws_ok($$delete from public.notifications$$, '42501', 'permission denied for table notifications',
   '[notifications/anon/delete] visitors cannot delete notifications');
 select throws_ok($$select public.mark_notifications_read()$$, '42501', null, 'visitors cannot mark anything read');
+select throws_ok($$select public.count_unread_notifications()$$, '42501', null, 'visitors have no unread count');
 
 select tests.authenticate_as('owner');
 select results_eq($$select title from public.notifications order by created_at, title$$,
   $$values ('Booking completed'), ('Booking confirmed'), ('We moved')$$,
   '[notifications/owner/select] a user reads their own inbox');
+select is(public.count_unread_notifications(), 3, 'a user counts their unread notifications (the badge)');
 select is(public.mark_notifications_read(array[
     (select id from public.notifications where title = 'We moved'),
     current_setting('t.bruno_note')::uuid]),
   1, 'marking read counts only the caller''s own notifications (others'' ids are ignored)');
 select is(public.mark_notifications_read(), 2, 'marking all read marks the rest');
 select is(public.mark_notifications_read(), 0, 'and then there is nothing left unread');
+select is(public.count_unread_notifications(), 0, 'the badge is gone');
 select results_eq($$update public.notifications set read_at = null where title = 'We moved' returning title$$,
   $$values ('We moved')$$, '[notifications/owner/update] a user may mark a notification unread again (read_at is theirs)');
+select is(public.count_unread_notifications(), 1, 'and it counts as unread again');
 select throws_ok($$update public.notifications set title = 'Edited'$$, '42501', 'permission denied for table notifications',
   'but cannot change what it says');
 select throws_ok($$insert into public.notifications (user_id, outbox_id, event_type, category, title, body)
@@ -401,6 +408,7 @@ select is_empty($$delete from public.notifications returning id$$,
   '[notifications/stranger/delete] a user cannot delete other people''s notifications');
 select is(public.mark_notifications_read(array[current_setting('t.bruno_note')::uuid]), 0,
   'mark_notifications_read ignores what is not the caller''s');
+select is(public.count_unread_notifications(), 0, 'a user counts only their own unread notifications, not others''');
 
 select tests.authenticate_as('admin');
 select is_empty($$select * from public.notifications$$, '[notifications/admin/select] an inbox is private, from admins too');
@@ -410,6 +418,7 @@ select throws_ok($$insert into public.notifications (user_id, outbox_id, event_t
 select is_empty($$update public.notifications set read_at = now() returning id$$,
   '[notifications/admin/update] admins cannot mark users'' notifications');
 select is_empty($$delete from public.notifications returning id$$, '[notifications/admin/delete] admins cannot delete users'' notifications');
+select is(public.count_unread_notifications(), 0, 'an admin''s count is of their own inbox, not everyone''s');
 select tests.clear_authentication();
 select ok(exists (select 1 from pg_publication_tables where pubname = 'supabase_realtime' and schemaname = 'public'
                   and tablename = 'notifications'), 'the inbox is published to Realtime');
@@ -457,6 +466,135 @@ select throws_ok($$update public.notification_deliveries set status = 'sent'$$, 
 select throws_ok($$delete from public.notification_deliveries$$, '42501', 'permission denied for table notification_deliveries',
   '[notification_deliveries/admin/delete] admins cannot delete delivery history');
 select tests.clear_authentication();
+
+-- Rendering: one pass, and nothing with a hole ---------------------------------------------------------------
+select is(private.render_template('{{ title }}: {{ body }}', '{"title": "{{ body }}", "body": "x"}'), '{{ body }}: x',
+  'a value is never read for placeholders: a title that says {{ body }} says it');
+select is(private.render_template('{{ a }} {{ b }}', '{"a": "{{ b }}", "b": "{{ a }}"}'), '{{ b }} {{ a }}',
+  'not even when values name each other');
+select is(private.render_template_parts('Hi {{ recipient_name }}: {{ body }}', '{"body": "{{recipient_name}}"}', '{recipient_name}'),
+  array['Hi ', ': {{recipient_name}}'],
+  'the inbox texts are cut where the recipient''s name goes; a value spelling that placeholder is text, not a cut');
+select is(private.render_template('Hi {{ recipient_name }}, {{ body }}', '{"body": "x"}', '{recipient_name}'), 'Hi {{recipient_name}}, x',
+  'render_template leaves a kept placeholder as {{name}}');
+select is(private.render_template('{{ a }} and {{ b }}', '{"a": "x"}'), null::text,
+  'a variable the data does not carry renders nothing at all (null), not a message with a hole');
+select is(private.render_template('[{{ a }}|{{ b }}|{{ c }}|{{ d }}]',
+    '{"a": null, "b": true, "c": 3, "d": [{"title": "T", "body": "B"}, {"title": "Only"}, "plain"]}'),
+  E'[|yes|3|T: B\nOnly\nplain]',
+  'values are written as render.py writes them: null empty, yes / no, numbers, a list one item per line');
+select is(private.render_template('a \ b {{ x }}', '{"x": "\\1 & $1"}'), 'a \ b \1 & $1',
+  'backslashes and dollars in values and templates stay as they are');
+select is(private.undefined_template_variables('{{ a }} {{ recipient_name }} {{ b }} {{ c }}', '{"b": null}', '{recipient_name}'),
+  array['a', 'c'], 'the variables a template needs that the data lacks (a null is there; a kept one is filled later)');
+
+-- An event that cannot be expanded fails alone ----------------------------------------------------------------
+select tests.create_supabase_user('reader');
+-- booking.confirmed without starts_at, timezone, client_name and provider_name: its templates cannot be filled.
+select private.enqueue_notification('booking.confirmed', 'test:holey', array[pg_temp.uid('reader')],
+  '{"offering_title": "Grooming", "action_url": "/bookings/b-9"}');
+-- A severity that is none (written past enqueue_notification's checks).
+insert into private.notification_outbox (event_type, dedup_key, recipient_ids, data) values
+  ('announcement', 'test:bad-severity', array[pg_temp.uid('reader')],
+   '{"title": "t", "body": "b", "action_url": null, "severity": "catastrophic"}');
+select private.enqueue_notification('announcement', 'test:fine', array[pg_temp.uid('reader')],
+  '{"title": "Still {{ title }}", "body": "{{recipient_name}}, {{ body }} is not a placeholder here.", "action_url": null}');
+select tests.authenticate_as_service_role();
+select is(service.expand_notifications(), 3, 'a batch with events that cannot be expanded is dealt with whole');
+select tests.clear_authentication();
+select results_eq(
+  $$select dedup_key, status, expanded_at from private.notification_outbox
+    where dedup_key in ('test:holey', 'test:bad-severity') order by id$$,
+  $$values ('test:holey', 'failed', null::timestamptz), ('test:bad-severity', 'failed', null)$$,
+  'the two that cannot be expanded are failed');
+select matches((select error from private.notification_outbox where dedup_key = 'test:holey'),
+  '^booking\.confirmed: the (in_app|email) template \(en\) needs starts_at, timezone, client_name, provider_name, '
+  'which the event''s data does not carry \(SQLSTATE 22023\)$',
+  'one says which template needs which variables its data lacks');
+select is((select error from private.notification_outbox where dedup_key = 'test:bad-severity'),
+  'invalid input value for enum public.notification_severity: "catastrophic" (SQLSTATE 22P02)', 'the other gives the database''s error');
+select is(
+  (select count(*) from public.notifications n where n.outbox_id in (pg_temp.outbox('test:holey'), pg_temp.outbox('test:bad-severity')))
+  + (select count(*) from public.notification_deliveries d
+     where d.outbox_id in (pg_temp.outbox('test:holey'), pg_temp.outbox('test:bad-severity'))),
+  0::bigint, 'a failed event wrote nothing: no inbox row with a hole, no delivery');
+select results_eq(
+  $$select o.status, n.title, n.body, n.action_url from private.notification_outbox o
+    join public.notifications n on n.outbox_id = o.id where o.dedup_key = 'test:fine'$$,
+  $$values ('expanded', 'Still {{ title }}', '{{recipient_name}}, {{ body }} is not a placeholder here.', null::text)$$,
+  'the event beside them is expanded; its values are not read for placeholders (not even the recipient''s name), and no link '
+  'is no link');
+update private.notification_outbox
+set data = data || '{"starts_at": "Tue 13 Jan 2026, 10:00", "timezone": "UTC", "client_name": "Reader", "provider_name": "Ana"}',
+    status = 'pending', error = null
+where dedup_key = 'test:holey';
+select tests.authenticate_as_service_role();
+select is(service.expand_notifications(), 1, 'a failed event whose data is mended and set back to pending is expanded');
+select tests.clear_authentication();
+select results_eq(
+  $$select n.body from public.notifications n where n.outbox_id = pg_temp.outbox('test:holey')$$,
+  $$values ('Grooming on Tue 13 Jan 2026, 10:00 (UTC) is confirmed: Reader with Ana.')$$, 'whole');
+
+-- A push goes only to a device still on the account -------------------------------------------------------------
+select tests.create_supabase_user('seller');
+select tests.create_supabase_user('buyer');
+select tests.authenticate_as('seller');
+select public.register_push_token(t, 'android')
+from unnest(array['seller-phone-0001', 'seller-tablet-0002', 'seller-watch-0003', 'seller-laptop-0004']) t;
+select tests.clear_authentication();
+select private.enqueue_notification('payment.failed', 'test:private', array[pg_temp.uid('seller')],
+  '{"invoice_number": "INV-9", "offering_title": "Grooming", "amount": "50.00", "currency": "EUR", "reason": "card declined",
+    "action_url": "/invoices/9"}');
+select tests.authenticate_as_service_role();
+select service.expand_notifications();
+select tests.clear_authentication();
+-- The status of the seller's push to a device, and why.
+create function pg_temp.push(token text) returns text language sql stable as $$
+  select d.status::text || coalesce(': ' || d.last_error, '') from public.notification_deliveries d
+  where d.outbox_id = pg_temp.outbox('test:private') and d.destination = token
+$$;
+select is((select count(*) from public.notification_deliveries d where d.outbox_id = pg_temp.outbox('test:private')
+           and d.channel = 'push' and d.status = 'queued'), 4::bigint, 'the seller''s payment failure waits for their four devices');
+
+select tests.authenticate_as('buyer');
+select isnt(public.register_push_token('seller-phone-0001', 'android'), null, 'the seller''s phone signs in to the buyer''s account');
+select tests.clear_authentication();
+select is(pg_temp.push('seller-phone-0001'), 'skipped: push token removed from the account',
+  'the seller''s waiting push to it is skipped: the buyer never sees the seller''s payment failure');
+select tests.authenticate_as('seller');
+select results_eq($$delete from public.push_tokens where token = 'seller-tablet-0002' returning token$$, $$values ('seller-tablet-0002')$$,
+  'the seller signs their tablet out');
+select tests.clear_authentication();
+select is(pg_temp.push('seller-tablet-0002'), 'skipped: push token removed from the account',
+  'and its waiting push is skipped');
+-- The watch's push was claimed by a worker that died; meanwhile the watch is signed out.
+update public.notification_deliveries set status = 'sending', claimed_by = 'worker-gone', attempts = 1,
+  lease_expires_at = now() - interval '1 second'
+where outbox_id = pg_temp.outbox('test:private') and destination = 'seller-watch-0003';
+select tests.authenticate_as('seller');
+delete from public.push_tokens where token = 'seller-watch-0003';
+select tests.clear_authentication();
+-- The laptop's token goes without the trigger (as a replica or a restore would remove it).
+alter table public.push_tokens disable trigger skip_deliveries;
+delete from public.push_tokens where token = 'seller-laptop-0004';
+alter table public.push_tokens enable trigger skip_deliveries;
+select is(pg_temp.push('seller-laptop-0004'), 'queued', 'a push can still be waiting for a device that left');
+select tests.authenticate_as_service_role();
+select is_empty(
+  $$select c.destination from service.claim_deliveries('worker-p', 100) c where c.destination like 'seller-%'$$,
+  'claiming re-checks the device: neither a lapsed claim nor a waiting push to a device gone from the account is taken');
+select tests.clear_authentication();
+select results_eq(
+  $$select d.destination, d.status::text, d.last_error, d.lease_expires_at from public.notification_deliveries d
+    where d.outbox_id = pg_temp.outbox('test:private') and d.destination in ('seller-watch-0003', 'seller-laptop-0004')
+    order by d.destination$$,
+  $$values ('seller-laptop-0004', 'skipped', 'push token no longer registered to the user', null::timestamptz),
+           ('seller-watch-0003', 'skipped', 'push token no longer registered to the user', null)$$,
+  'they are skipped, and say why');
+select results_eq(
+  $$select d.channel::text, d.status::text from public.notification_deliveries d
+    where d.outbox_id = pg_temp.outbox('test:private') and d.channel = 'email'$$,
+  $$values ('email', 'sending')$$, 'the seller''s email still goes');
 
 -- A deleted user takes their inbox and deliveries along
 delete from auth.users where id = pg_temp.uid('bruno');

@@ -117,6 +117,18 @@ def test_a_mailbox_that_does_not_exist_is_a_bounce_without_the_address_in_the_er
     assert sink.receipts == []
 
 
+def test_a_bounce_quoting_the_address_in_another_case_does_not_leak_it(sink: SmtpSink, smtp: SmtpEmail) -> None:
+    # Mailbox names are matched without case: a server quotes the address as it stores it.
+    sink.reject(
+        "Bounced@Example.com", reply="550 5.1.1 <bounced@example.com>: Recipient address rejected: User unknown"
+    )
+
+    result = smtp.send(message(destination="Bounced@Example.com"))
+
+    assert result.outcome == "rejected"
+    assert result.error == "smtp recipient refused: 550 5.1.1 <<redacted>>: Recipient address rejected: User unknown"
+
+
 def test_a_refused_recipient_leaves_the_connection_usable_for_the_next(sink: SmtpSink, smtp: SmtpEmail) -> None:
     sink.reject("ghost@example.com")
     assert smtp.send(message(destination="ghost@example.com")).outcome == "rejected"

@@ -6,17 +6,22 @@ without blocking anyone else; a worker records only what it still holds."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import timedelta
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
 
+from functions.db.port import Caller, Database, DatabaseError
+from functions.notifications import dispatcher
 from functions.notifications.channels import Channel, Message, SendResult
 from functions.notifications.senders import build_senders
 from tests.notifications.conftest import MAIL_DOMAIN, Notify, notify_settings
+from tests.support.actors import as_request, claims_for
 from tests.support.fake_resend import FakeResend
 
+ALL_SENT = {"email": "sent", "sms": "sent", "push": "sent"}
 ANNOUNCEMENT = {"title": "Maintenance tonight", "body": "We are down 02:00-03:00 UTC.", "action_url": "/status"}
 
 
@@ -256,11 +261,44 @@ def test_an_unconfigured_channel_waits_through_its_attempts_and_says_what_to_set
     assert notify.twilio.requests == [], "nothing reached Twilio"
 
 
-def test_an_unrenderable_message_is_dead_at_once_without_blaming_the_address_or_the_device(notify: Notify) -> None:
+def test_an_event_whose_data_cannot_fill_its_templates_fails_whole_and_stops_nobody(notify: Notify) -> None:
     user = notify.person("half-data", phone="+14155550177", push_tokens=1, channels={"payments": ["sms"]})
     data = payment_failed()
     del data["offering_title"]  # every template of the event needs it
+    holey = notify.enqueue("payment.failed", [user.id], data)
+    fine = notify.enqueue("payment.failed", [user.id], payment_failed("INV-0003"))
+
+    summary = notify.dispatch()
+
+    # The database fails the event it cannot expand, and expands the next one in the same call.
+    assert summary["expanded"] == 2 and summary["expand_errors"] == 0
+    failed = notify.row("select status, error from private.notification_outbox where id = %s", (holey,))
+    assert failed["status"] == "failed"
+    assert "needs offering_title, which the event's data does not carry" in failed["error"]
+    assert notify.deliveries(holey) == [], "nothing of it was written: no message with a hole to send"
+    assert [n["outbox_id"] for n in notify.inbox(user.id)] == [fine], "and no inbox row with a hole"
+    # The user's address, number and device are not blamed: the next event reaches them all.
+    assert summary["sent"] == 3 and summary["dead"] == 0
+    assert {d["channel"]: d["status"] for d in notify.deliveries(fine)} == ALL_SENT
+    assert notify.rows("select * from private.email_suppressions") == []
+    assert [t["token"] for t in notify.rows("select token from public.push_tokens where user_id = %s", (user.id,))] == (
+        list(user.push_tokens)
+    )
+
+
+def test_a_template_changed_after_expansion_to_need_what_the_event_lacks_is_dead_at_once_blaming_nobody(
+    notify: Notify,
+) -> None:
+    user = notify.person("half-data", phone="+14155550177", push_tokens=1, channels={"payments": ["sms"]})
+    data = payment_failed()
+    del data["booking_id"]  # no template uses it, yet
     outbox = notify.enqueue("payment.failed", [user.id], data)
+    notify.expand()
+    # An admin adds the booking to the words while the deliveries wait.
+    notify.execute(
+        "update public.notification_templates set body = body || ' (booking {{ booking_id }})'"
+        " where event_type = 'payment.failed' and channel in ('email', 'sms', 'push')"
+    )
 
     summary = notify.dispatch()
 
@@ -268,21 +306,67 @@ def test_an_unrenderable_message_is_dead_at_once_without_blaming_the_address_or_
     for channel in ("email", "sms", "push"):
         delivery = notify.delivery(outbox, channel)
         assert (delivery["status"], delivery["attempts"]) == ("dead", 1), f"{channel}: not retried"
-        assert delivery["last_error"].startswith("template error:") and "offering_title" in delivery["last_error"]
+        assert delivery["last_error"].startswith("template error:") and "booking_id" in delivery["last_error"]
     assert notify.rows("select * from private.email_suppressions") == []
     assert [t["token"] for t in notify.rows("select token from public.push_tokens where user_id = %s", (user.id,))] == (
         list(user.push_tokens)
     )
     assert notify.sink.messages == [] and notify.fcm.delivered == [] and notify.twilio.sent == []
     assert notify.make_due() == 0 and notify.dispatch()["claimed"] == 0, "nothing waits for another attempt"
-    # The next event reaches the same address, number and device.
+    # The next event, which carries the booking, reaches the same address, number and device.
     fine = notify.enqueue("payment.failed", [user.id], payment_failed("INV-0003"))
     notify.dispatch()
-    assert {d["channel"]: d["status"] for d in notify.deliveries(fine)} == {
-        "email": "sent",
-        "sms": "sent",
-        "push": "sent",
-    }
+    assert {d["channel"]: d["status"] for d in notify.deliveries(fine)} == ALL_SENT
+
+
+class FailingStep:
+    """The database, except that one service function fails as a statement timeout does."""
+
+    def __init__(self, inner: Database, function: str) -> None:
+        self.inner, self.function = inner, function
+
+    def rpc(
+        self,
+        function: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        schema: str = "public",
+        caller: Caller | None = None,
+    ) -> Any:
+        if function == self.function:
+            raise DatabaseError("57014", "canceling statement due to statement timeout")
+        return self.inner.rpc(function, params, schema=schema, caller=caller)
+
+
+@pytest.mark.parametrize("failing", ["expand_notifications", "compose_digests"])
+def test_a_failing_expansion_is_logged_and_what_is_due_is_still_sent(
+    notify: Notify, caplog: pytest.LogCaptureFixture, failing: str
+) -> None:
+    people = [notify.person(f"waiting{i}") for i in range(3)]
+    notify.enqueue("payment.failed", [p.id for p in people], payment_failed())
+    notify.expand()
+    later = notify.enqueue("payment.failed", [people[0].id], payment_failed("INV-0002"))
+
+    summary = dispatcher.dispatch(
+        FailingStep(notify.database, failing),
+        notify.senders,
+        "worker-a",
+        budget_seconds=30,
+        site_url="https://x.example",
+    )
+
+    # Expansion failed: what was due before goes. Digests failed: the new event was expanded and goes too.
+    expanded_first = failing == "compose_digests"
+    assert summary["expand_errors"] == 1 and summary["sent"] == 3 + expanded_first
+    assert sorted(m["To"] for m in notify.sink.messages) == sorted(
+        [p.email for p in people] + [people[0].email] * expanded_first
+    )
+    (record,) = [r for r in caplog.records if r.getMessage() == "notify expansion failed; claiming what is due anyway"]
+    assert record.__dict__["step"] == failing
+    assert record.__dict__["error"] == "57014: canceling statement due to statement timeout"
+    # The next run, its database well, picks up what was left.
+    assert notify.dispatch()["sent"] == (not expanded_first)
+    assert notify.delivery(later, "email")["status"] == "sent"
 
 
 def test_an_email_the_relay_refuses_for_its_content_is_dead_at_once_and_the_address_kept(notify: Notify) -> None:
@@ -500,3 +584,55 @@ def test_an_event_due_later_is_not_expanded_before_its_time(notify: Notify) -> N
     )
     assert notify.dispatch()["expanded"] == 0
     assert notify.deliveries(later) == [] and notify.inbox(user.id) == []
+
+
+# --- whom a message reaches -------------------------------------------------------------------
+
+
+def test_a_push_waiting_for_a_device_that_left_the_account_is_never_sent(notify: Notify) -> None:
+    seller = notify.person("seller", push_tokens=2)
+    phone, tablet = seller.push_tokens
+    outbox = notify.enqueue("payment.failed", [seller.id], payment_failed())
+    notify.expand()
+    # Before the dispatcher runs, the seller's phone is sold and signs in to the buyer's account,
+    # and the seller signs the tablet out.
+    buyer = notify.person("buyer")
+    with notify.market.authenticator() as conn:
+        with as_request(conn, buyer.claims):
+            conn.execute("select public.register_push_token(%s, 'android')", (phone,))
+        with as_request(conn, seller.claims):
+            conn.execute("delete from public.push_tokens where token = %s", (tablet,))
+
+    summary = notify.dispatch()
+
+    assert notify.fcm.delivered == [], "the buyer never sees the seller's payment failure"
+    pushes = {d["destination"]: d for d in notify.deliveries(outbox) if d["channel"] == "push"}
+    assert {token: d["status"] for token, d in pushes.items()} == {phone: "skipped", tablet: "skipped"}
+    assert {d["last_error"] for d in pushes.values()} == {"push token removed from the account"}
+    assert summary["sent"] == 1 and [m["To"] for m in notify.sink.messages] == [seller.email]
+    # The phone now gets the buyer's own messages.
+    mine = notify.enqueue("payment.failed", [buyer.id], payment_failed("INV-0002"))
+    notify.dispatch()
+    assert notify.delivery(mine, "push")["status"] == "sent"
+    assert [m["token"] for m in notify.fcm.delivered] == [phone]
+
+
+def test_an_announcement_without_a_link_reaches_the_inbox_and_email(notify: Notify) -> None:
+    reader = notify.person("reader", channels={"announcements": ["email"]})
+    admin = notify.admin()
+    with notify.market.owner() as conn:
+        claims = claims_for(conn, admin)
+    outbox = notify.database.rpc(
+        "send_announcement",
+        {"topic": "all_users", "title": "New office", "body": "Same app, new address."},
+        caller=Caller(token="test", claims=claims),
+    )
+
+    summary = notify.dispatch()
+
+    assert summary["sent"] == 1 and summary["unrenderable"] == 0
+    (note,) = [n for n in notify.inbox(reader.id) if n["outbox_id"] == outbox]
+    assert (note["title"], note["body"], note["action_url"]) == ("New office", "Same app, new address.", None)
+    assert "sent_by" not in note["data"], "who sent it is not in every recipient's data"
+    (mail,) = notify.sink.messages_to(reader.email)
+    assert mail["Subject"] == "New office" and "Same app, new address." in plain(mail)

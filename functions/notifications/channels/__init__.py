@@ -23,6 +23,7 @@ classified. They raise only for programming errors (a message for another channe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -66,9 +67,10 @@ class Channel(Protocol):
 
 def redact(text: str, *secrets: str | None, limit: int = 200) -> str:
     """A provider's message made fit for `last_error`: the destination (and anything else named)
-    replaced, whitespace folded, cut to `limit` characters."""
+    replaced in any letter case (an SMTP server may quote `Ana@Example.com` as
+    `<ana@example.com>`), whitespace folded, cut to `limit` characters."""
     for secret in secrets:
-        if secret:
-            text = text.replace(secret, "<redacted>")
+        if secret and secret.strip():
+            text = re.sub(re.escape(secret.strip()), "<redacted>", text, flags=re.IGNORECASE)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
