@@ -120,6 +120,16 @@ begin
     cross join unnest(enum_range(null::public.notification_channel)) ch (channel)
     cross join lateral private.pick_template(job.event_type, ch.channel, l.locale) t
   ),
+  -- When a delivery is due depends on the user's settings, not on the user: the end of quiet
+  -- hours and the next digest time are worked out once per distinct setting among the
+  -- recipients (hundreds), not once per delivery (tens of thousands of function calls).
+  timing as materialized (
+    select c.timezone, c.quiet_hours_start, c.quiet_hours_end, c.digest_hour,
+           private.after_quiet_hours(due, c.timezone, c.quiet_hours_start, c.quiet_hours_end) as quiet_until,
+           private.next_digest_at(due, c.timezone, c.digest_hour) as digest_at
+    from (select distinct s.timezone, s.quiet_hours_start, s.quiet_hours_end, s.digest_hour
+          from people pe join public.notification_settings s on s.user_id = pe.user_id) c
+  ),
   inbox as (
     insert into public.notifications (
       id, user_id, outbox_id, event_type, category, title, body, action_url, data, severity, priority
@@ -167,15 +177,18 @@ begin
            case when x.suppressed is not null then 'skipped' else 'queued' end::public.notification_delivery_status,
            case
              when x.suppressed is not null then due
-             when x.may_digest and digestible and s.digest_enabled then private.next_digest_at(due, s.timezone, s.digest_hour)
+             when x.may_digest and digestible and s.digest_enabled then tm.digest_at
              when category.critical or s.quiet_hours_start is null then due
-             else private.after_quiet_hours(due, s.timezone, s.quiet_hours_start, s.quiet_hours_end)
+             else tm.quiet_until
            end,
            coalesce(x.may_digest and digestible and s.digest_enabled and x.suppressed is null, false),
            'suppressed: ' || x.suppressed
     from outgoing x
     join templates t on t.locale = x.locale and t.channel = x.channel
     left join public.notification_settings s on s.user_id = x.user_id
+    left join timing tm on tm.timezone = s.timezone and tm.digest_hour = s.digest_hour
+                       and tm.quiet_hours_start is not distinct from s.quiet_hours_start
+                       and tm.quiet_hours_end is not distinct from s.quiet_hours_end
     order by x.user_id, x.channel, x.destination
   )
   select count(*) into reached from people;
