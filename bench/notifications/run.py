@@ -30,8 +30,8 @@ and digests, preferences, push tokens, suppressed addresses, earlier announcemen
    claim to its record, CPU per message of the workers, the sink and Postgres, and afterwards:
    every message arrived exactly once at the sink (by Message-ID, which is the delivery id) and
    every delivery is 'sent'. The same for --sms SMS deliveries through `TwilioSms` and the fake
-   Twilio (tests/support/fake_twilio.py, a real local HTTP server), on 1 and 4 workers, and once
-   with the fake as it is (see RESULTS.md on Nagle's algorithm). --rounds rounds, interleaved.
+   Twilio (tests/support/fake_twilio.py, a real local HTTP server), on 1 and 4 workers. --rounds
+   rounds, interleaved.
 
     python bench/notifications/run.py             # the full benchmark, about 8 minutes on 2 cores
     python bench/notifications/run.py --quick --no-write   # 10,000 clients, a quick look, printed
@@ -609,7 +609,7 @@ class Pass:
     channel: str
     workers: int
     messages: int
-    variant: str = ""  # 'nagle': the fake Twilio as it is, without TCP_NODELAY
+    variant: str = ""  # a variant of the channel's pass, shown beside its name (none at present)
     outbox_id: int = 0
     wall: float = 0.0
     load: float = 0.0
@@ -1007,10 +1007,6 @@ def dispatch_passes(
             measured.outbox_id, _ = queue_deliveries(owner, db, channel, messages, f"{n}")
             sink.clear()
             fake.sent.clear()
-            # http.server writes a response's headers and body in two sends: with Nagle's algorithm on
-            # the fake's socket and delayed ACKs on the client's, every answer on a kept-alive
-            # connection waits about 40 ms. Off, as any real HTTP server has it, except in 'nagle'.
-            fake._server.RequestHandlerClass.disable_nagle_algorithm = variant != "nagle"
             run_pass(measured, cluster, dsn, adapters[channel], batch_size, context)
             measured.check = (check_email if channel == "email" else check_sms)(
                 owner, measured, sink if channel == "email" else fake
@@ -1034,7 +1030,7 @@ def dispatch_passes(
 
 
 def label(p: Pass) -> str:
-    return p.channel + (" (fake as it is: Nagle)" if p.variant == "nagle" else "")
+    return p.channel + (f" ({p.variant})" if p.variant else "")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -1517,18 +1513,6 @@ def findings(meta: dict[str, Any], fanouts: list[FanOut], baselines: list[FanOut
                 f"SMTP server and {per['postgres']:.1f} ms in Postgres, and {per['rest']:.1f} ms of other work on "
                 f"the machine (other helpers' tests), with the machine {busy:.0f} % busy. " + scaling(email)
             )
-    sms = {p.workers: p for p in merged if p.channel == "sms" and not p.variant}
-    nagle = next((p for p in merged if p.variant == "nagle"), None)
-    if sms and nagle:
-        one = sms.get(1) or next(iter(sms.values()))
-        lines.append(
-            f"- The fake Twilio as it is answers each request about 40 ms late"
-            f" ({percentile(nagle.part('send'), 0.5):.1f} ms per send against"
-            f" {percentile(one.part('send'), 0.5):.2f} ms, {nagle.rate:.0f} against {one.rate:.0f}"
-            " SMS/s): http.server writes the headers and the body of a response in two sends, and Nagle's algorithm"
-            " holds the second until the client's delayed ACK. The SMS passes set TCP_NODELAY on the fake's sockets"
-            " (`disable_nagle_algorithm`), as real servers have it; the tests are unaffected but for the time."
-        )
     checked = [p for p in passes if p.check]
     if checked:
         exact = sum(p.check["exactly_once"] for p in checked)
@@ -1647,12 +1631,10 @@ def main() -> None:
 
         if args.only in (None, "dispatch"):
             plan = []
-            for i in range(rounds):
+            for _ in range(rounds):
                 plan += [("email", n, emails, "") for n in workers]
                 if sms:
                     plan += [("sms", n, sms, "") for n in (1, max(workers))]
-                if sms and i == 0:
-                    plan.append(("sms", 1, min(sms, 200), "nagle"))
             passes = dispatch_passes(cluster, db, owner, plan, args.batch_size, args.sink)
             meta["sink"] = args.sink
 
