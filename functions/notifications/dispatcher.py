@@ -16,13 +16,13 @@ and recorded until none is due or the time budget is spent.
    recorded with `service.record_delivery` right after its send, so a crash loses at most the
    message in flight (sent but not recorded: sent again after the lease, with the same
    idempotency key). The database decides what an outcome means: 'retry' backs off with jitter up
-   to max_attempts then dead, 'failed' is dead at once (nothing else changes), 'rejected' is dead
+   to max_attempts then dead, 'undeliverable' is dead at once (nothing else changes), 'rejected' is dead
    (a bounced address suppressed, its other waiting mail skipped), 'gone' deletes the push token.
 
 An event whose data cannot fill the templates it needs is failed at expansion, whole (nothing of
 it is written: no inbox row or message with a hole). Should a template change after expansion to
 need a value the event did not carry, no retry renders it, and it is not the destination's fault:
-'failed' on every channel (UNRENDERABLE_OUTCOME), dead at once with the template error as
+'undeliverable' on every channel (UNRENDERABLE_OUTCOME), dead at once with the template error as
 last_error; the address and the device keep getting the user's other messages.
 A channel this dispatcher has no adapter for (its settings unset) is recorded 'retry' with the
 settings to set as last_error: its deliveries wait through the backoff (8 to 15 minutes over the
@@ -64,9 +64,9 @@ LEASE_MARGIN_SECONDS = 15  # a claim is not sent this close to its lease's end: 
 SEND_MARGIN_SECONDS = 15  # one send's worst case (the adapters' 10 s timeout) and its record
 RECORD_RETRIES = (0.5, 2.0)  # waits before recording again when the database is unreachable
 # A delivery that cannot be rendered is the event's fault (or the template's), not the
-# destination's, and no retry renders it: 'failed', dead at once, on every channel. Never
+# destination's, and no retry renders it: 'undeliverable', dead at once, on every channel. Never
 # 'rejected': of an email, that would suppress the address and skip its other waiting mail.
-UNRENDERABLE_OUTCOME = "failed"
+UNRENDERABLE_OUTCOME = "undeliverable"
 
 
 @dataclass(frozen=True)
@@ -107,8 +107,8 @@ def empty_summary() -> dict[str, Any]:
         "batches": 0,
         "claimed": 0,
         **dict.fromkeys(OUTCOMES, 0),
-        "dead": 0,  # deliveries whose recorded status is dead (failed, rejected, gone, or out of attempts)
-        "unrenderable": 0,  # the template needs a variable the event lacks (failed: dead at once)
+        "dead": 0,  # deliveries whose recorded status is dead (undeliverable, rejected, gone, or out of attempts)
+        "unrenderable": 0,  # the template needs a variable the event lacks (undeliverable: dead at once)
         "unconfigured": 0,  # retried because this dispatcher has no adapter for the channel
         "stale": 0,  # recorded too late: the lease had expired and another worker holds the delivery
         "expand_errors": 0,  # expand_notifications or compose_digests calls that failed (logged); claiming went on

@@ -448,8 +448,8 @@ declare
   delivery public.notification_deliveries;
   to_status public.notification_delivery_status;
 begin
-  if outcome is null or outcome not in ('sent', 'delivered', 'retry', 'failed', 'rejected', 'gone') then
-    raise exception 'outcome: % is not sent, delivered, retry, failed, rejected or gone', coalesce(outcome, 'null')
+  if outcome is null or outcome not in ('sent', 'delivered', 'retry', 'undeliverable', 'rejected', 'gone') then
+    raise exception 'outcome: % is not sent, delivered, retry, undeliverable, rejected or gone', coalesce(outcome, 'null')
       using errcode = '22023';
   end if;
   select * into delivery from public.notification_deliveries d where d.id = record_delivery.delivery_id for update;
@@ -458,9 +458,9 @@ begin
     return null;
   end if;
 
-  -- 'failed' (the outcome) is permanent but not the destination's fault: dead at once, like
+  -- 'undeliverable' is permanent but not the destination's fault: dead at once, like
   -- 'rejected' and 'gone', with none of their consequences for the address or the device.
-  -- The status 'failed' is something else: a retry waiting for its next attempt.
+  -- (Not to be confused with the status 'failed': a retry waiting for its next attempt.)
   to_status := case
     when outcome in ('sent', 'delivered') then outcome
     when outcome = 'retry' and delivery.attempts < delivery.max_attempts then 'failed'
@@ -507,4 +507,4 @@ revoke execute on function service.record_delivery(uuid, text, text, text, text,
 grant execute on function service.record_delivery(uuid, text, text, text, text, text) to service_role;
 
 comment on function service.record_delivery(uuid, text, text, text, text, text) is
-  'Service RPC for the dispatcher: records the outcome of one send by the worker holding its claim (else returns null and changes nothing). sent / delivered; retry → failed with exponential backoff and jitter, dead after max_attempts; failed (permanent, not the destination''s fault: an unrenderable template, content the provider refuses) → dead, nothing else changes; rejected → dead and the email address suppressed; gone → dead and the push token removed. Returns the new status.';
+  'Service RPC for the dispatcher: records the outcome of one send by the worker holding its claim (else returns null and changes nothing). sent / delivered; retry → failed with exponential backoff and jitter, dead after max_attempts; undeliverable (permanent, not the destination''s fault: an unrenderable template, content the provider refuses) → dead, nothing else changes; rejected → dead and the email address suppressed; gone → dead and the push token removed. Returns the new status.';

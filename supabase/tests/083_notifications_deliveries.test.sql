@@ -246,7 +246,7 @@ select is(
   'dead', 'a retry on the last allowed attempt is dead: never retried forever');
 select throws_ok(
   $$select service.record_delivery(((current_setting('t.claim_a')::jsonb) -> 1 ->> 'delivery_id')::uuid, 'worker-a', 'exploded')$$,
-  '22023', 'outcome: exploded is not sent, delivered, retry, failed, rejected or gone', 'an unknown outcome is refused');
+  '22023', 'outcome: exploded is not sent, delivered, retry, undeliverable, rejected or gone', 'an unknown outcome is refused');
 select throws_ok($$select * from service.claim_deliveries('  ')$$, '22023', 'worker: name the worker that claims',
   'a claim names its worker');
 
@@ -294,9 +294,9 @@ select private.enqueue_notification('booking.confirmed', 'test:reconfirmed', arr
 select tests.authenticate_as_service_role();
 select service.expand_notifications();
 select is(
-  service.record_delivery(pg_temp.delivery('test:completed', 'bruno', 'email'), 'worker-b', 'failed', 'smtp', null,
+  service.record_delivery(pg_temp.delivery('test:completed', 'bruno', 'email'), 'worker-b', 'undeliverable', 'smtp', null,
                           '554 5.6.0 message content rejected'),
-  'dead', 'a permanent failure that is not the address''s fault is dead at once');
+  'dead', 'an undeliverable message (not the address''s fault) is dead at once');
 select results_eq(
   $$select status::text, attempts, last_error, lease_expires_at, sent_at from public.notification_deliveries
     where id = pg_temp.delivery('test:completed', 'bruno', 'email')$$,
@@ -308,7 +308,7 @@ select results_eq(
   $$select status::text from public.notification_deliveries where id = pg_temp.delivery('test:reconfirmed', 'bruno', 'email')$$,
   $$values ('queued')$$, 'and the user''s other mail to it still goes');
 select is(
-  service.record_delivery(pg_temp.delivery('test:completed', 'muted', 'push'), 'worker-b', 'failed', 'fcm', null,
+  service.record_delivery(pg_temp.delivery('test:completed', 'muted', 'push'), 'worker-b', 'undeliverable', 'fcm', null,
                           'INVALID_ARGUMENT (HTTP 400): Message is too big'),
   'dead', 'a push the provider refuses for its content is dead at once');
 select isnt_empty($$select * from public.push_tokens where token = 'token-muted-phone'$$, 'and the device keeps its token');

@@ -207,21 +207,21 @@ def test_a_token_of_another_project_is_retried_not_deleted_our_project_may_be_th
     assert result.error is not None and result.error.startswith("fcm SENDER_ID_MISMATCH (HTTP 403)")
 
 
-def test_a_push_fcm_refuses_for_its_content_is_failed_and_the_token_kept(fake: FakeFcm, push: FcmPush) -> None:
+def test_a_push_fcm_refuses_for_its_content_is_undeliverable_and_the_token_kept(fake: FakeFcm, push: FcmPush) -> None:
     result = push.send(message(data={"report": "x" * 5000}))
     assert fake.requests_for(path=r".*messages:send")[-1].status == 400
-    assert (result.outcome, result.error) == ("failed", "fcm INVALID_ARGUMENT (HTTP 400): Message is too big")
+    assert (result.outcome, result.error) == ("undeliverable", "fcm INVALID_ARGUMENT (HTTP 400): Message is too big")
     assert fake.delivered == []
     assert push.send(message()).outcome == "sent", "the device still gets the next push"
 
 
-def test_another_refusal_of_the_request_is_failed(fake: FakeFcm, push: FcmPush) -> None:
+def test_another_refusal_of_the_request_is_undeliverable(fake: FakeFcm, push: FcmPush) -> None:
     fake.fail_next(
         400,
         body={"error": {"code": 400, "message": "Precondition check failed.", "status": "FAILED_PRECONDITION"}},
         path=re.escape(fake.send_path),
     )
-    assert push.send(message()).outcome == "failed"
+    assert push.send(message()).outcome == "undeliverable"
 
 
 def test_the_token_never_appears_in_an_error(fake: FakeFcm, push: FcmPush) -> None:
@@ -268,8 +268,8 @@ def test_a_token_endpoint_that_is_down_is_retried(fake: FakeFcm, push: FcmPush) 
         ("error_unregistered", "gone"),
         ("error_invalid_registration_token", "gone"),
         ("error_invalid_token_field", "gone"),
-        ("error_invalid_data_value", "failed"),
-        ("error_message_too_big", "failed"),
+        ("error_invalid_data_value", "undeliverable"),
+        ("error_message_too_big", "undeliverable"),
         ("error_sender_id_mismatch", "retry"),
         ("error_quota_exceeded", "retry"),
         ("error_unavailable", "retry"),

@@ -146,13 +146,13 @@ def test_an_address_resend_finds_invalid_is_rejected_without_the_address(fake: F
     assert fake.emails == []
 
 
-def test_an_email_resend_refuses_for_its_content_is_failed_not_blamed_on_the_address(
+def test_an_email_resend_refuses_for_its_content_is_undeliverable_not_blamed_on_the_address(
     fake: FakeResend, resend: ResendEmail
 ) -> None:
     result = resend.send(message(subject="", title=""))
     assert fake.last_request().status == 422
     assert (result.outcome, result.error) == (
-        "failed",
+        "undeliverable",
         "resend missing_required_field (HTTP 422): Missing `subject` field.",
     )
     assert fake.emails == []
@@ -192,7 +192,7 @@ def test_a_dropped_connection_before_resend_did_anything_is_retried(fake: FakeRe
     ("name", "outcome"),
     [
         ("error_validation_to", "rejected"),
-        ("error_missing_required_field", "failed"),
+        ("error_missing_required_field", "undeliverable"),
         ("error_validation_testing_only", "retry"),
         ("error_invalid_from_address", "retry"),
         ("error_invalid_idempotent_request", "sent"),

@@ -171,9 +171,9 @@ def test_a_refusal_about_us_rather_than_the_address_is_retried_not_a_bounce(
     ("reply", "outcome"),
     [
         ("451 4.3.0 Error: queue file write error", "retry"),
-        ("554 5.6.0 Message content rejected", "failed"),
-        ("552 5.3.4 Message size exceeds fixed maximum message size", "failed"),
-        ("554 5.7.1 Message rejected as spam by Content Filtering", "failed"),
+        ("554 5.6.0 Message content rejected", "undeliverable"),
+        ("552 5.3.4 Message size exceeds fixed maximum message size", "undeliverable"),
+        ("554 5.7.1 Message rejected as spam by Content Filtering", "undeliverable"),
         ("554 5.7.1 Service unavailable; Client host [203.0.113.9] blocked using zen.spamhaus.org", "retry"),
         ("550 5.7.26 Unauthenticated email from marketbase.test is not accepted due to domain's DMARC policy", "retry"),
         ("550 5.7.1 Message rejected due to local policy", "retry"),
@@ -181,7 +181,7 @@ def test_a_refusal_about_us_rather_than_the_address_is_retried_not_a_bounce(
         ("550 5.1.1 Recipient unknown (checked after DATA)", "rejected"),
     ],
 )
-def test_a_refusal_at_data_is_a_bounce_when_it_names_the_address_and_failed_when_it_names_the_message(
+def test_a_refusal_at_data_is_a_bounce_when_it_names_the_address_and_undeliverable_when_it_names_the_message(
     sink: SmtpSink, smtp: SmtpEmail, reply: str, outcome: str
 ) -> None:
     sink.fail_next_data(reply)

@@ -173,7 +173,7 @@ def test_twilios_documented_success_answers_are_sent(fake: FakeTwilio, sms: Twil
         ("error_21610_unsubscribed", "rejected"),
         ("error_21614_not_mobile", "rejected"),
         ("error_21408_region", "rejected"),
-        ("error_21617_body_too_long", "failed"),
+        ("error_21617_body_too_long", "undeliverable"),
         ("error_20003_authenticate", "retry"),
         ("error_20429_too_many_requests", "retry"),
         ("error_21606_from_not_sms_capable", "retry"),
@@ -190,24 +190,27 @@ def test_twilios_documented_errors_are_classified(fake: FakeTwilio, sms: TwilioS
     assert "+1555" not in result.error and "+234" not in result.error
 
 
-def test_an_empty_message_is_failed_without_blaming_the_number(fake: FakeTwilio, sms: TwilioSms) -> None:
+def test_an_empty_message_is_undeliverable_without_blaming_the_number(fake: FakeTwilio, sms: TwilioSms) -> None:
     result = sms.send(message(body=""))
     assert fake.last_request().status == 400
-    assert (result.outcome, result.error) == ("failed", "twilio 21602 message body is required")
+    assert (result.outcome, result.error) == ("undeliverable", "twilio 21602 message body is required")
     assert fake.sent == []
 
 
-def test_a_message_without_body_or_media_is_failed(fake: FakeTwilio, sms: TwilioSms) -> None:
+def test_a_message_without_body_or_media_is_undeliverable(fake: FakeTwilio, sms: TwilioSms) -> None:
     fake.fail_next(400, body=twilio_error(400, 21619, "A text message body or media urls must be specified."))
     result = sms.send(message())
-    assert (result.outcome, result.error) == ("failed", "twilio 21619 a text message body or media url is required")
+    assert (result.outcome, result.error) == (
+        "undeliverable",
+        "twilio 21619 a text message body or media url is required",
+    )
 
 
-def test_an_unknown_4xx_code_is_failed_with_twilios_message(fake: FakeTwilio, sms: TwilioSms) -> None:
+def test_an_unknown_4xx_code_is_undeliverable_with_twilios_message(fake: FakeTwilio, sms: TwilioSms) -> None:
     fake.fail_next(400, body=twilio_error(400, 21999, f"Something about {PHONE} is wrong"))
     result = sms.send(message())
     assert (result.outcome, result.error) == (
-        "failed",
+        "undeliverable",
         "twilio 21999 error (HTTP 400): Something about <redacted> is wrong",
     )
 

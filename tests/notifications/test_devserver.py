@@ -110,8 +110,8 @@ def test_email_configured_in_the_environment_is_not_redirected(env: pytest.Monke
     assert settings.email_from == "Marketbase <no-reply@market.example>"
 
 
-def test_the_line_about_a_run_counts_messages_that_failed_for_good() -> None:
+def test_the_line_about_a_run_counts_undeliverable_messages() -> None:
     from functions.notifications.dispatcher import empty_summary
 
-    summary = {**empty_summary(), "expanded": 1, "sent": 3, "failed": 2, "dead": 2}
-    assert devserver.describe(summary) == "notify 1 expanded, 3 sent, 2 failed, 2 dead"
+    summary = {**empty_summary(), "expanded": 1, "sent": 3, "undeliverable": 2, "dead": 2}
+    assert devserver.describe(summary) == "notify 1 expanded, 3 sent, 2 undeliverable, 2 dead"

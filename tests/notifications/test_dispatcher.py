@@ -302,7 +302,8 @@ def test_a_template_changed_after_expansion_to_need_what_the_event_lacks_is_dead
 
     summary = notify.dispatch()
 
-    assert summary["unrenderable"] == 3 and summary["failed"] == 3 and summary["dead"] == 3 and summary["sent"] == 0
+    assert summary["unrenderable"] == 3 and summary["undeliverable"] == 3
+    assert summary["dead"] == 3 and summary["sent"] == 0
     for channel in ("email", "sms", "push"):
         delivery = notify.delivery(outbox, channel)
         assert (delivery["status"], delivery["attempts"]) == ("dead", 1), f"{channel}: not retried"
@@ -382,7 +383,7 @@ def test_an_email_the_relay_refuses_for_its_content_is_dead_at_once_and_the_addr
 
     summary = notify.dispatch()
 
-    assert summary["failed"] == 1 and summary["dead"] == 1 and summary["retry"] == 0
+    assert summary["undeliverable"] == 1 and summary["dead"] == 1 and summary["retry"] == 0
     email = notify.delivery(outbox, "email")
     assert (email["status"], email["attempts"]) == ("dead", 1)
     assert email["last_error"] == "smtp message refused: 554 5.7.1 Message rejected as spam by Content Filtering"

@@ -8,7 +8,7 @@ of it, in the vocabulary of `service.record_delivery`:
 - `retry`: it may work later (timeouts, connection errors, 4xx SMTP replies, HTTP 429 and 5xx,
   and our own misconfiguration, which must never be blamed on the recipient and may be fixed
   while the delivery waits);
-- `failed`: this message will never be sent, and that is not the destination's fault (its
+- `undeliverable`: this message will never be sent, and that is not the destination's fault (its
   content refused by the provider: too big, flagged, a required field empty; a template that
   cannot be rendered): the delivery dies at once, the address and the device are kept;
 - `rejected`: it will never work for this destination (a bounced mailbox, an invalid or
@@ -29,8 +29,8 @@ from typing import Any, Literal, Protocol
 
 __all__ = ["OUTCOMES", "Channel", "Message", "Outcome", "SendResult", "redact"]
 
-Outcome = Literal["sent", "delivered", "retry", "failed", "rejected", "gone"]
-OUTCOMES: tuple[Outcome, ...] = ("sent", "delivered", "retry", "failed", "rejected", "gone")
+Outcome = Literal["sent", "delivered", "retry", "undeliverable", "rejected", "gone"]
+OUTCOMES: tuple[Outcome, ...] = ("sent", "delivered", "retry", "undeliverable", "rejected", "gone")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ error `{"error": {code, message, status, details: [...]}}` whose details may hol
   about the token itself ("not a valid FCM registration token", a `message.token` field
   violation) -> `gone`: the token is deleted;
 - `INVALID_ARGUMENT` about anything else (the payload: too big, a bad data value) and any other
-  4xx but those below -> `failed`: the same message would be refused again, so it dies at once;
+  4xx but those below -> `undeliverable`: the same message would be refused again, so it dies at once;
   the token is kept;
 - `SENDER_ID_MISMATCH` (403, the token belongs to another Firebase project than ours) -> `retry`,
   neither `gone` nor dead at once: most likely our FCM_PROJECT_ID or service account is the wrong
@@ -218,11 +218,11 @@ def classify_error(status: int, body: Any, token: str | None = None) -> SendResu
         about_token = (bool(fields) and all(f == "message.token" for f in fields)) or (
             not fields and "registration token" in message.lower()
         )
-        return _result("gone" if about_token else "failed", described)
+        return _result("gone" if about_token else "undeliverable", described)
     if code == "SENDER_ID_MISMATCH" or status in (401, 403, 404, 408, 409, 429) or status >= 500:
         return _result("retry", described)
     if 400 <= status < 500:
-        return _result("failed", described)
+        return _result("undeliverable", described)
     return _result("retry", f"unexpected HTTP {status}")
 
 

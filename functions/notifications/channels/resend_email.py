@@ -16,7 +16,7 @@ sends nothing) and JSON `{from, to, subject, html, text, headers, tags}`. Resend
 - a `to` address Resend finds invalid (`validation_error` naming the `to` field) -> `rejected`,
   which suppresses the address;
 - other validation errors of the email (400 / 422: `missing_required_field`, `invalid_parameter`,
-  `invalid_attachment`, a `validation_error` about another field) -> `failed`: the same email
+  `invalid_attachment`, a `validation_error` about another field) -> `undeliverable`: the same email
   would be refused again, so the delivery dies at once, without suppressing an address that did
   nothing wrong;
 - any other 4xx (404, 405: our base URL or a changed API) -> `retry`, as our configuration.
@@ -151,7 +151,7 @@ def classify_error(status: int, body: Any, destination: str | None = None) -> Se
     if name == "validation_error" and _TO_FIELD.search(text):
         return _result("rejected", described)
     if status in (400, 422):
-        return _result("failed", described)
+        return _result("undeliverable", described)
     if 400 <= status < 500:
         return _result("retry", described)
     return _result("retry", f"unexpected HTTP {status}")

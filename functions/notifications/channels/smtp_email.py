@@ -12,7 +12,7 @@ when the server has dropped it. Replies are classified:
   address gets suppressed;
 - a 5xx refusal at the end of DATA that is about the message itself (5.6.x content or media,
   5.3.4 / 5.2.3 too big, or a refusal naming spam, a virus or the content that does not blame
-  our sender) -> `failed`: the same message would be refused again, to any address, so the
+  our sender) -> `undeliverable`: the same message would be refused again, to any address, so the
   delivery dies at once and the address is kept;
 - every other refusal -> `retry`: 4xx replies, timeouts, connection failures, and also 5xx
   replies that are about us rather than the address or the message (authentication, relaying
@@ -154,7 +154,7 @@ class SmtpEmail:
             if is_bounce(error.smtp_code, text) and _ENHANCED.search(text):
                 outcome = "rejected"
             elif is_content_refusal(error.smtp_code, text):
-                outcome = "failed"
+                outcome = "undeliverable"
             else:
                 outcome = "retry"
             return self._failure(outcome, f"message refused: {error.smtp_code} {text}", message)

@@ -9,11 +9,11 @@ or an error `{code, message, more_info, status}`, classified by its code:
   enabled, 21608 unverified on a trial account, 21610 unsubscribed with STOP, 21612 not reachable
   by SMS, 21614 not a mobile number) -> `rejected`;
 - the message can never be sent, to any number (21602 no body, 21617 body over 1600
-  characters, 21619 neither body nor media) -> `failed`: dead at once, the number not blamed;
+  characters, 21619 neither body nor media) -> `undeliverable`: dead at once, the number not blamed;
 - rate limits and queue overflow (HTTP 429, 20429, 21611), 5xx, timeouts, connection errors and
   our own configuration (20003 authentication, 20404 unknown account, 21606/21659 a From that
   cannot send, 21603/21705 no valid sender) -> `retry`;
-- any other 4xx -> `failed`: the same request would be refused again, and nothing says the
+- any other 4xx -> `undeliverable`: the same request would be refused again, and nothing says the
   number is why.
 
 Twilio's Messages API takes no idempotency key: a retry after a lost response may send a second
@@ -146,7 +146,7 @@ def classify_error(status: int, body: Any, destination: str | None = None) -> Se
     if code in PERMANENT_CODES:
         return _result("rejected", f"{code} {PERMANENT_CODES[code]}")
     if code in MESSAGE_CODES:
-        return _result("failed", f"{code} {MESSAGE_CODES[code]}")
+        return _result("undeliverable", f"{code} {MESSAGE_CODES[code]}")
     if code in RETRYABLE_CODES:
         return _result("retry", f"{code} {RETRYABLE_CODES[code]}")
     described = f"{code} error (HTTP {status})" if code else f"error (HTTP {status})"
@@ -155,7 +155,7 @@ def classify_error(status: int, body: Any, destination: str | None = None) -> Se
     if 400 <= status < 500:
         message = body.get("message") if isinstance(body, dict) else None
         detail = f": {redact(str(message), destination)}" if message else ""
-        return _result("failed", f"{described}{detail}")
+        return _result("undeliverable", f"{described}{detail}")
     return _result("retry", f"unexpected HTTP {status}")
 
 
