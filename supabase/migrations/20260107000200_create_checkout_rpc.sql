@@ -267,6 +267,9 @@ begin
   if payment.id is null then
     return private.finish_stripe_event(event_id, 'unknown_payment');
   end if;
+  -- Coupon, booking and invoice first, as every other path takes them, and only then the
+  -- payment: one lock order everywhere, so concurrent events cannot deadlock.
+  perform private.lock_invoice(payment.invoice_id);
   -- Every checkout.session.* event means the session is no longer open for payment.
   update public.payments p
   set stripe_checkout_session_id = coalesce(p.stripe_checkout_session_id, session_id),
