@@ -102,7 +102,40 @@ class _Delay:
         )
 
 
-class FakeHttpServer:
+class RequestLog:
+    """What reached a fake, for tests to assert on: every request recorded, by method and path.
+    Shared by the provider fakes here and the fake Stripe; a subclass sets `name` and keeps
+    `_requests` under `_lock`."""
+
+    name = "fake"
+    _lock: threading.RLock
+    _requests: list[Any]
+
+    @property
+    def requests(self) -> list[Any]:
+        with self._lock:
+            return list(self._requests)
+
+    def requests_for(self, method: str | None = None, path: str | None = None) -> list[Any]:
+        """Recorded requests by method and path (a regular expression matched in full)."""
+        return [
+            r
+            for r in self.requests
+            if (method is None or r.method == method.upper()) and (path is None or re.fullmatch(path, r.path))
+        ]
+
+    def last_request(self, method: str | None = None, path: str | None = None) -> Any:
+        found = self.requests_for(method, path)
+        if not found:
+            raise AssertionError(f"no {method or ''} {path or ''} request reached the {self.name}")
+        return found[-1]
+
+    def clear_requests(self) -> None:
+        with self._lock:
+            self._requests.clear()
+
+
+class FakeHttpServer(RequestLog):
     """An HTTP provider on 127.0.0.1:<free port>."""
 
     name = "fake"
@@ -159,31 +192,6 @@ class FakeHttpServer:
             raise RuntimeError("the fake is not started")
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
-
-    # --- what was sent --------------------------------------------------------------------------
-
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        with self._lock:
-            return list(self._requests)
-
-    def requests_for(self, method: str | None = None, path: str | None = None) -> list[RecordedRequest]:
-        """Recorded requests by method and path (a regular expression matched in full)."""
-        return [
-            r
-            for r in self.requests
-            if (method is None or r.method == method.upper()) and (path is None or re.fullmatch(path, r.path))
-        ]
-
-    def last_request(self, method: str | None = None, path: str | None = None) -> RecordedRequest:
-        found = self.requests_for(method, path)
-        if not found:
-            raise AssertionError(f"no {method or ''} {path or ''} request reached the {self.name}")
-        return found[-1]
-
-    def clear_requests(self) -> None:
-        with self._lock:
-            self._requests.clear()
 
     # --- failures -------------------------------------------------------------------------------
 

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.support.fake_http import RequestLog
 from tests.support.stripe_signing import sign
 
 __all__ = [
@@ -268,8 +269,10 @@ def _boolean(value: Any, param: str) -> bool:
 # --- the fake -----------------------------------------------------------------------------------
 
 
-class FakeStripe:
+class FakeStripe(RequestLog):
     """Stripe's API on 127.0.0.1:<free port>, with the objects it created and the events it sent."""
+
+    name = "fake Stripe"
 
     def __init__(
         self,
@@ -365,31 +368,6 @@ class FakeStripe:
 
     def advance(self, seconds: int) -> None:
         self.clock_offset += int(seconds)
-
-    # --- what was sent --------------------------------------------------------------------------
-
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        with self._lock:
-            return list(self._requests)
-
-    def requests_for(self, method: str | None = None, path: str | None = None) -> list[RecordedRequest]:
-        """Recorded requests by method and path (a regular expression matched in full)."""
-        return [
-            r
-            for r in self.requests
-            if (method is None or r.method == method.upper()) and (path is None or re.fullmatch(path, r.path))
-        ]
-
-    def last_request(self, method: str | None = None, path: str | None = None) -> RecordedRequest:
-        found = self.requests_for(method, path)
-        if not found:
-            raise AssertionError(f"no {method or ''} {path or ''} request reached the fake Stripe")
-        return found[-1]
-
-    def clear_requests(self) -> None:
-        with self._lock:
-            self._requests.clear()
 
     def fail_next(
         self,
