@@ -109,10 +109,26 @@ select 'materialized_view_in_api', format('%I.%I', c.nspname, c.relname), 'mater
 from own_relations c
 where c.relkind = 'm' and c.nspname in (select nspname from exposed)
 union all
--- 0028 / 0029 security definer functions callable by anon / authenticated
-select 'security_definer_function_executable', p.oid::regprocedure::text,
-       'executable by anon or authenticated; comment it as an RPC or revoke'
+-- 0028 anon_security_definer_function_executable / 0029 authenticated_...: a SECURITY DEFINER
+-- function in an exposed schema that the API role may execute (PUBLIC's grant counts). No
+-- comment exempts it: the body belongs in `private` behind an invoker wrapper (README).
+select r.role || '_security_definer_function_executable', p.oid::regprocedure::text,
+       format('SECURITY DEFINER and executable by %s through /rest/v1/rpc/%s', r.role, p.proname)
 from own_functions p
+cross join (values ('anon'), ('authenticated')) r (role)
 where p.prosecdef and p.nspname in (select nspname from exposed)
-  and (has_function_privilege('anon', p.oid, 'execute') or has_function_privilege('authenticated', p.oid, 'execute'))
-  and coalesce(obj_description(p.oid, 'pg_proc'), '') !~ '^RPC'
+  and has_function_privilege(r.role, p.oid, 'execute')
+union all
+-- 0025 public_bucket_allows_listing: a public bucket is served by URL; a broad SELECT policy on
+-- storage.objects (no condition, `true`, or only `bucket_id = '<the bucket>'`) lets anyone
+-- list every file in it.
+select 'public_bucket_allows_listing', b.id, format('policy %s', pol.policyname)
+from storage.buckets b
+join pg_policies pol
+  on pol.schemaname = 'storage' and pol.tablename = 'objects' and pol.cmd in ('SELECT', 'ALL')
+ and pol.permissive = 'PERMISSIVE' and pol.roles && array['public', 'anon', 'authenticated']::name[]
+where b.public
+  and (pol.qual is null
+       or regexp_replace(lower(pol.qual), '\s', '', 'g') in ('true', '(true)', '1=1', '(1=1)')
+       or regexp_replace(pol.qual, '\s', '', 'g')
+          ~ ('^\(*bucket_id=' || quote_literal(b.id) || '(::[a-z_. ]+)?\)*$'))

@@ -2,7 +2,7 @@
 -- written by its managers; in the bucket everyone reads, a user writes only under a folder
 -- named by their own id, admins anywhere.
 begin;
-select plan(48);
+select plan(50);
 select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner', metadata => '{"account_type": "provider"}');
@@ -94,6 +94,10 @@ select throws_ok(
     where bucket_id = 'offering-media' and name = tests.get_supabase_uid('owner') || '/market.jpg'$$,
   '42501', 'new row violates row-level security policy for table "objects"',
   'a user cannot move an object into another user''s folder');
+select results_eq(
+  $$select name from storage.objects where bucket_id = 'offering-media' order by name$$,
+  $$values (tests.get_supabase_uid('owner') || '/brochure.pdf'), (tests.get_supabase_uid('owner') || '/market.jpg')$$,
+  'a user lists the files of their own folder (Storage reads the row to replace a file)');
 
 -- stranger (another provider) ----------------------------------------------------------------------
 select tests.authenticate_as('stranger');
@@ -112,10 +116,9 @@ select is_empty($$update public.offering_media set sort_order = 9 returning 1$$,
 select is_empty($$delete from public.offering_media returning 1$$,
   '[offering_media/stranger/delete] a user cannot remove another provider''s media');
 
-select results_eq(
-  $$select name from storage.objects where bucket_id = 'offering-media' order by name$$,
-  $$values (tests.get_supabase_uid('owner') || '/brochure.pdf'), (tests.get_supabase_uid('owner') || '/market.jpg')$$,
-  'a user reads every object of the offering-media bucket');
+select is_empty(
+  $$select name from storage.objects where bucket_id = 'offering-media'$$,
+  'a user cannot list another user''s files in the public bucket (advisor 0025: files are served by URL)');
 select is_empty(
   $$update storage.objects set metadata = '{"size": 1}'
     where bucket_id = 'offering-media' and name = tests.get_supabase_uid('owner') || '/market.jpg' returning 1$$,
@@ -145,8 +148,8 @@ select throws_ok(
 select throws_ok($$update public.offering_media set sort_order = 9$$, '42501', null, '[offering_media/anon/update] visitors cannot reorder media');
 select throws_ok($$delete from public.offering_media$$, '42501', null, '[offering_media/anon/delete] visitors cannot remove media');
 
-select results_eq($$select count(*)::int from storage.objects where bucket_id = 'offering-media'$$, $$values (3)$$,
-  'visitors read every object of the offering-media bucket');
+select is_empty($$select * from storage.objects where bucket_id = 'offering-media'$$,
+  'visitors cannot list the files of the public bucket (advisor 0025: files are served by URL)');
 select is_empty($$select * from storage.objects where bucket_id = 'other-bucket'$$,
   'the public read rule opens the offering-media bucket only');
 select throws_ok(
@@ -190,6 +193,9 @@ select throws_ok(
   $$insert into storage.objects (bucket_id, name, owner_id) values ('other-bucket', 'x/y.jpg', auth.uid()::text)$$,
   '42501', 'new row violates row-level security policy for table "objects"',
   'the admins'' rule of this bucket opens no other bucket');
+select results_eq(
+  $$select count(*)::int from storage.objects where bucket_id = 'offering-media'$$, $$values (4)$$,
+  'admins list every file of the offering-media bucket');
 
 -- owner, last: a provider removes their own media and objects ----------------------------------------
 select tests.authenticate_as('owner');

@@ -3,7 +3,7 @@
 -- search syntax; a category with its active subcategories; price range, currency, kind and
 -- a minimum provider rating; best rated first; pages of at most 100; bad input refused.
 begin;
-select plan(46);
+select plan(48);
 select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner', metadata => '{"account_type": "provider"}');
@@ -142,6 +142,10 @@ select throws_ok($$select * from public.search_offerings(result_offset => null)$
   '22023', 'result_limit must be 1..100 and result_offset 0..10000', 'an offset sent as null is refused');
 select throws_ok($$select * from public.search_offerings(min_price => 30000, max_price => 9000)$$,
   '22023', 'min_price must not exceed max_price', 'a minimum price above the maximum is refused');
+select throws_ok($$select * from public.search_offerings(query => repeat('strategy ', 12000))$$,
+  '22023', 'query must be at most 200 characters', 'a 100 KB query is refused with 22023, not a stack overflow');
+select results_eq($$select count(*)::integer from public.search_offerings(query => repeat('x', 200))$$,
+  $$values (0)$$, 'a query of 200 characters is searched');
 
 -- client (signed in) ------------------------------------------------------------------------------------
 select tests.authenticate_as('client');
