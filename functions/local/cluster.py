@@ -19,6 +19,7 @@ from pathlib import Path
 
 PASSWORD = "postgres"  # local only: the cluster listens on 127.0.0.1
 SUPERUSER = "supabase_admin"
+SETTINGS_FILE = "marketbase.conf"
 
 
 class ClusterError(RuntimeError):
@@ -129,6 +130,10 @@ class Cluster:
             pwfile.unlink()
         if result.returncode != 0:
             raise ClusterError(f"initdb failed:\n{result.stdout}{result.stderr}")
+
+    def settings(self) -> dict[str, str]:
+        """The server settings of the local stack, applied at every start: a port changed
+        after the cluster was created (MARKETBASE_DB_PORT) is followed, not fought."""
         settings = {
             "listen_addresses": "'127.0.0.1'",
             "port": str(self.port),
@@ -143,9 +148,21 @@ class Cluster:
         if (self.bindir.parent / "lib" / "pg_cron.so").is_file():
             settings["shared_preload_libraries"] = "'pg_cron'"
             settings["cron.database_name"] = "'postgres'"
-        with open(self.data_dir / "postgresql.conf", "a") as conf:
-            conf.write("\n# marketbase local stack\n")
-            conf.writelines(f"{key} = {value}\n" for key, value in settings.items())
+            # Jobs run in background workers, not over a TCP login that pg_hba would ask a
+            # password of ("connection failed" in the server log every minute otherwise).
+            settings["cron.use_background_workers"] = "on"
+            settings["max_worker_processes"] = "32"
+        return settings
+
+    def _write_settings(self) -> None:
+        conf = self.data_dir / "postgresql.conf"
+        if SETTINGS_FILE not in conf.read_text():  # a new cluster, or one made before this file existed
+            with open(conf, "a") as f:
+                f.write(f"\n# marketbase local stack: written anew at every start\ninclude_if_exists = '{SETTINGS_FILE}'\n")
+        target = self.data_dir / SETTINGS_FILE
+        target.write_text("".join(f"{key} = {value}\n" for key, value in self.settings().items()))
+        if self.account:
+            shutil.chown(target, self.account.pw_uid, self.account.pw_gid)
 
     def running(self) -> bool:
         if not self.initialized:
@@ -156,7 +173,9 @@ class Cluster:
         if not self.initialized:
             self.init()
         if self.running():
+            self._check_port()
             return
+        self._write_settings()
         result = self._run(
             self.bindir / "pg_ctl",
             "-D",
@@ -172,6 +191,24 @@ class Cluster:
         if result.returncode != 0:
             log = self.log_file.read_text()[-2000:] if self.log_file.exists() else ""
             raise ClusterError(f"postgres did not start on port {self.port}:\n{result.stdout}{log}")
+
+    def _check_port(self) -> None:
+        """A cluster already running keeps its port until it restarts: say so plainly."""
+        pid_file = self.data_dir / "postmaster.pid"
+        lines = pid_file.read_text().splitlines() if pid_file.exists() else []
+        if len(lines) > 3 and lines[3].strip().isdigit() and int(lines[3]) != self.port:
+            raise ClusterError(
+                f"the local cluster is running on port {lines[3].strip()}, not {self.port} "
+                "(MARKETBASE_DB_PORT changed): run `marketbase db stop`, then start it again on the new port"
+            )
+
+    @property
+    def runs_cron(self) -> bool:
+        return "shared_preload_libraries" in self.settings()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
 
     def stop(self) -> None:
         if self.running():

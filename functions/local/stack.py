@@ -87,6 +87,10 @@ class Stack:
             self.start()
             superuser = self.cluster.url(SUPERUSER, "template1")
             schema.recreate_database(superuser, DATABASE)
+            if self.cluster.runs_cron:
+                # pg_cron's scheduler ends for good when its database is dropped: a restart
+                # starts it again, waiting for the extension the stand-in creates.
+                self.cluster.restart()
             schema.apply_platform(self.cluster.url(SUPERUSER, DATABASE), self.root)
         schema.apply_migrations(self.owner_url, self.root)
         if seed:

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from functions.local import schema
 from functions.local.cli import LOCAL_JWT_SECRET, demo_tokens
+from functions.local.cluster import SUPERUSER, ClusterError
 from functions.local.devserver import build_app
 from functions.local.stack import Stack
 from tests.support.database import ROOT, TestDatabase, free_port
@@ -111,3 +112,22 @@ def test_reset_of_an_external_database_keeps_the_platform(test_database: TestDat
         assert conn.execute("select count(*) from auth.users").fetchone()[0] == 11
         assert conn.execute("select count(*) from public.profiles").fetchone()[0] == 11
         assert conn.execute("select to_regprocedure('auth.uid()') is not null").fetchone()[0]
+
+
+def test_a_changed_port_is_followed_at_the_next_start(tmp_path: Path) -> None:
+    """MARKETBASE_DB_PORT changed after the cluster was made: the cluster moves with it."""
+    first, second = free_port(), free_port()
+    old = Stack(ROOT, external_url=None, port=first, cluster_dir=tmp_path / "pg")
+    old.start()
+    try:
+        moved = Stack(ROOT, external_url=None, port=second, cluster_dir=tmp_path / "pg")
+        assert moved.cluster is not None
+        with pytest.raises(ClusterError, match=f"running on port {first}, not {second}.*marketbase db stop"):
+            moved.start()
+        old.stop()
+        moved.start()
+        with psycopg.connect(moved.cluster.url(SUPERUSER, "template1")) as conn:
+            assert conn.execute("show port").fetchone() == (str(second),)
+    finally:
+        assert old.cluster is not None
+        old.cluster.destroy()
