@@ -158,7 +158,7 @@ class Cluster:
         conf = self.data_dir / "postgresql.conf"
         if SETTINGS_FILE not in conf.read_text():  # a new cluster, or one made before this file existed
             with open(conf, "a") as f:
-                f.write(f"\n# marketbase local stack: written anew at every start\ninclude_if_exists = '{SETTINGS_FILE}'\n")
+                f.write(f"\n# marketbase: rewritten at each start\ninclude_if_exists = '{SETTINGS_FILE}'\n")
         target = self.data_dir / SETTINGS_FILE
         target.write_text("".join(f"{key} = {value}\n" for key, value in self.settings().items()))
         if self.account:
