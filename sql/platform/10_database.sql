@@ -12,8 +12,9 @@ $$;
 alter schema public owner to postgres;
 grant usage on schema public to postgres, anon, authenticated, service_role;
 
--- Objects postgres or supabase_admin create in public are granted to the API roles by
--- default; row-level security and column privileges then decide what they can do.
+-- The image grants what postgres or supabase_admin create in public to the API roles by
+-- default; since 2026-10-30 the platform (and the CLI) revokes postgres's defaults again,
+-- so every migration grants what each role needs explicitly (the three revokes below).
 alter default privileges for role postgres in schema public
   grant all on tables to anon, authenticated, service_role;
 alter default privileges for role postgres in schema public
@@ -26,6 +27,12 @@ alter default privileges for role supabase_admin in schema public
   grant all on functions to postgres, anon, authenticated, service_role;
 alter default privileges for role supabase_admin in schema public
   grant all on sequences to postgres, anon, authenticated, service_role;
+alter default privileges for role postgres in schema public
+  revoke all on tables from anon, authenticated, service_role;
+alter default privileges for role postgres in schema public
+  revoke all on sequences from anon, authenticated, service_role;
+alter default privileges for role postgres in schema public
+  revoke all on functions from anon, authenticated, service_role;
 
 -- Extensions live in their own schema. Supabase pre-installs these; the others it offers
 -- (btree_gist, citext, pg_trgm, ...) are trusted, so postgres enables them itself with
