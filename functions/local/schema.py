@@ -8,7 +8,8 @@ CLI keeps, so a database prepared here and one prepared by the CLI agree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -96,10 +97,36 @@ def _recorder(version: str, name: str) -> Callable[[psycopg.Connection, str], ob
     return record
 
 
+@contextmanager
+def storage_policy_rights(conn: psycopg.Connection) -> Iterator[None]:
+    """supautils' `policy_grants`, emulated on the stand-in for the length of a migration run.
+
+    On Supabase, postgres is not a member of supabase_storage_admin, yet may create, alter
+    and drop policies on storage.objects: supautils allows exactly that. The stand-in has
+    no supautils, so postgres (CREATEROLE) takes the membership for the run and gives it
+    back after; outside migrations it holds nothing on storage that the platform does not
+    give it. Where supautils is loaded (a real Supabase database) this does nothing."""
+    emulate = conn.execute(
+        """
+        select current_setting('supautils.policy_grants', true) is null
+           and exists (select 1 from pg_roles where rolname = 'supabase_storage_admin')
+           and not pg_has_role(current_user, 'supabase_storage_admin', 'member')
+           and (select rolcreaterole from pg_roles where rolname = current_user)
+        """
+    ).fetchone() == (True,)
+    if emulate:
+        conn.execute("grant supabase_storage_admin to current_user")
+    try:
+        yield
+    finally:
+        if emulate:
+            conn.execute("revoke supabase_storage_admin from current_user")
+
+
 def apply_migrations(owner_url: str, root: Path) -> list[str]:
     """Apply every migration not yet recorded, in order; return the names applied."""
     applied: list[str] = []
-    with psycopg.connect(owner_url, autocommit=True) as conn:
+    with psycopg.connect(owner_url, autocommit=True) as conn, storage_policy_rights(conn):
         done = applied_versions(conn)
         for path in paths.migration_files(root):
             version, _, name = path.stem.partition("_")

@@ -134,6 +134,8 @@ class Stack:
                 " from pg_policies where schemaname = 'storage'"
             ).fetchall():
                 conn.execute(statement)
+            # storage-api refuses SQL deletes unless the session says they are meant.
+            conn.execute("select set_config('storage.allow_delete_query', 'true', true)")
             conn.execute("delete from storage.objects")
             conn.execute("delete from storage.buckets")
             conn.execute("drop table if exists supabase_migrations.schema_migrations")

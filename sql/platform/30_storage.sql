@@ -81,6 +81,30 @@ alter function storage.filename(text) owner to supabase_storage_admin;
 alter function storage.extension(text) owner to supabase_storage_admin;
 grant execute on all functions in schema storage to anon, authenticated, service_role, postgres, dashboard_user;
 
--- Policies on storage.objects are written by the project's migrations as postgres; on
--- Supabase the platform lets postgres do that, here membership in the owner role does.
-grant supabase_storage_admin to postgres;
+-- storage-api refuses DELETE on its tables unless the session says the delete is meant
+-- (`storage.allow_delete_query`, which the Storage API sets for its own deletes): a row
+-- deleted by SQL orphans its file. Same statement-level guard, same error.
+create or replace function storage.protect_delete() returns trigger
+language plpgsql
+as $$
+begin
+  if coalesce(current_setting('storage.allow_delete_query', true), 'false') <> 'true' then
+    raise exception 'Direct deletion from storage tables is not allowed. Use the Storage API instead.'
+      using hint = 'This prevents accidental data loss from orphaned objects.', errcode = '42501';
+  end if;
+  return null;
+end
+$$;
+alter function storage.protect_delete() owner to supabase_storage_admin;
+drop trigger if exists protect_buckets_delete on storage.buckets;
+create trigger protect_buckets_delete before delete on storage.buckets
+  for each statement execute function storage.protect_delete();
+drop trigger if exists protect_objects_delete on storage.objects;
+create trigger protect_objects_delete before delete on storage.objects
+  for each statement execute function storage.protect_delete();
+
+-- postgres is not a member of supabase_storage_admin (the platform revoked it). There,
+-- supautils lets postgres create, alter and drop policies on storage tables and nothing
+-- else; here functions/local/schema.py grants the membership for a migration run only
+-- (schema.storage_policy_rights) and revokes it after.
+revoke supabase_storage_admin from postgres;

@@ -2,7 +2,7 @@
 -- written by its managers; in the bucket everyone reads, a user writes only under a folder
 -- named by their own id, admins anywhere.
 begin;
-select plan(50);
+select plan(51);
 select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner', metadata => '{"account_type": "provider"}');
@@ -36,6 +36,12 @@ select results_eq(
 
 -- owner (the provider) ------------------------------------------------------------------------------
 select tests.authenticate_as('owner');
+select throws_ok(
+  $$delete from storage.objects where bucket_id = 'offering-media'$$,
+  '42501', 'Direct deletion from storage tables is not allowed. Use the Storage API instead.',
+  'a delete by SQL rather than through the Storage API is refused (storage-api''s guard)');
+-- The deletes below stand for the Storage API's own, which set storage-api's delete flag.
+select set_config('storage.allow_delete_query', 'true', true);
 select results_eq(
   $$select object_path from public.offering_media order by object_path$$,
   $$values (tests.get_supabase_uid('owner') || '/market.jpg'), (tests.get_supabase_uid('owner') || '/review.jpg')$$,

@@ -5,6 +5,8 @@ begin;
 set local time zone 'UTC';
 select plan(43);
 select tests.start_with_empty_marketplace();
+-- The deletes below stand for the Storage API's own, which set storage-api's delete flag.
+select set_config('storage.allow_delete_query', 'true', true);
 
 -- Fixture -------------------------------------------------------------------------------------------
 select tests.create_supabase_user('owner');
