@@ -14,13 +14,17 @@
 --   coachee@coaching.local        client (with the matching quiz)
 --   homeowner@homeservices.local  client
 
+-- The token columns are '' rather than NULL: Supabase Auth reads them as strings and answers
+-- every password sign-in of a user with a NULL one with 500 (an open upstream bug).
 insert into auth.users (
   instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+  confirmation_token, recovery_token, email_change_token_new, email_change,
   raw_app_meta_data, raw_user_meta_data, created_at, updated_at
 )
 select
   '00000000-0000-0000-0000-000000000000', u.id, 'authenticated', 'authenticated', u.email,
   extensions.crypt('password123', extensions.gen_salt('bf')), now(),
+  '', '', '', '',
   '{"provider": "email", "providers": ["email"]}',
   jsonb_build_object('display_name', u.display_name, 'full_name', u.full_name, 'account_type', u.account_type),
   now(), now()

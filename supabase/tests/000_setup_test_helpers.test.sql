@@ -28,11 +28,12 @@ as $$
 declare
   new_id uuid := gen_random_uuid();
 begin
+  -- Token columns '' as Supabase Auth writes them (NULL breaks its password sign-in).
   insert into auth.users (
-    id, aud, role, email, phone, email_confirmed_at, raw_app_meta_data, raw_user_meta_data,
-    created_at, updated_at
+    id, aud, role, email, phone, email_confirmed_at, confirmation_token, recovery_token,
+    email_change_token_new, email_change, raw_app_meta_data, raw_user_meta_data, created_at, updated_at
   ) values (
-    new_id, 'authenticated', 'authenticated', coalesce(email, identifier || '@test.local'), phone, now(),
+    new_id, 'authenticated', 'authenticated', coalesce(email, identifier || '@test.local'), phone, now(), '', '', '', '',
     '{"provider": "email", "providers": ["email"]}',
     jsonb_build_object('display_name', identifier) || metadata || jsonb_build_object('test_identifier', identifier),
     now(), now()

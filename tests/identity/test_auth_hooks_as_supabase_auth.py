@@ -18,8 +18,9 @@ def auth_connection(test_database: TestDatabase, name: str) -> psycopg.Connectio
 def sign_up(conn: psycopg.Connection, metadata: dict) -> str:
     user_id = str(uuid.uuid4())
     conn.execute(
-        "insert into auth.users (id, aud, role, email, raw_user_meta_data, created_at, updated_at)"
-        " values (%s, 'authenticated', 'authenticated', %s, %s, now(), now())",
+        "insert into auth.users (id, aud, role, email, raw_user_meta_data, confirmation_token, recovery_token,"
+        " email_change_token_new, email_change, created_at, updated_at)"
+        " values (%s, 'authenticated', 'authenticated', %s, %s, '', '', '', '', now(), now())",
         (user_id, f"{user_id[:8]}@example.com", json.dumps(metadata)),
     )
     return user_id
@@ -50,6 +51,9 @@ def test_sign_up_as_supabase_auth_creates_profile_and_role(test_database: TestDa
 
 
 def test_lockout_through_the_hooks_as_supabase_auth(test_database: TestDatabase, fresh_db: str) -> None:
+    """A locked user's password sign-in ends at the password hook: its `reject` is answered by
+    Supabase Auth with 400 invalid_credentials, as a wrong password is. The token hook's 403
+    is what the other ways in (magic link, OAuth, a token refresh) get."""
     with auth_connection(test_database, fresh_db) as auth:
         user_id = sign_up(auth, {})
         decisions = [password_hook(auth, user_id, valid=False)["decision"] for _ in range(5)]

@@ -19,8 +19,9 @@ def sign_up(conn: psycopg.Connection, name: str, **metadata: Any) -> str:
     """Insert an auth.users row as Supabase Auth does at sign-up; return the user id."""
     user_id = str(uuid.uuid4())
     conn.execute(
-        "insert into auth.users (id, aud, role, email, email_confirmed_at, raw_app_meta_data, raw_user_meta_data,"
-        " created_at, updated_at) values (%s, 'authenticated', 'authenticated', %s, now(),"
+        "insert into auth.users (id, aud, role, email, email_confirmed_at, confirmation_token, recovery_token,"
+        " email_change_token_new, email_change, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)"
+        " values (%s, 'authenticated', 'authenticated', %s, now(), '', '', '', '',"
         ' \'{"provider": "email", "providers": ["email"]}\', %s, now(), now())',
         (user_id, f"{name}-{user_id[:8]}@test.local", json.dumps({"display_name": name, **metadata})),
     )
