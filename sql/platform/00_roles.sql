@@ -47,9 +47,13 @@ grant anon, authenticated, service_role to authenticator;
 grant anon, authenticated, service_role to postgres;
 grant pg_read_all_data to supabase_read_only_user;
 
--- Short statement timeouts for API roles, as on Supabase.
+-- Short statement timeouts for API roles, as on Supabase. PostgREST logs in as
+-- authenticator, whose own settings apply to every request; it then applies the switched-to
+-- role's statement_timeout as well.
 alter role anon set statement_timeout = '3s';
 alter role authenticated set statement_timeout = '8s';
+alter role authenticator set statement_timeout = '8s';
+alter role authenticator set lock_timeout = '8s';
 alter role postgres set search_path = "$user", public, extensions;
 alter role supabase_auth_admin set search_path = auth;
 alter role supabase_storage_admin set search_path = storage;
