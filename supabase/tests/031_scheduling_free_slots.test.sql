@@ -266,10 +266,10 @@ select is(tests.slots_on('a1000000-0000-4000-8000-000000000004', current_date + 
 -- Refusals -------------------------------------------------------------------------------------------
 select throws_ok(
   $$select * from public.free_slots('a1000000-0000-4000-8000-0000000000ff', current_date, current_date + 7)$$,
-  'P0002', 'offering_id: offering a1000000-0000-4000-8000-0000000000ff not found', 'an unknown offering is refused');
+  'PT404', 'offering_id: offering a1000000-0000-4000-8000-0000000000ff not found', 'an unknown offering is refused');
 select throws_ok(
   $$select * from public.free_slots('a1000000-0000-4000-8000-000000000002', current_date, current_date + 7)$$,
-  'P0002', 'offering_id: offering a1000000-0000-4000-8000-000000000002 not found',
+  'PT404', 'offering_id: offering a1000000-0000-4000-8000-000000000002 not found',
   'a draft offering looks unknown to a client');
 select throws_ok(
   $$select * from public.free_slots('a1000000-0000-4000-8000-000000000001', current_date, current_date + 7, 'Mars/Olympus_Mons')$$,
@@ -294,7 +294,7 @@ select is(tests.slots_on('a1000000-0000-4000-8000-000000000001', current_date + 
   '09:00 09:30 10:00 10:30 11:00 11:30 12:00', 'visitors see the free slots of an active offering');
 select throws_ok(
   $$select * from public.free_slots('a1000000-0000-4000-8000-000000000002', current_date, current_date + 7)$$,
-  'P0002', null, 'visitors cannot see the slots of a draft offering');
+  'PT404', null, 'visitors cannot see the slots of a draft offering');
 
 select * from finish();
 rollback;

@@ -129,7 +129,7 @@ select throws_ok(
   '22023', 'addons: quantity 6 of add-on "Extra room" is outside 0..5', 'an add-on quantity above its maximum is refused, naming addons');
 select throws_ok(
   $$select tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000002"}]', '[{"addon_id": "ad000000-0000-4000-8000-000000000002", "quantity": 1}]')$$,
-  'P0002', 'addons: add-on ad000000-0000-4000-8000-000000000002 not found for these offerings',
+  'PT404', 'addons: add-on ad000000-0000-4000-8000-000000000002 not found for these offerings',
   'an add-on of an offering not in the booking is refused');
 
 -- Packages ------------------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ select throws_ok(
   'a package outside its validity window is refused');
 select throws_ok(
   $$select tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000004"}]', '[]', '9c000000-0000-4000-8000-000000000001')$$,
-  'P0002', 'package_id: package 9c000000-0000-4000-8000-000000000001 not found for offering a1000000-0000-4000-8000-000000000004',
+  'PT404', 'package_id: package 9c000000-0000-4000-8000-000000000001 not found for offering a1000000-0000-4000-8000-000000000004',
   'a package of another offering is refused');
 
 -- Commission ------------------------------------------------------------------------------------------
@@ -347,7 +347,7 @@ select throws_ok(
   'a visit at the client''s site without an address is refused');
 select throws_ok(
   $$select tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000003"}]', address_id => 'dd000000-0000-4000-8000-000000000005')$$,
-  'P0002', 'address_id: address dd000000-0000-4000-8000-000000000005 not found',
+  'PT404', 'address_id: address dd000000-0000-4000-8000-000000000005 not found',
   'someone else''s address is refused as unknown');
 select tests.clear_authentication();
 delete from public.travel_fee_policies where provider_id is not null;
@@ -417,7 +417,7 @@ select throws_ok(
   $$select tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000001"}]', '[{"addon_id": "ad000000-0000-4000-8000-000000000002", "quantity": -1}]')$$,
   '22023', 'addons[0].quantity: expected a whole number from 0 to 10000, got -1', 'a negative add-on quantity is refused');
 select throws_ok($$select tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000006"}]')$$,
-  'P0002', 'items[0].offering_id: offering a1000000-0000-4000-8000-000000000006 not found', 'a draft offering cannot be quoted');
+  'PT404', 'items[0].offering_id: offering a1000000-0000-4000-8000-000000000006 not found', 'a draft offering cannot be quoted');
 select throws_ok(
   $$select tests.quote('[{"offering_id": "a1000000-0000-4000-8000-000000000004"}, {"offering_id": "a1000000-0000-4000-8000-000000000004"}]')$$,
   '22023', 'items[1]: offering a1000000-0000-4000-8000-000000000004 is listed twice; raise its quantity instead', 'an offering listed twice is refused');

@@ -166,12 +166,12 @@ select tests.authenticate_as('client');
 select throws_ok(
   $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000012"}]', pg_temp.slot(2, '09:00'),
                                  address_id => 'aa000000-0000-4000-8000-000000000002')$$,
-  '23P01', format('slot taken: %s is no longer free; pick another time from free_slots', pg_temp.slot(2, '09:00')),
+  'PT409', format('slot taken: %s is no longer free; pick another time from free_slots', pg_temp.slot(2, '09:00')),
   'a third lab booking at that time finds every collector taken: slot taken');
 select throws_ok(
   $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000012"}]', pg_temp.slot(2, '09:30'),
                                  address_id => 'aa000000-0000-4000-8000-000000000002', collector_id => tests.get_supabase_uid('client'))$$,
-  'P0002', format('collector_id: %s is not a collector with a schedule', tests.get_supabase_uid('client')),
+  'PT404', format('collector_id: %s is not a collector with a schedule', tests.get_supabase_uid('client')),
   'a lab booking cannot name someone who is not a collector');
 
 -- Two collectors, the first of whom (private.collector_ids() order) needs a week's notice -----------------
@@ -231,7 +231,7 @@ select tests.authenticate_as('client');
 select throws_ok(
   $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000011"}]', pg_temp.slot(3, '09:00'),
                                  address_id => 'aa000000-0000-4000-8000-000000000002', pet_id => 'be000000-0000-4000-8000-000000000002')$$,
-  'P0002', 'pet_id: pet be000000-0000-4000-8000-000000000002 not found',
+  'PT404', 'pet_id: pet be000000-0000-4000-8000-000000000002 not found',
   'a client cannot book for someone else''s pet');
 select throws_ok(
   $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', now() - interval '1 hour')$$,
@@ -261,7 +261,7 @@ update public.schedules set min_notice_minutes = 0 where user_id = tests.get_sup
 select tests.authenticate_as('client');
 select throws_ok(
   $$select public.create_booking('[{"offering_id": "00000000-0000-4000-8000-000000000000"}]', pg_temp.slot(3, '15:00'))$$,
-  'P0002', 'items[0].offering_id: offering 00000000-0000-4000-8000-000000000000 not found',
+  'PT404', 'items[0].offering_id: offering 00000000-0000-4000-8000-000000000000 not found',
   'an unknown offering is refused');
 select throws_ok(
   $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(3, '15:00'),
@@ -283,7 +283,7 @@ select throws_ok(
   'an address outside the service area is refused, with its distance in whole km rounded up (82.60 km as 83)');
 select throws_ok(
   $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(2, '10:00'))$$,
-  '23P01', format('slot taken: %s is no longer free; pick another time from free_slots', pg_temp.slot(2, '10:00')),
+  'PT409', format('slot taken: %s is no longer free; pick another time from free_slots', pg_temp.slot(2, '10:00')),
   'the same slot cannot be booked twice: slot taken');
 select tests.authenticate_as_anon();
 select throws_ok(
@@ -302,11 +302,11 @@ select results_eq(
   'a booking blocks its time and the provider''s 30-minute buffer after it');
 select throws_ok(
   $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(2, '11:00'))$$,
-  '23P01', format('slot taken: %s is no longer free; pick another time from free_slots', pg_temp.slot(2, '11:00')),
+  'PT409', format('slot taken: %s is no longer free; pick another time from free_slots', pg_temp.slot(2, '11:00')),
   'a booking cannot start inside the buffer after another');
 select throws_ok(
   $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(2, '09:00'))$$,
-  '23P01', format('slot taken: %s is no longer free; pick another time from free_slots', pg_temp.slot(2, '09:00')),
+  'PT409', format('slot taken: %s is no longer free; pick another time from free_slots', pg_temp.slot(2, '09:00')),
   'a booking whose own buffer would run into the next booking is refused');
 select lives_ok(
   $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(2, '11:30'))$$,

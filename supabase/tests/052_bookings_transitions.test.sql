@@ -96,10 +96,10 @@ select throws_ok($$select public.transition_booking(pg_temp.booking('advice'), '
   'a provider cannot confirm a held, unpaid booking');
 select tests.authenticate_as('stranger');
 select throws_ok($$select public.transition_booking(pg_temp.booking('advice'), 'cancelled')$$,
-  'P0002', format('booking_id: booking %s not found', pg_temp.booking('advice')),
+  'PT404', format('booking_id: booking %s not found', pg_temp.booking('advice')),
   'someone else''s booking is not found for a stranger');
 select throws_ok($$select public.transition_booking('00000000-0000-4000-8000-000000000000', 'cancelled')$$,
-  'P0002', 'booking_id: booking 00000000-0000-4000-8000-000000000000 not found',
+  'PT404', 'booking_id: booking 00000000-0000-4000-8000-000000000000 not found',
   'an unknown booking is not found');
 select tests.authenticate_as_anon();
 select throws_ok($$select public.transition_booking(pg_temp.booking('advice'), 'cancelled')$$,
@@ -203,7 +203,7 @@ select results_eq($$select (t ->> 'fee')::bigint, (t ->> 'refundable')::bigint f
   $$values (0::bigint, 8000::bigint)$$, 'cancellation_terms: the provider cancelling would keep nothing');
 select tests.authenticate_as('stranger');
 select throws_ok($$select public.cancellation_terms(pg_temp.booking('late'))$$,
-  'P0002', format('booking_id: booking %s not found', pg_temp.booking('late')),
+  'PT404', format('booking_id: booking %s not found', pg_temp.booking('late')),
   'a stranger cannot read the cancellation terms of someone else''s booking');
 select tests.authenticate_as('client');
 select results_eq($$select cancellation_fee from public.transition_booking(pg_temp.booking('late'), 'cancelled')$$,

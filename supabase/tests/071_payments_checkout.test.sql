@@ -100,10 +100,10 @@ select pg_temp.book('lesson', pg_temp.slot(2, '10:00'), '0f000000-0000-4000-8000
 -- Who may open a checkout ---------------------------------------------------------------------------------
 select tests.authenticate_as('stranger');
 select throws_ok($$select public.begin_checkout(pg_temp.invoice('advice'))$$,
-  'P0002', format('invoice_id: invoice %s not found', pg_temp.invoice('advice')),
+  'PT404', format('invoice_id: invoice %s not found', pg_temp.invoice('advice')),
   'someone else''s invoice is not found for a stranger (RLS hides it)');
 select throws_ok($$select public.begin_checkout('00000000-0000-4000-8000-000000000000')$$,
-  'P0002', 'invoice_id: invoice 00000000-0000-4000-8000-000000000000 not found', 'an unknown invoice is not found');
+  'PT404', 'invoice_id: invoice 00000000-0000-4000-8000-000000000000 not found', 'an unknown invoice is not found');
 select tests.authenticate_as('provider');
 select throws_ok($$select public.begin_checkout(pg_temp.invoice('advice'))$$,
   '42501', format('invoice_id: only the client of invoice %s can pay it', pg_temp.number('advice')),

@@ -119,7 +119,7 @@ select tests.authenticate_as_anon();
 select throws_ok($$select public.request_refund(pg_temp.invoice('goodwill'), 1000)$$, '42501', null, 'visitors cannot refund');
 select tests.authenticate_as('admin');
 select throws_ok($$select public.request_refund('00000000-0000-4000-8000-000000000000', 1000)$$,
-  'P0002', 'invoice_id: invoice 00000000-0000-4000-8000-000000000000 not found', 'an unknown invoice cannot be refunded');
+  'PT404', 'invoice_id: invoice 00000000-0000-4000-8000-000000000000 not found', 'an unknown invoice cannot be refunded');
 select throws_ok($$select public.request_refund(pg_temp.invoice('unpaid'))$$,
   'P0001', format('amount: a refund must be more than 0 (invoice %s has 0 left to refund)', pg_temp.number('unpaid')),
   'an unpaid invoice has nothing to refund');

@@ -83,10 +83,10 @@ select throws_ok($$select public.declare_manual_payment(pg_temp.invoice('transfe
 select throws_ok($$select public.declare_manual_payment(pg_temp.invoice('transfer'), 'bank_transfer', '   ')$$,
   'P0001', 'reference: say which transfer or transaction paid the invoice', 'a declaration needs a reference');
 select throws_ok($$select public.declare_manual_payment('00000000-0000-4000-8000-000000000000', 'cash', 'paid at the desk')$$,
-  'P0002', 'invoice_id: invoice 00000000-0000-4000-8000-000000000000 not found', 'an unknown invoice is not found');
+  'PT404', 'invoice_id: invoice 00000000-0000-4000-8000-000000000000 not found', 'an unknown invoice is not found');
 select tests.authenticate_as('stranger');
 select throws_ok($$select public.declare_manual_payment(pg_temp.invoice('transfer'), 'cash', 'paid at the desk')$$,
-  'P0002', format('invoice_id: invoice %s not found', pg_temp.invoice('transfer')),
+  'PT404', format('invoice_id: invoice %s not found', pg_temp.invoice('transfer')),
   'someone else''s invoice is not found for a stranger');
 select tests.authenticate_as('provider');
 select throws_ok($$select public.declare_manual_payment(pg_temp.invoice('transfer'), 'cash', 'paid at the desk')$$,
@@ -139,7 +139,7 @@ select throws_ok($$select public.review_manual_payment(pg_temp.manual('transfer'
   '42501', 'only admins can review payments', 'a provider cannot approve a client''s declaration');
 select tests.authenticate_as('admin');
 select throws_ok($$select public.review_manual_payment('00000000-0000-4000-8000-000000000000', true)$$,
-  'P0002', 'payment_id: payment 00000000-0000-4000-8000-000000000000 not found', 'an unknown payment cannot be reviewed');
+  'PT404', 'payment_id: payment 00000000-0000-4000-8000-000000000000 not found', 'an unknown payment cannot be reviewed');
 select throws_ok(
   $$select public.review_manual_payment((select p.id from public.payments p where p.invoice_id = pg_temp.invoice('carded')), true)$$,
   'PT409', format('payment_id: payment %s is a stripe payment that is pending, not one awaiting review',

@@ -121,7 +121,7 @@ select is((select to_jsonb(d) from public.notification_deliveries d where d.id =
 
 -- Admins: outbox events --------------------------------------------------------------------------------------
 select tests.authenticate_as('admin');
-select throws_ok($$select public.requeue_notification_event(-1)$$, 'P0002', 'outbox_id: notification event -1 not found',
+select throws_ok($$select public.requeue_notification_event(-1)$$, 'PT404', 'outbox_id: notification event -1 not found',
   'an unknown event cannot be requeued');
 select throws_ok(format('select public.requeue_notification_event(%s)', pg_temp.outbox('test:completed')), 'PT409',
   format('outbox_id: notification event %s is expanded, only a failed event can be requeued', pg_temp.outbox('test:completed')),
@@ -156,7 +156,7 @@ select results_eq(
   'an admin lists the suppressed addresses and why (a bounce recorded by the dispatcher among them)');
 
 -- Admins: deliveries ---------------------------------------------------------------------------------------
-select throws_ok($$select public.retry_notification_delivery('00000000-0000-0000-0000-000000000000')$$, 'P0002',
+select throws_ok($$select public.retry_notification_delivery('00000000-0000-0000-0000-000000000000')$$, 'PT404',
   'delivery_id: notification delivery 00000000-0000-0000-0000-000000000000 not found', 'an unknown delivery cannot be retried');
 select throws_ok(format('select public.retry_notification_delivery(%L)', pg_temp.delivery('test:completed', 'owner', 'push')),
   'PT409', format('delivery_id: notification delivery %s is sent, only a dead or skipped delivery can be retried',
