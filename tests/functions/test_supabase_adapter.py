@@ -11,16 +11,38 @@ import pytest
 
 from functions.db.port import Caller, DatabaseError, DatabaseUnavailable
 from functions.db.supabase_adapter import SupabaseDatabase
-from tests.functions.fake_postgrest import FakePostgrest, Reply, error, no_content, ok
+from tests.functions.fake_postgrest import (
+    FakePostgrest,
+    Reply,
+    Signature,
+    error,
+    load_signatures,
+    no_content,
+    ok,
+    postgrest_status,
+)
+from tests.support.database import TestDatabase
 
 SERVICE_KEY = "service-role-key-for-tests"
 USER_TOKEN = "header.user-claims.signature"
+# service.apply_checkout_event's named arguments, as the webhook Lambda sends them.
+EVENT_ARGUMENTS = {
+    "event_id": "evt_1", "event_type": "checkout.session.completed", "event_created": "2025-01-01T00:00:00+00:00",
+    "session_id": "cs_1", "payment_id": "6f1c1bfa-0000-4000-8000-0000000000aa", "payment_status": "paid",
+    "payment_intent_id": "pi_1", "amount_total": 5000, "currency": "usd",
+}  # fmt: skip
 CALLER = Caller(USER_TOKEN, {"sub": "6f1c1bfa-0000-4000-8000-000000000001", "role": "authenticated"})
 
 
+@pytest.fixture(scope="session")
+def signatures(test_database: TestDatabase) -> dict[tuple[str, str], Signature]:
+    """The real RPC signatures of the migrated schema, as PostgREST's schema cache has them."""
+    return load_signatures(test_database.owner_url, ["public", "service"])
+
+
 @pytest.fixture
-def postgrest() -> Iterator[FakePostgrest]:
-    server = FakePostgrest().start()
+def postgrest(signatures: dict[tuple[str, str], Signature]) -> Iterator[FakePostgrest]:
+    server = FakePostgrest(signatures).start()
     yield server
     server.stop()
 
@@ -42,7 +64,7 @@ def test_service_call_posts_to_the_rpc_path_with_the_service_key_and_the_service
 
     database.rpc(
         "apply_checkout_event",
-        {"event_id": "evt_1", "event_created": 1735689600, "session": {"id": "cs_1", "amount_total": 5000}},
+        EVENT_ARGUMENTS,
         schema="service",
     )
 
@@ -54,11 +76,7 @@ def test_service_call_posts_to_the_rpc_path_with_the_service_key_and_the_service
     assert request.headers["content-profile"] == "service"
     assert request.headers["accept-profile"] == "service"
     assert request.headers["content-type"] == "application/json"
-    assert request.body == {
-        "event_id": "evt_1",
-        "event_created": 1735689600,
-        "session": {"id": "cs_1", "amount_total": 5000},
-    }
+    assert request.body == EVENT_ARGUMENTS
 
 
 def test_caller_call_forwards_the_callers_token_and_keeps_the_service_key_as_apikey(
@@ -126,16 +144,18 @@ def test_results_are_the_json_postgrest_sent(
 @pytest.mark.parametrize(
     ("reply", "code", "status"),
     [
-        (error(400, "P0001", "invoice is already paid"), "P0001", 400),
-        # PostgREST itself answers 500 for P0002; the port maps it to 404 for both adapters.
-        (error(500, "P0002", "no invoice you may pay"), "P0002", 404),
-        (error(403, "42501", "permission denied for function apply_checkout_event"), "42501", 403),
-        (error(409, "PT409", "a checkout is already open"), "PT409", 409),
-        (error(409, "23505", 'duplicate key value violates unique constraint "payments_pkey"'), "23505", 409),
-        (error(400, "23P01", "conflicting key value violates exclusion constraint"), "23P01", 409),
-        (error(400, "22023", "amount must be positive"), "22023", 400),
-        (error(500, "40001", "could not serialize access due to concurrent update"), "40001", 503),
-        (error(401, "PGRST303", "JWT expired"), "PGRST303", 401),
+        (error("P0001", "invoice is already paid"), "P0001", 400),
+        # PostgREST itself answers 500 for P0002 (a service RPC's "not found"); the port maps it to
+        # 404 for both adapters. The public RPCs raise PT404, which PostgREST sends as 404.
+        (error("P0002", "no invoice you may pay"), "P0002", 404),
+        (error("PT404", "invoice_id: invoice i1 not found"), "PT404", 404),
+        (error("42501", "permission denied for function apply_checkout_event"), "42501", 403),
+        (error("PT409", "a checkout is already open"), "PT409", 409),
+        (error("23505", 'duplicate key value violates unique constraint "payments_pkey"'), "23505", 409),
+        (error("23P01", "conflicting key value violates exclusion constraint"), "23P01", 409),
+        (error("22023", "amount must be positive"), "22023", 400),
+        (error("40001", "could not serialize access due to concurrent update"), "40001", 503),
+        (error("PGRST303", "JWT expired"), "PGRST303", 401),
     ],
 )
 def test_postgrest_error_bodies_become_database_errors(
@@ -153,7 +173,7 @@ def test_postgrest_error_bodies_become_database_errors(
 def test_an_error_keeps_postgrest_message_details_and_hint(
     postgrest: FakePostgrest, database: SupabaseDatabase
 ) -> None:
-    postgrest.reply("fn", error(400, "P0001", "refund above what was paid", "paid 5000, asked 6000", "ask for less"))
+    postgrest.reply("fn", error("P0001", "refund above what was paid", "paid 5000, asked 6000", "ask for less"))
 
     with pytest.raises(DatabaseError) as raised:
         database.rpc("fn", caller=CALLER)
@@ -176,7 +196,7 @@ def test_unknown_function_is_postgrests_404(postgrest: FakePostgrest, database: 
 
 
 def test_permission_denied_for_the_service_role_is_403(postgrest: FakePostgrest, database: SupabaseDatabase) -> None:
-    postgrest.reply("fn", error(403, "42501", "permission denied for function fn"))
+    postgrest.reply("fn", error("42501", "permission denied for function fn"))
 
     with pytest.raises(DatabaseError) as raised:
         database.rpc("fn", schema="service")
@@ -201,12 +221,10 @@ def test_gateway_error_page_is_unavailable(postgrest: FakePostgrest, database: S
 @pytest.mark.parametrize(
     "reply",
     [
-        error(
-            503,
-            "PGRST000",
+        error("PGRST000",
             "Could not connect with the database due to an incorrect db-uri or the database is down.",
         ),
-        error(504, "PGRST003", "Timed out acquiring connection from connection pool."),
+        error("PGRST003", "Timed out acquiring connection from connection pool."),
     ],
 )
 def test_postgrest_that_cannot_reach_the_database_is_unavailable(
@@ -246,3 +264,49 @@ def test_a_reply_slower_than_the_timeout_is_unavailable(postgrest: FakePostgrest
     with pytest.raises(DatabaseUnavailable):
         db.rpc("fn", schema="service")
     db.close()
+
+
+# -- PostgREST's own rules, which the fake applies ------------------------------------------------
+
+
+def test_arguments_the_function_does_not_take_are_postgrests_404(
+    postgrest: FakePostgrest, database: SupabaseDatabase
+) -> None:
+    postgrest.reply("begin_checkout", ok({"payment_id": "p1"}))
+
+    with pytest.raises(DatabaseError) as raised:
+        database.rpc("begin_checkout", {"invoice": "i1"}, caller=CALLER)
+
+    assert (raised.value.code, raised.value.status) == ("PGRST202", 404)
+    assert "public.begin_checkout(invoice)" in raised.value.message
+
+
+def test_a_missing_required_argument_is_postgrests_404(postgrest: FakePostgrest, database: SupabaseDatabase) -> None:
+    postgrest.reply("begin_checkout", ok({"payment_id": "p1"}))
+
+    with pytest.raises(DatabaseError) as raised:
+        database.rpc("begin_checkout", {}, caller=CALLER)
+
+    assert raised.value.code == "PGRST202"
+
+
+def test_a_schema_postgrest_does_not_expose_is_406(postgrest: FakePostgrest, database: SupabaseDatabase) -> None:
+    postgrest.reply("is_admin", ok(True))
+
+    with pytest.raises(DatabaseError) as raised:
+        database.rpc("is_admin", schema="private")
+
+    assert (raised.value.code, raised.value.status) == ("PGRST106", 406)
+
+
+@pytest.mark.parametrize(
+    ("code", "authenticated", "status"),
+    [
+        ("P0001", True, 400), ("P0002", True, 500), ("P0003", True, 500), ("PT404", True, 404), ("PT409", True, 409),
+        ("23P01", True, 400), ("23505", True, 409), ("23503", True, 409), ("22023", True, 400), ("42501", True, 403),
+        ("42501", False, 401), ("42883", True, 404), ("40001", True, 500), ("53300", True, 503), ("XX000", True, 500),
+    ],
+)  # fmt: skip
+def test_the_fake_sends_postgrests_status_for_each_code(code: str, authenticated: bool, status: int) -> None:
+    """PostgREST v14's table (docs.postgrest.org, references/errors): what a frontend gets."""
+    assert postgrest_status(code, authenticated) == status
