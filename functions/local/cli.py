@@ -3,6 +3,7 @@
 marketbase db start | stop | reset | url | status | migrate
 marketbase dev [--host H] [--port P] [--reset]   (mail: MARKETBASE_SMTP_PORT, default 1025)
 marketbase token EMAIL
+marketbase types [--local] [--check]
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 import os
 import sys
 
+from . import types as frontend_types
 from .cluster import ClusterError
 from .paths import project_root
 from .schema import SqlFileError
@@ -120,6 +122,31 @@ def cmd_token(stack: Stack, email: str) -> int:
     return 1
 
 
+def cmd_types(stack: Stack, local: bool, check: bool) -> int:
+    """Regenerate types/database.types.ts, or (--check) say whether it is stale."""
+    if local:
+        _ensure_database(stack)
+    generated, seconds = frontend_types.regenerate(stack, local=local)
+    name = frontend_types.TYPES_FILE
+    target = stack.root / name
+    diff = frontend_types.stale_diff(target, generated)
+    source = "the local database" if local else "the migrations"
+    if check:
+        if diff is None:
+            print(f"{name} is up to date with {source} ({seconds:.1f}s)")
+            return 0
+        print(diff, end="", file=sys.stderr)
+        print(f"marketbase: {name} differs from the types of {source}: run `marketbase types`", file=sys.stderr)
+        return 1
+    if diff is None:
+        print(f"{name} unchanged ({seconds:.1f}s)")
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(generated)
+    print(f"{name} written from {source} ({generated.count(chr(10))} lines, {seconds:.1f}s)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="marketbase", description="marketbase's local stack, without Docker.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -131,6 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     dev.add_argument("--reset", action="store_true", help="rebuild the database first")
     token = commands.add_parser("token", help="print an access token for a user")
     token.add_argument("email")
+    typegen = commands.add_parser("types", help="regenerate types/database.types.ts with Supabase's generator")
+    typegen.add_argument(
+        "--local", action="store_true", help="read the local database as it is, not a throwaway one from the migrations"
+    )
+    typegen.add_argument("--check", action="store_true", help="write nothing; exit 1 when the committed file differs")
     args = parser.parse_args(argv)
 
     stack = Stack(project_root())
@@ -139,8 +171,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_db(stack, args.action)
         if args.command == "dev":
             return cmd_dev(stack, args.host, args.port, args.reset)
+        if args.command == "types":
+            return cmd_types(stack, args.local, args.check)
         return cmd_token(stack, args.email)
-    except (ClusterError, SqlFileError) as error:
+    except (ClusterError, SqlFileError, frontend_types.TypesError) as error:
         print(f"marketbase: {error}", file=sys.stderr)
         return 1
 

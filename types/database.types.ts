@@ -1,0 +1,3161 @@
+export type Json =
+  | string
+  | number
+  | boolean
+  | null
+  | { [key: string]: Json | undefined }
+  | Json[]
+
+export type Database = {
+  public: {
+    Tables: {
+      addresses: {
+        Row: {
+          city: string
+          country_code: string
+          created_at: string
+          id: string
+          is_default: boolean
+          label: string | null
+          latitude: number | null
+          line1: string
+          line2: string | null
+          longitude: number | null
+          postal_code: string | null
+          region: string | null
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          city: string
+          country_code: string
+          created_at?: string
+          id?: string
+          is_default?: boolean
+          label?: string | null
+          latitude?: number | null
+          line1: string
+          line2?: string | null
+          longitude?: number | null
+          postal_code?: string | null
+          region?: string | null
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          city?: string
+          country_code?: string
+          created_at?: string
+          id?: string
+          is_default?: boolean
+          label?: string | null
+          latitude?: number | null
+          line1?: string
+          line2?: string | null
+          longitude?: number | null
+          postal_code?: string | null
+          region?: string | null
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "addresses_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      availability_exceptions: {
+        Row: {
+          created_at: string
+          end_time: string | null
+          id: string
+          is_available: boolean
+          on_date: string
+          reason: string | null
+          start_time: string | null
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          end_time?: string | null
+          id?: string
+          is_available: boolean
+          on_date: string
+          reason?: string | null
+          start_time?: string | null
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          end_time?: string | null
+          id?: string
+          is_available?: boolean
+          on_date?: string
+          reason?: string | null
+          start_time?: string | null
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "availability_exceptions_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "schedules"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
+      availability_rules: {
+        Row: {
+          created_at: string
+          end_time: string
+          id: string
+          start_time: string
+          user_id: string
+          weekday: number
+        }
+        Insert: {
+          created_at?: string
+          end_time: string
+          id?: string
+          start_time: string
+          user_id: string
+          weekday: number
+        }
+        Update: {
+          created_at?: string
+          end_time?: string
+          id?: string
+          start_time?: string
+          user_id?: string
+          weekday?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "availability_rules_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "schedules"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
+      booking_documents: {
+        Row: {
+          booking_id: string
+          created_at: string
+          file_name: string
+          id: string
+          kind: Database["public"]["Enums"]["document_kind"]
+          object_path: string
+          uploaded_by: string
+        }
+        Insert: {
+          booking_id: string
+          created_at?: string
+          file_name: string
+          id?: string
+          kind: Database["public"]["Enums"]["document_kind"]
+          object_path: string
+          uploaded_by?: string
+        }
+        Update: {
+          booking_id?: string
+          created_at?: string
+          file_name?: string
+          id?: string
+          kind?: Database["public"]["Enums"]["document_kind"]
+          object_path?: string
+          uploaded_by?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "booking_documents_booking_id_fkey"
+            columns: ["booking_id"]
+            isOneToOne: false
+            referencedRelation: "bookings"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      booking_items: {
+        Row: {
+          addon_id: string | null
+          amount: number
+          booking_id: string
+          created_at: string
+          description: string
+          id: string
+          line_number: number
+          offering_id: string
+          quantity: number
+          unit_price: number
+        }
+        Insert: {
+          addon_id?: string | null
+          amount: number
+          booking_id: string
+          created_at?: string
+          description: string
+          id?: string
+          line_number: number
+          offering_id: string
+          quantity: number
+          unit_price: number
+        }
+        Update: {
+          addon_id?: string | null
+          amount?: number
+          booking_id?: string
+          created_at?: string
+          description?: string
+          id?: string
+          line_number?: number
+          offering_id?: string
+          quantity?: number
+          unit_price?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "booking_items_addon_id_fkey"
+            columns: ["addon_id"]
+            isOneToOne: false
+            referencedRelation: "offering_addons"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "booking_items_booking_id_fkey"
+            columns: ["booking_id"]
+            isOneToOne: false
+            referencedRelation: "bookings"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "booking_items_offering_id_fkey"
+            columns: ["offering_id"]
+            isOneToOne: false
+            referencedRelation: "offerings"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      booking_status_changes: {
+        Row: {
+          actor: string
+          booking_id: string
+          changed_at: string
+          changed_by: string | null
+          from_status: Database["public"]["Enums"]["booking_status"] | null
+          id: number
+          reason: string | null
+          to_status: Database["public"]["Enums"]["booking_status"]
+        }
+        Insert: {
+          actor: string
+          booking_id: string
+          changed_at?: string
+          changed_by?: string | null
+          from_status?: Database["public"]["Enums"]["booking_status"] | null
+          id?: never
+          reason?: string | null
+          to_status: Database["public"]["Enums"]["booking_status"]
+        }
+        Update: {
+          actor?: string
+          booking_id?: string
+          changed_at?: string
+          changed_by?: string | null
+          from_status?: Database["public"]["Enums"]["booking_status"] | null
+          id?: never
+          reason?: string | null
+          to_status?: Database["public"]["Enums"]["booking_status"]
+        }
+        Relationships: [
+          {
+            foreignKeyName: "booking_status_changes_booking_id_fkey"
+            columns: ["booking_id"]
+            isOneToOne: false
+            referencedRelation: "bookings"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      bookings: {
+        Row: {
+          address_id: string | null
+          blocked_during: unknown
+          cancellation_fee: number | null
+          cancelled_at: string | null
+          client_id: string
+          collector_id: string | null
+          created_at: string
+          currency: string
+          distance_km: number | null
+          ends_at: string
+          free_cancellation_hours: number
+          hold_expires_at: string | null
+          id: string
+          late_cancellation_fee_share: number
+          notes: string | null
+          offering_id: string
+          pet_id: string | null
+          provider_id: string | null
+          scheduled_on: Database["public"]["Enums"]["schedule_owner"]
+          starts_at: string
+          status: Database["public"]["Enums"]["booking_status"]
+          total_amount: number
+          updated_at: string
+        }
+        Insert: {
+          address_id?: string | null
+          blocked_during: unknown
+          cancellation_fee?: number | null
+          cancelled_at?: string | null
+          client_id: string
+          collector_id?: string | null
+          created_at?: string
+          currency: string
+          distance_km?: number | null
+          ends_at: string
+          free_cancellation_hours: number
+          hold_expires_at?: string | null
+          id?: string
+          late_cancellation_fee_share: number
+          notes?: string | null
+          offering_id: string
+          pet_id?: string | null
+          provider_id?: string | null
+          scheduled_on: Database["public"]["Enums"]["schedule_owner"]
+          starts_at: string
+          status?: Database["public"]["Enums"]["booking_status"]
+          total_amount: number
+          updated_at?: string
+        }
+        Update: {
+          address_id?: string | null
+          blocked_during?: unknown
+          cancellation_fee?: number | null
+          cancelled_at?: string | null
+          client_id?: string
+          collector_id?: string | null
+          created_at?: string
+          currency?: string
+          distance_km?: number | null
+          ends_at?: string
+          free_cancellation_hours?: number
+          hold_expires_at?: string | null
+          id?: string
+          late_cancellation_fee_share?: number
+          notes?: string | null
+          offering_id?: string
+          pet_id?: string | null
+          provider_id?: string | null
+          scheduled_on?: Database["public"]["Enums"]["schedule_owner"]
+          starts_at?: string
+          status?: Database["public"]["Enums"]["booking_status"]
+          total_amount?: number
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "bookings_address_id_fkey"
+            columns: ["address_id"]
+            isOneToOne: false
+            referencedRelation: "addresses"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "bookings_client_id_fkey"
+            columns: ["client_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "bookings_collector_id_fkey"
+            columns: ["collector_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "bookings_offering_id_fkey"
+            columns: ["offering_id"]
+            isOneToOne: false
+            referencedRelation: "offerings"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "bookings_pet_id_fkey"
+            columns: ["pet_id"]
+            isOneToOne: false
+            referencedRelation: "pets"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "bookings_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
+      categories: {
+        Row: {
+          commission_rate: number | null
+          created_at: string
+          currency: string | null
+          description: string | null
+          icon: string | null
+          id: string
+          is_active: boolean
+          is_featured: boolean
+          max_price: number | null
+          min_price: number | null
+          name: string
+          parent_id: string | null
+          requires_background_check: boolean
+          requires_insurance: boolean
+          requires_license: boolean
+          slug: string
+          sort_order: number
+          updated_at: string
+        }
+        Insert: {
+          commission_rate?: number | null
+          created_at?: string
+          currency?: string | null
+          description?: string | null
+          icon?: string | null
+          id?: string
+          is_active?: boolean
+          is_featured?: boolean
+          max_price?: number | null
+          min_price?: number | null
+          name: string
+          parent_id?: string | null
+          requires_background_check?: boolean
+          requires_insurance?: boolean
+          requires_license?: boolean
+          slug: string
+          sort_order?: number
+          updated_at?: string
+        }
+        Update: {
+          commission_rate?: number | null
+          created_at?: string
+          currency?: string | null
+          description?: string | null
+          icon?: string | null
+          id?: string
+          is_active?: boolean
+          is_featured?: boolean
+          max_price?: number | null
+          min_price?: number | null
+          name?: string
+          parent_id?: string | null
+          requires_background_check?: boolean
+          requires_insurance?: boolean
+          requires_license?: boolean
+          slug?: string
+          sort_order?: number
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "categories_parent_id_fkey"
+            columns: ["parent_id"]
+            isOneToOne: false
+            referencedRelation: "categories"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      client_profiles: {
+        Row: {
+          created_at: string
+          preferences: NonNullable<Json>
+          quiz_answers: Json | null
+          quiz_completed_at: string | null
+          timezone: string
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          preferences?: NonNullable<Json>
+          quiz_answers?: Json | null
+          quiz_completed_at?: string | null
+          timezone?: string
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          preferences?: NonNullable<Json>
+          quiz_answers?: Json | null
+          quiz_completed_at?: string | null
+          timezone?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "client_profiles_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: true
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      coupon_redemptions: {
+        Row: {
+          booking_id: string
+          coupon_id: string
+          discount_amount: number
+          id: string
+          redeemed_at: string | null
+          released_at: string | null
+          reserved_at: string
+          status: Database["public"]["Enums"]["redemption_status"]
+          user_id: string
+        }
+        Insert: {
+          booking_id: string
+          coupon_id: string
+          discount_amount: number
+          id?: string
+          redeemed_at?: string | null
+          released_at?: string | null
+          reserved_at?: string
+          status?: Database["public"]["Enums"]["redemption_status"]
+          user_id: string
+        }
+        Update: {
+          booking_id?: string
+          coupon_id?: string
+          discount_amount?: number
+          id?: string
+          redeemed_at?: string | null
+          released_at?: string | null
+          reserved_at?: string
+          status?: Database["public"]["Enums"]["redemption_status"]
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "coupon_redemptions_booking_id_fkey"
+            columns: ["booking_id"]
+            isOneToOne: true
+            referencedRelation: "bookings"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "coupon_redemptions_coupon_id_fkey"
+            columns: ["coupon_id"]
+            isOneToOne: false
+            referencedRelation: "coupons"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "coupon_redemptions_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      coupons: {
+        Row: {
+          code: string
+          created_at: string
+          id: string
+          is_active: boolean
+          max_per_user: number | null
+          max_redemptions: number | null
+          offer_id: string
+          updated_at: string
+          valid_from: string | null
+          valid_until: string | null
+        }
+        Insert: {
+          code: string
+          created_at?: string
+          id?: string
+          is_active?: boolean
+          max_per_user?: number | null
+          max_redemptions?: number | null
+          offer_id: string
+          updated_at?: string
+          valid_from?: string | null
+          valid_until?: string | null
+        }
+        Update: {
+          code?: string
+          created_at?: string
+          id?: string
+          is_active?: boolean
+          max_per_user?: number | null
+          max_redemptions?: number | null
+          offer_id?: string
+          updated_at?: string
+          valid_from?: string | null
+          valid_until?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "coupons_offer_id_fkey"
+            columns: ["offer_id"]
+            isOneToOne: false
+            referencedRelation: "offers"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      disputes: {
+        Row: {
+          amount: number
+          client_id: string
+          closed_at: string | null
+          created_at: string
+          currency: string
+          evidence_due_by: string | null
+          id: string
+          invoice_id: string
+          last_event_at: string
+          payment_id: string
+          provider_id: string | null
+          reason: string | null
+          status: string
+          stripe_dispute_id: string
+          updated_at: string
+        }
+        Insert: {
+          amount: number
+          client_id: string
+          closed_at?: string | null
+          created_at?: string
+          currency: string
+          evidence_due_by?: string | null
+          id?: string
+          invoice_id: string
+          last_event_at: string
+          payment_id: string
+          provider_id?: string | null
+          reason?: string | null
+          status: string
+          stripe_dispute_id: string
+          updated_at?: string
+        }
+        Update: {
+          amount?: number
+          client_id?: string
+          closed_at?: string | null
+          created_at?: string
+          currency?: string
+          evidence_due_by?: string | null
+          id?: string
+          invoice_id?: string
+          last_event_at?: string
+          payment_id?: string
+          provider_id?: string | null
+          reason?: string | null
+          status?: string
+          stripe_dispute_id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "disputes_client_id_fkey"
+            columns: ["client_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "disputes_invoice_id_fkey"
+            columns: ["invoice_id"]
+            isOneToOne: false
+            referencedRelation: "invoices"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "disputes_payment_id_fkey"
+            columns: ["payment_id"]
+            isOneToOne: false
+            referencedRelation: "payments"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "disputes_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
+      invoice_lines: {
+        Row: {
+          addon_id: string | null
+          amount: number
+          description: string
+          id: string
+          invoice_id: string
+          kind: Database["public"]["Enums"]["invoice_line_kind"]
+          line_number: number
+          offering_id: string | null
+          quantity: number
+          unit_amount: number
+        }
+        Insert: {
+          addon_id?: string | null
+          amount: number
+          description: string
+          id?: string
+          invoice_id: string
+          kind: Database["public"]["Enums"]["invoice_line_kind"]
+          line_number: number
+          offering_id?: string | null
+          quantity: number
+          unit_amount: number
+        }
+        Update: {
+          addon_id?: string | null
+          amount?: number
+          description?: string
+          id?: string
+          invoice_id?: string
+          kind?: Database["public"]["Enums"]["invoice_line_kind"]
+          line_number?: number
+          offering_id?: string | null
+          quantity?: number
+          unit_amount?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "invoice_lines_addon_id_fkey"
+            columns: ["addon_id"]
+            isOneToOne: false
+            referencedRelation: "offering_addons"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "invoice_lines_invoice_id_fkey"
+            columns: ["invoice_id"]
+            isOneToOne: false
+            referencedRelation: "invoices"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "invoice_lines_offering_id_fkey"
+            columns: ["offering_id"]
+            isOneToOne: false
+            referencedRelation: "offerings"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      invoices: {
+        Row: {
+          amount_paid: number
+          amount_refunded: number
+          booking_id: string | null
+          client_id: string
+          commission: number
+          coupon_id: string | null
+          currency: string
+          discount_total: number
+          due_at: string | null
+          id: string
+          issued_at: string
+          number: string
+          number_sequence: number
+          number_year: number
+          offer_id: string | null
+          paid_at: string | null
+          provider_id: string | null
+          status: Database["public"]["Enums"]["invoice_status"]
+          subtotal: number
+          tax_total: number
+          total: number
+          travel_fee: number
+          updated_at: string
+          voided_at: string | null
+        }
+        Insert: {
+          amount_paid?: number
+          amount_refunded?: number
+          booking_id?: string | null
+          client_id: string
+          commission?: number
+          coupon_id?: string | null
+          currency: string
+          discount_total?: number
+          due_at?: string | null
+          id?: string
+          issued_at?: string
+          number: string
+          number_sequence: number
+          number_year: number
+          offer_id?: string | null
+          paid_at?: string | null
+          provider_id?: string | null
+          status?: Database["public"]["Enums"]["invoice_status"]
+          subtotal: number
+          tax_total?: number
+          total: number
+          travel_fee?: number
+          updated_at?: string
+          voided_at?: string | null
+        }
+        Update: {
+          amount_paid?: number
+          amount_refunded?: number
+          booking_id?: string | null
+          client_id?: string
+          commission?: number
+          coupon_id?: string | null
+          currency?: string
+          discount_total?: number
+          due_at?: string | null
+          id?: string
+          issued_at?: string
+          number?: string
+          number_sequence?: number
+          number_year?: number
+          offer_id?: string | null
+          paid_at?: string | null
+          provider_id?: string | null
+          status?: Database["public"]["Enums"]["invoice_status"]
+          subtotal?: number
+          tax_total?: number
+          total?: number
+          travel_fee?: number
+          updated_at?: string
+          voided_at?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "invoices_booking_id_fkey"
+            columns: ["booking_id"]
+            isOneToOne: true
+            referencedRelation: "bookings"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "invoices_client_id_fkey"
+            columns: ["client_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "invoices_coupon_id_fkey"
+            columns: ["coupon_id"]
+            isOneToOne: false
+            referencedRelation: "coupons"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "invoices_offer_id_fkey"
+            columns: ["offer_id"]
+            isOneToOne: false
+            referencedRelation: "offers"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "invoices_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
+      lab_test_details: {
+        Row: {
+          collection_instructions: string | null
+          fasting_required: boolean
+          offering_id: string
+          sample_quantity_ml: number
+          tube_type: string
+          turnaround_hours: number
+        }
+        Insert: {
+          collection_instructions?: string | null
+          fasting_required?: boolean
+          offering_id: string
+          sample_quantity_ml: number
+          tube_type: string
+          turnaround_hours: number
+        }
+        Update: {
+          collection_instructions?: string | null
+          fasting_required?: boolean
+          offering_id?: string
+          sample_quantity_ml?: number
+          tube_type?: string
+          turnaround_hours?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "lab_test_details_offering_id_fkey"
+            columns: ["offering_id"]
+            isOneToOne: true
+            referencedRelation: "offerings"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      matching_factors: {
+        Row: {
+          description: string | null
+          key: string
+          label: string
+          max_value: number
+          min_value: number
+          sort_order: number
+        }
+        Insert: {
+          description?: string | null
+          key: string
+          label: string
+          max_value?: number
+          min_value?: number
+          sort_order?: number
+        }
+        Update: {
+          description?: string | null
+          key?: string
+          label?: string
+          max_value?: number
+          min_value?: number
+          sort_order?: number
+        }
+        Relationships: []
+      }
+      notification_categories: {
+        Row: {
+          critical: boolean
+          default_channels: Database["public"]["Enums"]["notification_channel"][]
+          description: string
+          key: string
+        }
+        Insert: {
+          critical?: boolean
+          default_channels: Database["public"]["Enums"]["notification_channel"][]
+          description: string
+          key: string
+        }
+        Update: {
+          critical?: boolean
+          default_channels?: Database["public"]["Enums"]["notification_channel"][]
+          description?: string
+          key?: string
+        }
+        Relationships: []
+      }
+      notification_deliveries: {
+        Row: {
+          attempts: number
+          channel: Database["public"]["Enums"]["notification_channel"]
+          claimed_by: string | null
+          created_at: string
+          destination: string
+          digest: boolean
+          id: string
+          last_error: string | null
+          lease_expires_at: string | null
+          locale: string
+          max_attempts: number
+          next_attempt_at: string
+          outbox_id: number
+          priority: number
+          provider: string | null
+          provider_message_id: string | null
+          push_token_id: string | null
+          sent_at: string | null
+          status: Database["public"]["Enums"]["notification_delivery_status"]
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          attempts?: number
+          channel: Database["public"]["Enums"]["notification_channel"]
+          claimed_by?: string | null
+          created_at?: string
+          destination: string
+          digest?: boolean
+          id?: string
+          last_error?: string | null
+          lease_expires_at?: string | null
+          locale?: string
+          max_attempts?: number
+          next_attempt_at?: string
+          outbox_id: number
+          priority?: number
+          provider?: string | null
+          provider_message_id?: string | null
+          push_token_id?: string | null
+          sent_at?: string | null
+          status?: Database["public"]["Enums"]["notification_delivery_status"]
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          attempts?: number
+          channel?: Database["public"]["Enums"]["notification_channel"]
+          claimed_by?: string | null
+          created_at?: string
+          destination?: string
+          digest?: boolean
+          id?: string
+          last_error?: string | null
+          lease_expires_at?: string | null
+          locale?: string
+          max_attempts?: number
+          next_attempt_at?: string
+          outbox_id?: number
+          priority?: number
+          provider?: string | null
+          provider_message_id?: string | null
+          push_token_id?: string | null
+          sent_at?: string | null
+          status?: Database["public"]["Enums"]["notification_delivery_status"]
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
+      notification_event_types: {
+        Row: {
+          category: string
+          description: string
+          key: string
+          priority: number
+          severity: Database["public"]["Enums"]["notification_severity"]
+          variables: string[]
+        }
+        Insert: {
+          category: string
+          description: string
+          key: string
+          priority?: number
+          severity?: Database["public"]["Enums"]["notification_severity"]
+          variables: string[]
+        }
+        Update: {
+          category?: string
+          description?: string
+          key?: string
+          priority?: number
+          severity?: Database["public"]["Enums"]["notification_severity"]
+          variables?: string[]
+        }
+        Relationships: [
+          {
+            foreignKeyName: "notification_event_types_category_fkey"
+            columns: ["category"]
+            isOneToOne: false
+            referencedRelation: "notification_categories"
+            referencedColumns: ["key"]
+          },
+        ]
+      }
+      notification_preferences: {
+        Row: {
+          category: string
+          channel: Database["public"]["Enums"]["notification_channel"]
+          enabled: boolean
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          category: string
+          channel: Database["public"]["Enums"]["notification_channel"]
+          enabled: boolean
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          category?: string
+          channel?: Database["public"]["Enums"]["notification_channel"]
+          enabled?: boolean
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "notification_preferences_category_fkey"
+            columns: ["category"]
+            isOneToOne: false
+            referencedRelation: "notification_categories"
+            referencedColumns: ["key"]
+          },
+          {
+            foreignKeyName: "notification_preferences_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      notification_settings: {
+        Row: {
+          created_at: string
+          digest_enabled: boolean
+          digest_hour: number
+          quiet_hours_end: string | null
+          quiet_hours_start: string | null
+          timezone: string
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          digest_enabled?: boolean
+          digest_hour?: number
+          quiet_hours_end?: string | null
+          quiet_hours_start?: string | null
+          timezone?: string
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          digest_enabled?: boolean
+          digest_hour?: number
+          quiet_hours_end?: string | null
+          quiet_hours_start?: string | null
+          timezone?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "notification_settings_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: true
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      notification_templates: {
+        Row: {
+          action_url: string | null
+          body: string
+          channel: Database["public"]["Enums"]["notification_channel"]
+          created_at: string
+          event_type: string
+          id: string
+          locale: string
+          subject: string | null
+          title: string
+          updated_at: string
+        }
+        Insert: {
+          action_url?: string | null
+          body: string
+          channel: Database["public"]["Enums"]["notification_channel"]
+          created_at?: string
+          event_type: string
+          id?: string
+          locale?: string
+          subject?: string | null
+          title: string
+          updated_at?: string
+        }
+        Update: {
+          action_url?: string | null
+          body?: string
+          channel?: Database["public"]["Enums"]["notification_channel"]
+          created_at?: string
+          event_type?: string
+          id?: string
+          locale?: string
+          subject?: string | null
+          title?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "notification_templates_event_type_fkey"
+            columns: ["event_type"]
+            isOneToOne: false
+            referencedRelation: "notification_event_types"
+            referencedColumns: ["key"]
+          },
+        ]
+      }
+      notification_topics: {
+        Row: {
+          created_at: string
+          description: string
+          key: string
+          kind: string
+          role: Database["public"]["Enums"]["app_role"] | null
+          updated_at: string
+        }
+        Insert: {
+          created_at?: string
+          description: string
+          key: string
+          kind: string
+          role?: Database["public"]["Enums"]["app_role"] | null
+          updated_at?: string
+        }
+        Update: {
+          created_at?: string
+          description?: string
+          key?: string
+          kind?: string
+          role?: Database["public"]["Enums"]["app_role"] | null
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      notifications: {
+        Row: {
+          action_url: string | null
+          body: string
+          category: string
+          created_at: string
+          data: NonNullable<Json>
+          event_type: string
+          id: string
+          outbox_id: number
+          priority: number
+          read_at: string | null
+          severity: Database["public"]["Enums"]["notification_severity"]
+          title: string
+          user_id: string
+        }
+        Insert: {
+          action_url?: string | null
+          body: string
+          category: string
+          created_at?: string
+          data?: NonNullable<Json>
+          event_type: string
+          id?: string
+          outbox_id: number
+          priority?: number
+          read_at?: string | null
+          severity?: Database["public"]["Enums"]["notification_severity"]
+          title: string
+          user_id: string
+        }
+        Update: {
+          action_url?: string | null
+          body?: string
+          category?: string
+          created_at?: string
+          data?: NonNullable<Json>
+          event_type?: string
+          id?: string
+          outbox_id?: number
+          priority?: number
+          read_at?: string | null
+          severity?: Database["public"]["Enums"]["notification_severity"]
+          title?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
+      offering_addons: {
+        Row: {
+          created_at: string
+          description: string | null
+          duration_minutes: number
+          id: string
+          is_active: boolean
+          max_quantity: number
+          min_quantity: number
+          name: string
+          offering_id: string
+          price: number
+          price_type: Database["public"]["Enums"]["addon_price_type"]
+          updated_at: string
+        }
+        Insert: {
+          created_at?: string
+          description?: string | null
+          duration_minutes?: number
+          id?: string
+          is_active?: boolean
+          max_quantity?: number
+          min_quantity?: number
+          name: string
+          offering_id: string
+          price: number
+          price_type?: Database["public"]["Enums"]["addon_price_type"]
+          updated_at?: string
+        }
+        Update: {
+          created_at?: string
+          description?: string | null
+          duration_minutes?: number
+          id?: string
+          is_active?: boolean
+          max_quantity?: number
+          min_quantity?: number
+          name?: string
+          offering_id?: string
+          price?: number
+          price_type?: Database["public"]["Enums"]["addon_price_type"]
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "offering_addons_offering_id_fkey"
+            columns: ["offering_id"]
+            isOneToOne: false
+            referencedRelation: "offerings"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      offering_media: {
+        Row: {
+          alt_text: string | null
+          created_at: string
+          id: string
+          kind: Database["public"]["Enums"]["media_kind"]
+          object_path: string
+          offering_id: string
+          sort_order: number
+        }
+        Insert: {
+          alt_text?: string | null
+          created_at?: string
+          id?: string
+          kind?: Database["public"]["Enums"]["media_kind"]
+          object_path: string
+          offering_id: string
+          sort_order?: number
+        }
+        Update: {
+          alt_text?: string | null
+          created_at?: string
+          id?: string
+          kind?: Database["public"]["Enums"]["media_kind"]
+          object_path?: string
+          offering_id?: string
+          sort_order?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "offering_media_offering_id_fkey"
+            columns: ["offering_id"]
+            isOneToOne: false
+            referencedRelation: "offerings"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      offering_packages: {
+        Row: {
+          created_at: string
+          description: string | null
+          discount_percent: number
+          id: string
+          is_active: boolean
+          is_popular: boolean
+          name: string
+          offering_id: string
+          updated_at: string
+          valid_from: string | null
+          valid_until: string | null
+        }
+        Insert: {
+          created_at?: string
+          description?: string | null
+          discount_percent: number
+          id?: string
+          is_active?: boolean
+          is_popular?: boolean
+          name: string
+          offering_id: string
+          updated_at?: string
+          valid_from?: string | null
+          valid_until?: string | null
+        }
+        Update: {
+          created_at?: string
+          description?: string | null
+          discount_percent?: number
+          id?: string
+          is_active?: boolean
+          is_popular?: boolean
+          name?: string
+          offering_id?: string
+          updated_at?: string
+          valid_from?: string | null
+          valid_until?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "offering_packages_offering_id_fkey"
+            columns: ["offering_id"]
+            isOneToOne: false
+            referencedRelation: "offerings"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      offering_tags: {
+        Row: {
+          offering_id: string
+          tag_id: string
+        }
+        Insert: {
+          offering_id: string
+          tag_id: string
+        }
+        Update: {
+          offering_id?: string
+          tag_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "offering_tags_offering_id_fkey"
+            columns: ["offering_id"]
+            isOneToOne: false
+            referencedRelation: "offerings"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "offering_tags_tag_id_fkey"
+            columns: ["tag_id"]
+            isOneToOne: false
+            referencedRelation: "tags"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      offerings: {
+        Row: {
+          category_id: string
+          created_at: string
+          currency: string
+          description: string | null
+          duration_minutes: number
+          features: string[]
+          free_cancellation_hours: number
+          id: string
+          kind: Database["public"]["Enums"]["offering_kind"]
+          late_cancellation_fee_share: number
+          location: Database["public"]["Enums"]["offering_location"]
+          price: number
+          provider_id: string | null
+          scheduled_on: Database["public"]["Enums"]["schedule_owner"]
+          search: unknown
+          status: Database["public"]["Enums"]["offering_status"]
+          title: string
+          updated_at: string
+        }
+        Insert: {
+          category_id: string
+          created_at?: string
+          currency: string
+          description?: string | null
+          duration_minutes: number
+          features?: string[]
+          free_cancellation_hours?: number
+          id?: string
+          kind: Database["public"]["Enums"]["offering_kind"]
+          late_cancellation_fee_share?: number
+          location?: Database["public"]["Enums"]["offering_location"]
+          price: number
+          provider_id?: string | null
+          scheduled_on?: Database["public"]["Enums"]["schedule_owner"]
+          search?: never
+          status?: Database["public"]["Enums"]["offering_status"]
+          title: string
+          updated_at?: string
+        }
+        Update: {
+          category_id?: string
+          created_at?: string
+          currency?: string
+          description?: string | null
+          duration_minutes?: number
+          features?: string[]
+          free_cancellation_hours?: number
+          id?: string
+          kind?: Database["public"]["Enums"]["offering_kind"]
+          late_cancellation_fee_share?: number
+          location?: Database["public"]["Enums"]["offering_location"]
+          price?: number
+          provider_id?: string | null
+          scheduled_on?: Database["public"]["Enums"]["schedule_owner"]
+          search?: never
+          status?: Database["public"]["Enums"]["offering_status"]
+          title?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "offerings_category_id_fkey"
+            columns: ["category_id"]
+            isOneToOne: false
+            referencedRelation: "categories"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "offerings_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
+      offers: {
+        Row: {
+          amount_off: number | null
+          category_id: string | null
+          created_at: string
+          created_by: string | null
+          currency: string | null
+          description: string | null
+          id: string
+          is_active: boolean
+          is_automatic: boolean
+          max_discount: number | null
+          min_order_amount: number
+          name: string
+          offering_id: string | null
+          percent_off: number | null
+          updated_at: string
+          valid_from: string | null
+          valid_until: string | null
+        }
+        Insert: {
+          amount_off?: number | null
+          category_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          currency?: string | null
+          description?: string | null
+          id?: string
+          is_active?: boolean
+          is_automatic?: boolean
+          max_discount?: number | null
+          min_order_amount?: number
+          name: string
+          offering_id?: string | null
+          percent_off?: number | null
+          updated_at?: string
+          valid_from?: string | null
+          valid_until?: string | null
+        }
+        Update: {
+          amount_off?: number | null
+          category_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          currency?: string | null
+          description?: string | null
+          id?: string
+          is_active?: boolean
+          is_automatic?: boolean
+          max_discount?: number | null
+          min_order_amount?: number
+          name?: string
+          offering_id?: string | null
+          percent_off?: number | null
+          updated_at?: string
+          valid_from?: string | null
+          valid_until?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "offers_category_id_fkey"
+            columns: ["category_id"]
+            isOneToOne: false
+            referencedRelation: "categories"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "offers_offering_id_fkey"
+            columns: ["offering_id"]
+            isOneToOne: false
+            referencedRelation: "offerings"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      package_addons: {
+        Row: {
+          addon_id: string
+          package_id: string
+          quantity: number
+        }
+        Insert: {
+          addon_id: string
+          package_id: string
+          quantity?: number
+        }
+        Update: {
+          addon_id?: string
+          package_id?: string
+          quantity?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "package_addons_addon_id_fkey"
+            columns: ["addon_id"]
+            isOneToOne: false
+            referencedRelation: "offering_addons"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "package_addons_package_id_fkey"
+            columns: ["package_id"]
+            isOneToOne: false
+            referencedRelation: "offering_packages"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      payments: {
+        Row: {
+          amount: number
+          amount_refunded: number
+          application_fee: number
+          applied: boolean
+          booking_id: string | null
+          charge_amount_refunded: number
+          charge_refunded_at: string | null
+          checkout_expire_requested_at: string | null
+          checkout_expires_at: string | null
+          checkout_url: string | null
+          client_id: string
+          created_at: string
+          currency: string
+          destination_account: string | null
+          failure_message: string | null
+          id: string
+          invoice_id: string
+          last_event_at: string | null
+          last_event_rank: number | null
+          method: Database["public"]["Enums"]["payment_method"]
+          provider_id: string | null
+          reference: string | null
+          review_note: string | null
+          reviewed_at: string | null
+          reviewed_by: string | null
+          status: Database["public"]["Enums"]["payment_status"]
+          stripe_charge_id: string | null
+          stripe_checkout_session_id: string | null
+          stripe_payment_intent_id: string | null
+          succeeded_at: string | null
+          updated_at: string
+        }
+        Insert: {
+          amount: number
+          amount_refunded?: number
+          application_fee?: number
+          applied?: boolean
+          booking_id?: string | null
+          charge_amount_refunded?: number
+          charge_refunded_at?: string | null
+          checkout_expire_requested_at?: string | null
+          checkout_expires_at?: string | null
+          checkout_url?: string | null
+          client_id: string
+          created_at?: string
+          currency: string
+          destination_account?: string | null
+          failure_message?: string | null
+          id?: string
+          invoice_id: string
+          last_event_at?: string | null
+          last_event_rank?: number | null
+          method: Database["public"]["Enums"]["payment_method"]
+          provider_id?: string | null
+          reference?: string | null
+          review_note?: string | null
+          reviewed_at?: string | null
+          reviewed_by?: string | null
+          status?: Database["public"]["Enums"]["payment_status"]
+          stripe_charge_id?: string | null
+          stripe_checkout_session_id?: string | null
+          stripe_payment_intent_id?: string | null
+          succeeded_at?: string | null
+          updated_at?: string
+        }
+        Update: {
+          amount?: number
+          amount_refunded?: number
+          application_fee?: number
+          applied?: boolean
+          booking_id?: string | null
+          charge_amount_refunded?: number
+          charge_refunded_at?: string | null
+          checkout_expire_requested_at?: string | null
+          checkout_expires_at?: string | null
+          checkout_url?: string | null
+          client_id?: string
+          created_at?: string
+          currency?: string
+          destination_account?: string | null
+          failure_message?: string | null
+          id?: string
+          invoice_id?: string
+          last_event_at?: string | null
+          last_event_rank?: number | null
+          method?: Database["public"]["Enums"]["payment_method"]
+          provider_id?: string | null
+          reference?: string | null
+          review_note?: string | null
+          reviewed_at?: string | null
+          reviewed_by?: string | null
+          status?: Database["public"]["Enums"]["payment_status"]
+          stripe_charge_id?: string | null
+          stripe_checkout_session_id?: string | null
+          stripe_payment_intent_id?: string | null
+          succeeded_at?: string | null
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "payments_booking_id_fkey"
+            columns: ["booking_id"]
+            isOneToOne: false
+            referencedRelation: "bookings"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "payments_client_id_fkey"
+            columns: ["client_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "payments_invoice_id_fkey"
+            columns: ["invoice_id"]
+            isOneToOne: false
+            referencedRelation: "invoices"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "payments_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+          {
+            foreignKeyName: "payments_reviewed_by_fkey"
+            columns: ["reviewed_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      pets: {
+        Row: {
+          birth_date: string | null
+          breed: string | null
+          created_at: string
+          id: string
+          name: string
+          notes: string | null
+          owner_id: string
+          sex: string | null
+          species: Database["public"]["Enums"]["pet_species"]
+          updated_at: string
+          weight_kg: number | null
+        }
+        Insert: {
+          birth_date?: string | null
+          breed?: string | null
+          created_at?: string
+          id?: string
+          name: string
+          notes?: string | null
+          owner_id: string
+          sex?: string | null
+          species: Database["public"]["Enums"]["pet_species"]
+          updated_at?: string
+          weight_kg?: number | null
+        }
+        Update: {
+          birth_date?: string | null
+          breed?: string | null
+          created_at?: string
+          id?: string
+          name?: string
+          notes?: string | null
+          owner_id?: string
+          sex?: string | null
+          species?: Database["public"]["Enums"]["pet_species"]
+          updated_at?: string
+          weight_kg?: number | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "pets_owner_id_fkey"
+            columns: ["owner_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      profile_details: {
+        Row: {
+          created_at: string
+          full_name: string | null
+          locale: string
+          phone: string | null
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          full_name?: string | null
+          locale?: string
+          phone?: string | null
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          full_name?: string | null
+          locale?: string
+          phone?: string | null
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "profile_details_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: true
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      profiles: {
+        Row: {
+          avatar_url: string | null
+          created_at: string
+          display_name: string
+          id: string
+          updated_at: string
+        }
+        Insert: {
+          avatar_url?: string | null
+          created_at?: string
+          display_name: string
+          id: string
+          updated_at?: string
+        }
+        Update: {
+          avatar_url?: string | null
+          created_at?: string
+          display_name?: string
+          id?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      provider_payout_accounts: {
+        Row: {
+          charges_enabled: boolean
+          details_submitted: boolean
+          last_event_at: string | null
+          payouts_enabled: boolean
+          provider_id: string
+          stripe_account_id: string
+          updated_at: string
+        }
+        Insert: {
+          charges_enabled?: boolean
+          details_submitted?: boolean
+          last_event_at?: string | null
+          payouts_enabled?: boolean
+          provider_id: string
+          stripe_account_id: string
+          updated_at?: string
+        }
+        Update: {
+          charges_enabled?: boolean
+          details_submitted?: boolean
+          last_event_at?: string | null
+          payouts_enabled?: boolean
+          provider_id?: string
+          stripe_account_id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "provider_payout_accounts_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: true
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
+      provider_profiles: {
+        Row: {
+          bio: string | null
+          completed_sessions: number
+          countries: string[]
+          created_at: string
+          currency: string
+          expertise: string[]
+          headline: string | null
+          hourly_rate: number | null
+          intro_video_url: string | null
+          is_verified: boolean
+          kind: Database["public"]["Enums"]["provider_kind"]
+          languages: string[]
+          rating: number
+          rating_count: number
+          updated_at: string
+          user_id: string
+          verified_at: string | null
+          verified_by: string | null
+        }
+        Insert: {
+          bio?: string | null
+          completed_sessions?: number
+          countries?: string[]
+          created_at?: string
+          currency?: string
+          expertise?: string[]
+          headline?: string | null
+          hourly_rate?: number | null
+          intro_video_url?: string | null
+          is_verified?: boolean
+          kind: Database["public"]["Enums"]["provider_kind"]
+          languages?: string[]
+          rating?: number
+          rating_count?: number
+          updated_at?: string
+          user_id: string
+          verified_at?: string | null
+          verified_by?: string | null
+        }
+        Update: {
+          bio?: string | null
+          completed_sessions?: number
+          countries?: string[]
+          created_at?: string
+          currency?: string
+          expertise?: string[]
+          headline?: string | null
+          hourly_rate?: number | null
+          intro_video_url?: string | null
+          is_verified?: boolean
+          kind?: Database["public"]["Enums"]["provider_kind"]
+          languages?: string[]
+          rating?: number
+          rating_count?: number
+          updated_at?: string
+          user_id?: string
+          verified_at?: string | null
+          verified_by?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "provider_profiles_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: true
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      provider_rate_bounds: {
+        Row: {
+          currency: string
+          kind: Database["public"]["Enums"]["provider_kind"]
+          max_rate: number
+          min_rate: number
+        }
+        Insert: {
+          currency: string
+          kind: Database["public"]["Enums"]["provider_kind"]
+          max_rate: number
+          min_rate: number
+        }
+        Update: {
+          currency?: string
+          kind?: Database["public"]["Enums"]["provider_kind"]
+          max_rate?: number
+          min_rate?: number
+        }
+        Relationships: []
+      }
+      push_tokens: {
+        Row: {
+          created_at: string
+          id: string
+          last_seen_at: string
+          platform: string
+          token: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          id?: string
+          last_seen_at?: string
+          platform: string
+          token: string
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          id?: string
+          last_seen_at?: string
+          platform?: string
+          token?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "push_tokens_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      refunds: {
+        Row: {
+          amount: number
+          attempts: number
+          booking_id: string | null
+          claimed_until: string | null
+          client_id: string
+          created_at: string
+          currency: string
+          failure_reason: string | null
+          id: string
+          invoice_id: string
+          kind: Database["public"]["Enums"]["refund_kind"]
+          last_error: string | null
+          last_event_at: string | null
+          payment_id: string
+          provider_id: string | null
+          reason: string | null
+          refund_application_fee: boolean
+          requested_by: string | null
+          reverse_transfer: boolean
+          status: Database["public"]["Enums"]["refund_status"]
+          stripe_refund_id: string | null
+          succeeded_at: string | null
+          updated_at: string
+        }
+        Insert: {
+          amount: number
+          attempts?: number
+          booking_id?: string | null
+          claimed_until?: string | null
+          client_id: string
+          created_at?: string
+          currency: string
+          failure_reason?: string | null
+          id?: string
+          invoice_id: string
+          kind: Database["public"]["Enums"]["refund_kind"]
+          last_error?: string | null
+          last_event_at?: string | null
+          payment_id: string
+          provider_id?: string | null
+          reason?: string | null
+          refund_application_fee?: boolean
+          requested_by?: string | null
+          reverse_transfer?: boolean
+          status?: Database["public"]["Enums"]["refund_status"]
+          stripe_refund_id?: string | null
+          succeeded_at?: string | null
+          updated_at?: string
+        }
+        Update: {
+          amount?: number
+          attempts?: number
+          booking_id?: string | null
+          claimed_until?: string | null
+          client_id?: string
+          created_at?: string
+          currency?: string
+          failure_reason?: string | null
+          id?: string
+          invoice_id?: string
+          kind?: Database["public"]["Enums"]["refund_kind"]
+          last_error?: string | null
+          last_event_at?: string | null
+          payment_id?: string
+          provider_id?: string | null
+          reason?: string | null
+          refund_application_fee?: boolean
+          requested_by?: string | null
+          reverse_transfer?: boolean
+          status?: Database["public"]["Enums"]["refund_status"]
+          stripe_refund_id?: string | null
+          succeeded_at?: string | null
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "refunds_booking_id_fkey"
+            columns: ["booking_id"]
+            isOneToOne: false
+            referencedRelation: "bookings"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "refunds_client_id_fkey"
+            columns: ["client_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "refunds_invoice_id_fkey"
+            columns: ["invoice_id"]
+            isOneToOne: false
+            referencedRelation: "invoices"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "refunds_payment_id_fkey"
+            columns: ["payment_id"]
+            isOneToOne: false
+            referencedRelation: "payments"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "refunds_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+          {
+            foreignKeyName: "refunds_requested_by_fkey"
+            columns: ["requested_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      schedules: {
+        Row: {
+          buffer_after_minutes: number
+          buffer_before_minutes: number
+          created_at: string
+          horizon_days: number
+          min_notice_minutes: number
+          slot_step_minutes: number
+          timezone: string
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          buffer_after_minutes?: number
+          buffer_before_minutes?: number
+          created_at?: string
+          horizon_days?: number
+          min_notice_minutes?: number
+          slot_step_minutes?: number
+          timezone: string
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          buffer_after_minutes?: number
+          buffer_before_minutes?: number
+          created_at?: string
+          horizon_days?: number
+          min_notice_minutes?: number
+          slot_step_minutes?: number
+          timezone?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "schedules_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: true
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      service_areas: {
+        Row: {
+          address_id: string | null
+          country_code: string | null
+          created_at: string
+          id: string
+          is_active: boolean
+          name: string
+          postal_codes: string[] | null
+          provider_id: string | null
+          radius_km: number | null
+          updated_at: string
+        }
+        Insert: {
+          address_id?: string | null
+          country_code?: string | null
+          created_at?: string
+          id?: string
+          is_active?: boolean
+          name: string
+          postal_codes?: string[] | null
+          provider_id?: string | null
+          radius_km?: number | null
+          updated_at?: string
+        }
+        Update: {
+          address_id?: string | null
+          country_code?: string | null
+          created_at?: string
+          id?: string
+          is_active?: boolean
+          name?: string
+          postal_codes?: string[] | null
+          provider_id?: string | null
+          radius_km?: number | null
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "service_areas_address_id_fkey"
+            columns: ["address_id"]
+            isOneToOne: false
+            referencedRelation: "addresses"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "service_areas_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
+      tags: {
+        Row: {
+          created_at: string
+          id: string
+          name: string
+          slug: string
+        }
+        Insert: {
+          created_at?: string
+          id?: string
+          name: string
+          slug: string
+        }
+        Update: {
+          created_at?: string
+          id?: string
+          name?: string
+          slug?: string
+        }
+        Relationships: []
+      }
+      tax_rates: {
+        Row: {
+          country_code: string | null
+          created_at: string
+          id: string
+          name: string
+          rate: number
+          updated_at: string
+        }
+        Insert: {
+          country_code?: string | null
+          created_at?: string
+          id?: string
+          name: string
+          rate: number
+          updated_at?: string
+        }
+        Update: {
+          country_code?: string | null
+          created_at?: string
+          id?: string
+          name?: string
+          rate?: number
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      topic_subscriptions: {
+        Row: {
+          created_at: string
+          topic: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          topic: string
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          topic?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "topic_subscriptions_topic_fkey"
+            columns: ["topic"]
+            isOneToOne: false
+            referencedRelation: "notification_topics"
+            referencedColumns: ["key"]
+          },
+          {
+            foreignKeyName: "topic_subscriptions_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      travel_fee_policies: {
+        Row: {
+          created_at: string
+          currency: string
+          free_radius_km: number
+          id: string
+          maximum_fee: number | null
+          minimum_fee: number
+          per_km_fee: number
+          provider_id: string | null
+          updated_at: string
+        }
+        Insert: {
+          created_at?: string
+          currency: string
+          free_radius_km?: number
+          id?: string
+          maximum_fee?: number | null
+          minimum_fee?: number
+          per_km_fee: number
+          provider_id?: string | null
+          updated_at?: string
+        }
+        Update: {
+          created_at?: string
+          currency?: string
+          free_radius_km?: number
+          id?: string
+          maximum_fee?: number | null
+          minimum_fee?: number
+          per_km_fee?: number
+          provider_id?: string | null
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "travel_fee_policies_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: true
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
+      user_roles: {
+        Row: {
+          created_at: string
+          granted_by: string | null
+          id: string
+          role: Database["public"]["Enums"]["app_role"]
+          staff_role: Database["public"]["Enums"]["staff_role"] | null
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          granted_by?: string | null
+          id?: string
+          role: Database["public"]["Enums"]["app_role"]
+          staff_role?: Database["public"]["Enums"]["staff_role"] | null
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          granted_by?: string | null
+          id?: string
+          role?: Database["public"]["Enums"]["app_role"]
+          staff_role?: Database["public"]["Enums"]["staff_role"] | null
+          user_id?: string
+        }
+        Relationships: []
+      }
+    }
+    Views: {
+      billing_records: {
+        Row: {
+          commission: number | null
+          currency: string | null
+          discounts: number | null
+          invoiced: number | null
+          invoices: number | null
+          paid: number | null
+          paid_invoices: number | null
+          period: string | null
+          period_start: string | null
+          refunded: number | null
+          subtotal: number | null
+          taxes: number | null
+          travel_fees: number | null
+        }
+        Relationships: []
+      }
+    }
+    Functions: {
+      begin_checkout: { Args: { invoice_id: string }; Returns: Json }
+      begin_payout_onboarding: {
+        Args: Record<PropertyKey, never>
+        Returns: Json
+      }
+      cancellation_terms: { Args: { booking_id: string }; Returns: Json }
+      complete_manual_refund: {
+        Args: { refund_id: string }
+        Returns: {
+          amount: number
+          attempts: number
+          booking_id: string | null
+          claimed_until: string | null
+          client_id: string
+          created_at: string
+          currency: string
+          failure_reason: string | null
+          id: string
+          invoice_id: string
+          kind: Database["public"]["Enums"]["refund_kind"]
+          last_error: string | null
+          last_event_at: string | null
+          payment_id: string
+          provider_id: string | null
+          reason: string | null
+          refund_application_fee: boolean
+          requested_by: string | null
+          reverse_transfer: boolean
+          status: Database["public"]["Enums"]["refund_status"]
+          stripe_refund_id: string | null
+          succeeded_at: string | null
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "refunds"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      count_unread_notifications: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
+      create_booking: {
+        Args: {
+          addons?: Json
+          address_id?: string
+          collector_id?: string
+          coupon_code?: string
+          items: Json
+          notes?: string
+          package_id?: string
+          pet_id?: string
+          starts_at: string
+        }
+        Returns: Json
+      }
+      custom_access_token_hook: { Args: { event: Json }; Returns: Json }
+      declare_manual_payment: {
+        Args: {
+          invoice_id: string
+          method: Database["public"]["Enums"]["payment_method"]
+          reference: string
+        }
+        Returns: {
+          amount: number
+          amount_refunded: number
+          application_fee: number
+          applied: boolean
+          booking_id: string | null
+          charge_amount_refunded: number
+          charge_refunded_at: string | null
+          checkout_expire_requested_at: string | null
+          checkout_expires_at: string | null
+          checkout_url: string | null
+          client_id: string
+          created_at: string
+          currency: string
+          destination_account: string | null
+          failure_message: string | null
+          id: string
+          invoice_id: string
+          last_event_at: string | null
+          last_event_rank: number | null
+          method: Database["public"]["Enums"]["payment_method"]
+          provider_id: string | null
+          reference: string | null
+          review_note: string | null
+          reviewed_at: string | null
+          reviewed_by: string | null
+          status: Database["public"]["Enums"]["payment_status"]
+          stripe_charge_id: string | null
+          stripe_checkout_session_id: string | null
+          stripe_payment_intent_id: string | null
+          succeeded_at: string | null
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "payments"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      free_slots: {
+        Args: {
+          from_date: string
+          offering_id: string
+          timezone?: string
+          to_date: string
+        }
+        Returns: {
+          ends_at: string
+          local_ends_at: string
+          local_starts_at: string
+          starts_at: string
+        }[]
+      }
+      get_login_state: {
+        Args: { user_id: string }
+        Returns: {
+          failed_attempts: number
+          last_sign_in_at: string
+          locked_until: string
+        }[]
+      }
+      lift_email_suppression: { Args: { address: string }; Returns: boolean }
+      list_email_suppressions: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          address: string
+          created_at: string
+          reason: string
+        }[]
+      }
+      list_notification_preferences: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          category: string
+          channel: Database["public"]["Enums"]["notification_channel"]
+          critical: boolean
+          description: string
+          enabled: boolean
+          is_default: boolean
+          locked: boolean
+        }[]
+      }
+      mark_notifications_read: {
+        Args: { notification_ids?: string[] }
+        Returns: number
+      }
+      password_verification_attempt_hook: {
+        Args: { event: Json }
+        Returns: Json
+      }
+      quote_booking: {
+        Args: {
+          addons?: Json
+          address_id?: string
+          coupon_code?: string
+          items: Json
+          package_id?: string
+        }
+        Returns: Json
+      }
+      register_push_token: {
+        Args: { platform: string; token: string }
+        Returns: string
+      }
+      request_refund: {
+        Args: { amount?: number; invoice_id: string; reason?: string }
+        Returns: {
+          amount: number
+          attempts: number
+          booking_id: string | null
+          claimed_until: string | null
+          client_id: string
+          created_at: string
+          currency: string
+          failure_reason: string | null
+          id: string
+          invoice_id: string
+          kind: Database["public"]["Enums"]["refund_kind"]
+          last_error: string | null
+          last_event_at: string | null
+          payment_id: string
+          provider_id: string | null
+          reason: string | null
+          refund_application_fee: boolean
+          requested_by: string | null
+          reverse_transfer: boolean
+          status: Database["public"]["Enums"]["refund_status"]
+          stripe_refund_id: string | null
+          succeeded_at: string | null
+          updated_at: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "refunds"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      requeue_notification_event: {
+        Args: { outbox_id: number }
+        Returns: string
+      }
+      retry_notification_delivery: {
+        Args: { delivery_id: string }
+        Returns: {
+          attempts: number
+          channel: Database["public"]["Enums"]["notification_channel"]
+          claimed_by: string | null
+          created_at: string
+          destination: string
+          digest: boolean
+          id: string
+          last_error: string | null
+          lease_expires_at: string | null
+          locale: string
+          max_attempts: number
+          next_attempt_at: string
+          outbox_id: number
+          priority: number
+          provider: string | null
+          provider_message_id: string | null
+          push_token_id: string | null
+          sent_at: string | null
+          status: Database["public"]["Enums"]["notification_delivery_status"]
+          updated_at: string
+          user_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "notification_deliveries"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      review_manual_payment: {
+        Args: { approve: boolean; note?: string; payment_id: string }
+        Returns: {
+          amount: number
+          amount_refunded: number
+          application_fee: number
+          applied: boolean
+          booking_id: string | null
+          charge_amount_refunded: number
+          charge_refunded_at: string | null
+          checkout_expire_requested_at: string | null
+          checkout_expires_at: string | null
+          checkout_url: string | null
+          client_id: string
+          created_at: string
+          currency: string
+          destination_account: string | null
+          failure_message: string | null
+          id: string
+          invoice_id: string
+          last_event_at: string | null
+          last_event_rank: number | null
+          method: Database["public"]["Enums"]["payment_method"]
+          provider_id: string | null
+          reference: string | null
+          review_note: string | null
+          reviewed_at: string | null
+          reviewed_by: string | null
+          status: Database["public"]["Enums"]["payment_status"]
+          stripe_charge_id: string | null
+          stripe_checkout_session_id: string | null
+          stripe_payment_intent_id: string | null
+          succeeded_at: string | null
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "payments"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      search_offerings: {
+        Args: {
+          category_id?: string
+          currency?: string
+          kind?: Database["public"]["Enums"]["offering_kind"]
+          max_price?: number
+          min_price?: number
+          min_rating?: number
+          query?: string
+          result_limit?: number
+          result_offset?: number
+        }
+        Returns: {
+          category_id: string
+          created_at: string
+          currency: string
+          description: string | null
+          duration_minutes: number
+          features: string[]
+          free_cancellation_hours: number
+          id: string
+          kind: Database["public"]["Enums"]["offering_kind"]
+          late_cancellation_fee_share: number
+          location: Database["public"]["Enums"]["offering_location"]
+          price: number
+          provider_id: string | null
+          scheduled_on: Database["public"]["Enums"]["schedule_owner"]
+          search: unknown
+          status: Database["public"]["Enums"]["offering_status"]
+          title: string
+          updated_at: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "offerings"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      send_announcement: {
+        Args: {
+          action_url?: string
+          body: string
+          severity?: Database["public"]["Enums"]["notification_severity"]
+          title: string
+          topic: string
+        }
+        Returns: number
+      }
+      set_notification_preference: {
+        Args: {
+          category: string
+          channel: Database["public"]["Enums"]["notification_channel"]
+          enabled: boolean
+        }
+        Returns: boolean
+      }
+      set_notification_settings: {
+        Args: {
+          clear_quiet_hours?: boolean
+          digest_enabled?: boolean
+          digest_hour?: number
+          quiet_hours_end?: string
+          quiet_hours_start?: string
+          timezone?: string
+        }
+        Returns: {
+          created_at: string
+          digest_enabled: boolean
+          digest_hour: number
+          quiet_hours_end: string | null
+          quiet_hours_start: string | null
+          timezone: string
+          updated_at: string
+          user_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "notification_settings"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      set_provider_verification: {
+        Args: { provider_id: string; verified: boolean }
+        Returns: {
+          bio: string | null
+          completed_sessions: number
+          countries: string[]
+          created_at: string
+          currency: string
+          expertise: string[]
+          headline: string | null
+          hourly_rate: number | null
+          intro_video_url: string | null
+          is_verified: boolean
+          kind: Database["public"]["Enums"]["provider_kind"]
+          languages: string[]
+          rating: number
+          rating_count: number
+          updated_at: string
+          user_id: string
+          verified_at: string | null
+          verified_by: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "provider_profiles"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      transition_booking: {
+        Args: {
+          booking_id: string
+          reason?: string
+          to_status: Database["public"]["Enums"]["booking_status"]
+        }
+        Returns: {
+          address_id: string | null
+          blocked_during: unknown
+          cancellation_fee: number | null
+          cancelled_at: string | null
+          client_id: string
+          collector_id: string | null
+          created_at: string
+          currency: string
+          distance_km: number | null
+          ends_at: string
+          free_cancellation_hours: number
+          hold_expires_at: string | null
+          id: string
+          late_cancellation_fee_share: number
+          notes: string | null
+          offering_id: string
+          pet_id: string | null
+          provider_id: string | null
+          scheduled_on: Database["public"]["Enums"]["schedule_owner"]
+          starts_at: string
+          status: Database["public"]["Enums"]["booking_status"]
+          total_amount: number
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "bookings"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      unlock_user: { Args: { user_id: string }; Returns: undefined }
+    }
+    Enums: {
+      addon_price_type: "fixed" | "per_unit" | "per_hour"
+      app_role: "admin" | "staff" | "provider" | "client"
+      booking_status:
+        | "held"
+        | "confirmed"
+        | "in_progress"
+        | "completed"
+        | "cancelled"
+        | "no_show"
+        | "expired"
+      document_kind:
+        | "prescription"
+        | "intake_form"
+        | "photo"
+        | "report"
+        | "other"
+      invoice_line_kind:
+        | "item"
+        | "addon"
+        | "package_discount"
+        | "discount"
+        | "travel_fee"
+        | "tax"
+      invoice_status:
+        | "open"
+        | "paid"
+        | "void"
+        | "refunded"
+        | "partially_refunded"
+      media_kind: "image" | "video" | "document"
+      notification_channel: "in_app" | "email" | "sms" | "push"
+      notification_delivery_status:
+        | "queued"
+        | "sending"
+        | "sent"
+        | "delivered"
+        | "failed"
+        | "dead"
+        | "cancelled"
+        | "skipped"
+        | "digested"
+      notification_severity: "info" | "success" | "warning" | "error"
+      offering_kind:
+        | "service"
+        | "session"
+        | "home_service"
+        | "lab_test"
+        | "digital"
+      offering_location: "online" | "provider_site" | "client_site"
+      offering_status: "draft" | "active" | "archived"
+      payment_method: "stripe" | "bank_transfer" | "qr" | "cash"
+      payment_status:
+        | "pending"
+        | "processing"
+        | "succeeded"
+        | "failed"
+        | "cancelled"
+      pet_species: "dog" | "cat" | "rabbit" | "bird" | "reptile" | "other"
+      provider_kind: "consultant" | "coach" | "service_provider" | "lab"
+      redemption_status: "reserved" | "redeemed" | "released"
+      refund_kind:
+        | "admin"
+        | "cancellation"
+        | "duplicate"
+        | "unfulfillable"
+        | "external"
+      refund_status:
+        | "requested"
+        | "pending"
+        | "requires_action"
+        | "succeeded"
+        | "failed"
+        | "canceled"
+      schedule_owner: "provider" | "collector"
+      staff_role: "collector" | "lab_tech" | "analyst" | "support"
+    }
+    CompositeTypes: {
+      [_ in never]: never
+    }
+  }
+}
+
+type DatabaseWithoutInternals = Omit<Database, "__InternalSupabase">
+
+type DefaultSchema = DatabaseWithoutInternals[Extract<keyof Database, "public">]
+
+export type Tables<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof (DefaultSchema["Tables"] & DefaultSchema["Views"])
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"] &
+        DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Views"])
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"] &
+      DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Views"])[TableName] extends {
+      Row: infer R
+    }
+    ? R
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof (DefaultSchema["Tables"] &
+        DefaultSchema["Views"])
+    ? (DefaultSchema["Tables"] &
+        DefaultSchema["Views"])[DefaultSchemaTableNameOrOptions] extends {
+        Row: infer R
+      }
+      ? R
+      : never
+    : never
+
+export type TablesInsert<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof DefaultSchema["Tables"]
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"]
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"][TableName] extends {
+      Insert: infer I
+    }
+    ? I
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema["Tables"]
+    ? DefaultSchema["Tables"][DefaultSchemaTableNameOrOptions] extends {
+        Insert: infer I
+      }
+      ? I
+      : never
+    : never
+
+export type TablesUpdate<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof DefaultSchema["Tables"]
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"]
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"][TableName] extends {
+      Update: infer U
+    }
+    ? U
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema["Tables"]
+    ? DefaultSchema["Tables"][DefaultSchemaTableNameOrOptions] extends {
+        Update: infer U
+      }
+      ? U
+      : never
+    : never
+
+export type Enums<
+  DefaultSchemaEnumNameOrOptions extends
+    | keyof DefaultSchema["Enums"]
+    | { schema: keyof DatabaseWithoutInternals },
+  EnumName extends (DefaultSchemaEnumNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions["schema"]]["Enums"]
+    : never) = never,
+> = DefaultSchemaEnumNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions["schema"]]["Enums"][EnumName]
+  : DefaultSchemaEnumNameOrOptions extends keyof DefaultSchema["Enums"]
+    ? DefaultSchema["Enums"][DefaultSchemaEnumNameOrOptions]
+    : never
+
+export type CompositeTypes<
+  PublicCompositeTypeNameOrOptions extends
+    | keyof DefaultSchema["CompositeTypes"]
+    | { schema: keyof DatabaseWithoutInternals },
+  CompositeTypeName extends (PublicCompositeTypeNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions["schema"]]["CompositeTypes"]
+    : never) = never,
+> = PublicCompositeTypeNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions["schema"]]["CompositeTypes"][CompositeTypeName]
+  : PublicCompositeTypeNameOrOptions extends keyof DefaultSchema["CompositeTypes"]
+    ? DefaultSchema["CompositeTypes"][PublicCompositeTypeNameOrOptions]
+    : never
+
+export const Constants = {
+  public: {
+    Enums: {
+      addon_price_type: ["fixed", "per_unit", "per_hour"],
+      app_role: ["admin", "staff", "provider", "client"],
+      booking_status: [
+        "held",
+        "confirmed",
+        "in_progress",
+        "completed",
+        "cancelled",
+        "no_show",
+        "expired",
+      ],
+      document_kind: [
+        "prescription",
+        "intake_form",
+        "photo",
+        "report",
+        "other",
+      ],
+      invoice_line_kind: [
+        "item",
+        "addon",
+        "package_discount",
+        "discount",
+        "travel_fee",
+        "tax",
+      ],
+      invoice_status: [
+        "open",
+        "paid",
+        "void",
+        "refunded",
+        "partially_refunded",
+      ],
+      media_kind: ["image", "video", "document"],
+      notification_channel: ["in_app", "email", "sms", "push"],
+      notification_delivery_status: [
+        "queued",
+        "sending",
+        "sent",
+        "delivered",
+        "failed",
+        "dead",
+        "cancelled",
+        "skipped",
+        "digested",
+      ],
+      notification_severity: ["info", "success", "warning", "error"],
+      offering_kind: [
+        "service",
+        "session",
+        "home_service",
+        "lab_test",
+        "digital",
+      ],
+      offering_location: ["online", "provider_site", "client_site"],
+      offering_status: ["draft", "active", "archived"],
+      payment_method: ["stripe", "bank_transfer", "qr", "cash"],
+      payment_status: [
+        "pending",
+        "processing",
+        "succeeded",
+        "failed",
+        "cancelled",
+      ],
+      pet_species: ["dog", "cat", "rabbit", "bird", "reptile", "other"],
+      provider_kind: ["consultant", "coach", "service_provider", "lab"],
+      redemption_status: ["reserved", "redeemed", "released"],
+      refund_kind: [
+        "admin",
+        "cancellation",
+        "duplicate",
+        "unfulfillable",
+        "external",
+      ],
+      refund_status: [
+        "requested",
+        "pending",
+        "requires_action",
+        "succeeded",
+        "failed",
+        "canceled",
+      ],
+      schedule_owner: ["provider", "collector"],
+      staff_role: ["collector", "lab_tech", "analyst", "support"],
+    },
+  },
+} as const
+
