@@ -85,3 +85,22 @@ begin
   execute format('alter database %I owner to postgres', current_database());
 end
 $$;
+
+-- graphql_public: the schema PostgREST exposes for GraphQL over RPC. Supabase's image
+-- creates it with graphql_public.graphql(), which answers through pg_graphql when that
+-- extension is enabled and with this error when not (pg_graphql is not on these machines).
+create schema if not exists graphql_public;
+grant usage on schema graphql_public to postgres, anon, authenticated, service_role;
+create or replace function graphql_public.graphql(
+  "operationName" text default null,
+  query text default null,
+  variables jsonb default null,
+  extensions jsonb default null
+)
+returns jsonb
+language sql
+as $$
+  select jsonb_build_object('errors', jsonb_build_array(jsonb_build_object(
+    'message', 'pg_graphql extension is not enabled.')));
+$$;
+grant execute on function graphql_public.graphql(text, text, jsonb, jsonb) to postgres, anon, authenticated, service_role;
