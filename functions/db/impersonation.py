@@ -22,7 +22,8 @@ from typing import Any
 
 import psycopg
 
-API_ROLES = ("anon", "authenticated", "service_role")
+# The roles PostgREST may switch to: Supabase's three, and the admins' own (20260111000000).
+API_ROLES = ("anon", "authenticated", "service_role", "marketbase_admin")
 
 
 @contextmanager

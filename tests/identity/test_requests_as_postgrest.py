@@ -25,7 +25,8 @@ def test_user_reads_own_private_details_only(db: psycopg.Connection, people: dic
 
 def test_access_token_claims_are_shaped_like_supabase_auth(db: psycopg.Connection, people: dict[str, str]) -> None:
     claims = claims_for(db, people["admin"])
-    assert claims["role"] == "authenticated" and claims["aud"] == "authenticated"
+    # An admin's token names the admins' own role (issue 12); audience as for every user.
+    assert claims["role"] == "marketbase_admin" and claims["aud"] == "authenticated"
     assert claims["sub"] == people["admin"]
     assert {"exp", "iat", "iss", "email", "session_id", "aal", "amr", "app_metadata", "user_metadata"} <= set(claims)
     assert claims["user_roles"] == ["admin", "client"]
