@@ -68,6 +68,22 @@ values
   ('b0000000-0000-4000-8000-000000000004', 'service_provider', 'Plumbing and heating, 24/7',
    'Licensed plumber covering the city centre.', '{plumbing,heating}', '{en}', '{US}', 7500, 'USD');
 
+-- Every demo provider is verified, and the plumber holds what home services require (licence,
+-- insurance, background check), so that their offerings are live and bookable.
+update public.provider_profiles
+set is_verified = true, verified_at = now(), verified_by = 'a0000000-0000-4000-8000-000000000001'
+where user_id in ('b0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000002',
+                  'b0000000-0000-4000-8000-000000000003', 'b0000000-0000-4000-8000-000000000004');
+
+insert into public.provider_verifications (provider_id, requirement, status, reference, verified_by, verified_at, expires_at)
+values
+  ('b0000000-0000-4000-8000-000000000004', 'license', 'verified', 'IL-PLB-055-012345', 'a0000000-0000-4000-8000-000000000001',
+   now(), now() + interval '1 year'),
+  ('b0000000-0000-4000-8000-000000000004', 'insurance', 'verified', 'LIAB-2026-88231', 'a0000000-0000-4000-8000-000000000001',
+   now(), now() + interval '1 year'),
+  ('b0000000-0000-4000-8000-000000000004', 'background_check', 'verified', 'BC-2026-4471', 'a0000000-0000-4000-8000-000000000001',
+   now(), null);
+
 insert into public.client_profiles (user_id, timezone, quiz_answers)
 select 'c0000000-0000-4000-8000-000000000003', 'Europe/London',
        jsonb_object_agg(f.key, 1 + (f.sort_order % 5))
@@ -88,15 +104,24 @@ values
 -- Catalog ---------------------------------------------------------------------------------------
 -- Fixed ids d000… (categories), e000… (offerings) so that docs and frontends can use them.
 
+-- Each category takes the kinds of offering that belong there; pet diagnostics (0 % commission,
+-- the platform's lab partner) is platform-only: admins place offerings there, providers cannot.
 insert into public.categories (id, parent_id, slug, name, sort_order, commission_rate, currency, min_price, max_price,
-                               requires_license, requires_insurance, requires_background_check, is_featured)
+                               requires_license, requires_insurance, requires_background_check, is_featured,
+                               offering_kinds, is_platform_only)
 values
-  ('d0000000-0000-4000-8000-000000000001', null, 'pet-diagnostics', 'Pet diagnostics', 1, 0, 'GBP', 500, 50000, false, false, false, true),
-  ('d0000000-0000-4000-8000-000000000002', 'd0000000-0000-4000-8000-000000000001', 'blood-tests', 'Blood tests', 1, null, null, null, null, false, false, false, false),
-  ('d0000000-0000-4000-8000-000000000003', null, 'consulting', 'Consulting', 2, 0.12, 'EUR', 5000, 500000, false, false, false, false),
-  ('d0000000-0000-4000-8000-000000000004', null, 'coaching', 'Coaching', 3, 0.20, 'USD', 2500, 50000, false, false, false, true),
-  ('d0000000-0000-4000-8000-000000000005', null, 'home-services', 'Home services', 4, 0.15, 'USD', 2000, 200000, true, true, true, true),
-  ('d0000000-0000-4000-8000-000000000006', 'd0000000-0000-4000-8000-000000000005', 'plumbing', 'Plumbing', 1, null, null, null, null, true, true, true, false);
+  ('d0000000-0000-4000-8000-000000000001', null, 'pet-diagnostics', 'Pet diagnostics', 1, 0, 'GBP', 500, 50000, false, false, false, true,
+   '{lab_test}', true),
+  ('d0000000-0000-4000-8000-000000000002', 'd0000000-0000-4000-8000-000000000001', 'blood-tests', 'Blood tests', 1, null, null, null, null, false, false, false, false,
+   '{lab_test}', true),
+  ('d0000000-0000-4000-8000-000000000003', null, 'consulting', 'Consulting', 2, 0.12, 'EUR', 5000, 500000, false, false, false, false,
+   '{service,session,digital}', false),
+  ('d0000000-0000-4000-8000-000000000004', null, 'coaching', 'Coaching', 3, 0.20, 'USD', 2500, 50000, false, false, false, true,
+   '{session,digital}', false),
+  ('d0000000-0000-4000-8000-000000000005', null, 'home-services', 'Home services', 4, 0.15, 'USD', 2000, 200000, true, true, true, true,
+   '{home_service}', false),
+  ('d0000000-0000-4000-8000-000000000006', 'd0000000-0000-4000-8000-000000000005', 'plumbing', 'Plumbing', 1, null, null, null, null, true, true, true, false,
+   '{home_service}', false);
 
 insert into public.offerings (id, provider_id, category_id, kind, title, description, price, currency, duration_minutes,
                               status, location, scheduled_on, features, free_cancellation_hours, late_cancellation_fee_share)

@@ -11,9 +11,10 @@ select tests.create_supabase_user('stranger', metadata => '{"account_type": "pro
 select tests.create_supabase_user('client');
 select tests.create_supabase_user('admin');
 select tests.grant_role('admin', 'admin');
-insert into public.provider_profiles (user_id, kind, headline)
-values (tests.get_supabase_uid('owner'), 'consultant', 'Strategy consultant'),
-       (tests.get_supabase_uid('stranger'), 'consultant', 'Rival consultant');
+-- The owner is verified: only a verified provider's offerings go live (20260113000200; 027 tests it).
+insert into public.provider_profiles (user_id, kind, headline, is_verified)
+values (tests.get_supabase_uid('owner'), 'consultant', 'Strategy consultant', true),
+       (tests.get_supabase_uid('stranger'), 'consultant', 'Rival consultant', false);
 
 insert into public.categories (slug, name, currency, min_price, max_price) values ('consulting', 'Consulting', 'USD', 5000, 100000);
 insert into public.categories (slug, name) values ('lab', 'Lab tests');

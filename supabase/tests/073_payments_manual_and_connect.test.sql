@@ -110,8 +110,8 @@ select results_eq(
 select results_eq(
   $$select b.status::text, b.hold_expires_at, i.due_at from public.bookings b join public.invoices i on i.booking_id = b.id
     where b.id = pg_temp.booking('transfer')$$,
-  $$values ('held', now() + interval '48 hours', now() + interval '48 hours')$$,
-  'the booking stays held for the review (48 hours), and the invoice is due then');
+  $$values ('held', now() + interval '24 hours', now() + interval '24 hours')$$,
+  'the booking stays held for the review (24 hours since 20260113000300), and the invoice is due then');
 select throws_ok($$select public.declare_manual_payment(pg_temp.invoice('transfer'), 'qr', 'QR-1')$$,
   'PT409', format('invoice_id: a payment of invoice %s is already in progress', pg_temp.number('transfer')),
   'a second declaration waits for the first one''s review');
