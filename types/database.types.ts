@@ -440,9 +440,11 @@ export type Database = {
           id: string
           is_active: boolean
           is_featured: boolean
+          is_platform_only: boolean
           max_price: number | null
           min_price: number | null
           name: string
+          offering_kinds: Database["public"]["Enums"]["offering_kind"][]
           parent_id: string | null
           requires_background_check: boolean
           requires_insurance: boolean
@@ -460,9 +462,11 @@ export type Database = {
           id?: string
           is_active?: boolean
           is_featured?: boolean
+          is_platform_only?: boolean
           max_price?: number | null
           min_price?: number | null
           name: string
+          offering_kinds?: Database["public"]["Enums"]["offering_kind"][]
           parent_id?: string | null
           requires_background_check?: boolean
           requires_insurance?: boolean
@@ -480,9 +484,11 @@ export type Database = {
           id?: string
           is_active?: boolean
           is_featured?: boolean
+          is_platform_only?: boolean
           max_price?: number | null
           min_price?: number | null
           name?: string
+          offering_kinds?: Database["public"]["Enums"]["offering_kind"][]
           parent_id?: string | null
           requires_background_check?: boolean
           requires_insurance?: boolean
@@ -2031,6 +2037,62 @@ export type Database = {
         }
         Relationships: []
       }
+      provider_verifications: {
+        Row: {
+          created_at: string
+          expires_at: string | null
+          id: string
+          note: string | null
+          provider_id: string
+          reference: string | null
+          requirement: Database["public"]["Enums"]["provider_requirement"]
+          revoked_at: string | null
+          revoked_by: string | null
+          status: Database["public"]["Enums"]["provider_verification_status"]
+          updated_at: string
+          verified_at: string | null
+          verified_by: string | null
+        }
+        Insert: {
+          created_at?: string
+          expires_at?: string | null
+          id?: string
+          note?: string | null
+          provider_id: string
+          reference?: string | null
+          requirement: Database["public"]["Enums"]["provider_requirement"]
+          revoked_at?: string | null
+          revoked_by?: string | null
+          status: Database["public"]["Enums"]["provider_verification_status"]
+          updated_at?: string
+          verified_at?: string | null
+          verified_by?: string | null
+        }
+        Update: {
+          created_at?: string
+          expires_at?: string | null
+          id?: string
+          note?: string | null
+          provider_id?: string
+          reference?: string | null
+          requirement?: Database["public"]["Enums"]["provider_requirement"]
+          revoked_at?: string | null
+          revoked_by?: string | null
+          status?: Database["public"]["Enums"]["provider_verification_status"]
+          updated_at?: string
+          verified_at?: string | null
+          verified_by?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "provider_verifications_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
       push_tokens: {
         Row: {
           created_at: string
@@ -2824,6 +2886,37 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      set_provider_requirement: {
+        Args: {
+          expires_at?: string
+          note?: string
+          provider_id: string
+          reference?: string
+          requirement: Database["public"]["Enums"]["provider_requirement"]
+          verified: boolean
+        }
+        Returns: {
+          created_at: string
+          expires_at: string | null
+          id: string
+          note: string | null
+          provider_id: string
+          reference: string | null
+          requirement: Database["public"]["Enums"]["provider_requirement"]
+          revoked_at: string | null
+          revoked_by: string | null
+          status: Database["public"]["Enums"]["provider_verification_status"]
+          updated_at: string
+          verified_at: string | null
+          verified_by: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "provider_verifications"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       set_provider_verification: {
         Args: { provider_id: string; verified: boolean }
         Returns: {
@@ -2953,6 +3046,8 @@ export type Database = {
         | "cancelled"
       pet_species: "dog" | "cat" | "rabbit" | "bird" | "reptile" | "other"
       provider_kind: "consultant" | "coach" | "service_provider" | "lab"
+      provider_requirement: "license" | "insurance" | "background_check"
+      provider_verification_status: "verified" | "revoked"
       redemption_status: "reserved" | "redeemed" | "released"
       refund_kind:
         | "admin"
@@ -3165,6 +3260,8 @@ export const Constants = {
       ],
       pet_species: ["dog", "cat", "rabbit", "bird", "reptile", "other"],
       provider_kind: ["consultant", "coach", "service_provider", "lab"],
+      provider_requirement: ["license", "insurance", "background_check"],
+      provider_verification_status: ["verified", "revoked"],
       redemption_status: ["reserved", "redeemed", "released"],
       refund_kind: [
         "admin",
