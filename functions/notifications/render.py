@@ -10,6 +10,14 @@ than sending a message with a hole in it.
 Values are written simply: strings as they are, None as nothing, lists one item per line (the
 daily digest's `items`, each `{title, body}` as "title: body"), anything else with `str`. HTML
 rendering escapes the template text and the values alike, and turns newlines into `<br>`.
+
+Every value is user text (a display name, an offering title, ...) and is written by
+`sanitize_user_text` unless the platform composes it (`TRUSTED_VARIABLES`: the action URL, the
+digest's items, an announcement's title and body): no invisible characters, no line breaks, no
+links (`https[:]//evil[.]example`), at most 100 characters. The platform's sender must not carry a
+stranger's link (a client named "Claim refund at https://..." who books and cancels in a loop).
+The database's renderer of the inbox and the digests applies the same rules with the same
+expressions (`private.sanitize_user_text`, 20260115000000).
 """
 
 from __future__ import annotations
@@ -25,19 +33,35 @@ from .channels import Message
 
 __all__ = [
     "PLACEHOLDER",
+    "TRUSTED_VARIABLES",
     "MissingVariable",
     "TemplateError",
+    "format_variable",
     "placeholders",
     "push_data",
     "render",
     "render_html",
     "render_message",
+    "sanitize_user_text",
 ]
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 CHANNELS = ("email", "sms", "push")
 # FCM refuses these data keys (reserved) and a data payload over 4 KB.
 _RESERVED_DATA_KEYS = frozenset({"from", "notification", "message_type", "collapse_key"})
+
+# The variables the platform composes; every other value is user text (private.format_template_variable).
+TRUSTED_VARIABLES = frozenset({"action_url", "items", "title", "body"})
+USER_TEXT_MAX_LENGTH = 100
+# The expressions of private.sanitize_user_text, one for one.
+_PLAIN_WORDS = re.compile(r"[A-Za-z0-9,'_-]+( [A-Za-z0-9,'_-]+)*")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_IDNA_DOTS = re.compile("[\u3002\uff0e\uff61\u2024\ufe52]")
+# \x00 too: Postgres text cannot hold it, a JSON string can.
+_SPACES = re.compile("[\x00-\x1f\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000 ]+")
+_LABEL = "A-Za-z0-9\u00c0-\U0010ffff"
+_HOST_DOT = re.compile(f"(?<=[{_LABEL}-])\\.(?=[A-Za-z\u00c0-\U0010ffff][{_LABEL}-])")
+_IPV4 = re.compile(r"(?<![0-9])([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})(?![0-9])")
 
 
 class TemplateError(ValueError):
@@ -78,7 +102,7 @@ def _render(text: str, data: Mapping[str, Any], *, escape: bool) -> str:
     position = 0
     for match in PLACEHOLDER.finditer(text):
         out.append(_literal(text[position : match.start()], escape))
-        value = format_value(data[match.group(1)])
+        value = format_variable(match.group(1), data[match.group(1)])
         out.append(_literal(value, escape))
         position = match.end()
     out.append(_literal(text[position:], escape))
@@ -89,6 +113,30 @@ def _literal(text: str, escape: bool) -> str:
     if not escape:
         return text
     return html.escape(text, quote=True).replace("\r\n", "\n").replace("\n", "<br>\n")
+
+
+def format_variable(name: str, value: Any) -> str:
+    """A variable's value as it goes into a message: user text (sanitised) unless the platform
+    composes it."""
+    text = format_value(value)
+    return text if name in TRUSTED_VARIABLES else sanitize_user_text(text)
+
+
+def sanitize_user_text(text: str, max_length: int = USER_TEXT_MAX_LENGTH) -> str:
+    """User text made safe to send from the platform, as private.sanitize_user_text makes it:
+    invisible characters removed, whitespace and control characters one space, links neutralised
+    (`https[:]//evil[.]example`, `10[.]0[.]0[.]1`), at most `max_length` characters."""
+    if _PLAIN_WORDS.fullmatch(text) and len(text) <= max_length:
+        return text
+    clean = _INVISIBLE.sub("", text)
+    clean = _IDNA_DOTS.sub(".", clean)
+    clean = _SPACES.sub(" ", clean).strip(" ")
+    clean = clean.replace("://", "[:]//")
+    clean = _HOST_DOT.sub("[.]", clean)
+    clean = _IPV4.sub(r"\1[.]\2[.]\3[.]\4", clean)
+    if len(clean) > max_length:
+        clean = clean[: max(max_length - 1, 0)] + "\u2026"
+    return clean
 
 
 def format_value(value: Any) -> str:

@@ -61,6 +61,25 @@ create table if not exists auth.identities (
 create index if not exists identities_user_id_idx on auth.identities (user_id);
 alter table auth.identities owner to supabase_auth_admin;
 
+-- One row per signed-in session: its id is the session_id claim of the session's access tokens;
+-- signing out deletes it (Auth's models.LogoutSession, or every row of the user for a global
+-- sign-out).
+create table if not exists auth.sessions (
+  id uuid primary key,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  created_at timestamptz default now(),
+  updated_at timestamptz default now(),
+  factor_id uuid,
+  aal text,
+  not_after timestamptz,
+  refreshed_at timestamp,
+  user_agent text,
+  ip inet,
+  tag text
+);
+create index if not exists sessions_user_id_idx on auth.sessions (user_id);
+alter table auth.sessions owner to supabase_auth_admin;
+
 grant all on all tables in schema auth to postgres, dashboard_user;
 
 -- The request helpers read the claims PostgREST puts in request.jwt.claims (and the

@@ -3,7 +3,7 @@
 -- and the rules the fan-out applies (wants_notification, quiet hours, digest hour).
 begin;
 set local time zone 'UTC';
-select plan(137);
+select plan(139);
 select tests.start_with_empty_marketplace();
 
 select tests.create_supabase_user('owner');
@@ -216,6 +216,13 @@ select throws_ok($$update public.push_tokens set platform = 'web'$$, '42501', 'p
 select is_empty($$delete from public.push_tokens returning 1$$, '[push_tokens/admin/delete] admins cannot sign users'' devices out');
 
 -- A device changes hands -------------------------------------------------------------------------------------
+-- (20260115000300: no longer taken from the account that has it; that account signs out on it first.)
+select tests.authenticate_as('mover');
+select throws_ok($$select public.register_push_token('owner-phone-token-0001', 'android')$$,
+  'PT409', 'token: this device is registered to another account, which must sign out on it first',
+  'a device still registered to another account is refused, without saying whose');
+select tests.authenticate_as('owner');
+select is(public.unregister_push_token('owner-phone-token-0001'), true, 'its account signs out on it');
 select tests.authenticate_as('mover');
 select isnt(public.register_push_token('owner-phone-token-0001', 'android')::text, current_setting('t.phone'),
   'a device signing in to another account is registered anew for it');

@@ -7,7 +7,7 @@
 -- and changes inbox rows and deliveries.
 begin;
 set local time zone 'UTC';
-select plan(136);
+select plan(137);
 select tests.start_with_empty_marketplace();
 
 -- Fixture -------------------------------------------------------------------------------------------
@@ -32,6 +32,9 @@ create function pg_temp.delivery(key text, name text, by_channel text) returns u
 $$;
 grant execute on function pg_temp.uid(text), pg_temp.outbox(text), pg_temp.delivery(text, text, text)
   to anon, authenticated, service_role;
+-- Bruno's phone is verified with Supabase Auth (stored without its '+'), where SMS go
+-- (20260115000200: never to a number nobody verified).
+update auth.users set phone = '5511999990000', phone_confirmed_at = now() where id = pg_temp.uid('bruno');
 
 -- Bruno reads Portuguese (templates in pt serve pt-BR) and wants SMS about bookings.
 insert into public.notification_templates (event_type, channel, locale, title, body, action_url) values
@@ -479,8 +482,8 @@ select is(private.render_template('Hi {{ recipient_name }}, {{ body }}', '{"body
   'render_template leaves a kept placeholder as {{name}}');
 select is(private.render_template('{{ a }} and {{ b }}', '{"a": "x"}'), null::text,
   'a variable the data does not carry renders nothing at all (null), not a message with a hole');
-select is(private.render_template('[{{ a }}|{{ b }}|{{ c }}|{{ d }}]',
-    '{"a": null, "b": true, "c": 3, "d": [{"title": "T", "body": "B"}, {"title": "Only"}, "plain"]}'),
+select is(private.render_template('[{{ a }}|{{ b }}|{{ c }}|{{ items }}]',
+    '{"a": null, "b": true, "c": 3, "items": [{"title": "T", "body": "B"}, {"title": "Only"}, "plain"]}'),
   E'[|yes|3|T: B\nOnly\nplain]',
   'values are written as render.py writes them: null empty, yes / no, numbers, a list one item per line');
 select is(private.render_template('a \ b {{ x }}', '{"x": "\\1 & $1"}'), 'a \ b \1 & $1',
@@ -556,6 +559,9 @@ $$;
 select is((select count(*) from public.notification_deliveries d where d.outbox_id = pg_temp.outbox('test:private')
            and d.channel = 'push' and d.status = 'queued'), 4::bigint, 'the seller''s payment failure waits for their four devices');
 
+-- (20260115000300: a device is taken from an account only once it signed out there.)
+select tests.authenticate_as('seller');
+select is(public.unregister_push_token('seller-phone-0001'), true, 'the seller signs out on their phone and sells it');
 select tests.authenticate_as('buyer');
 select isnt(public.register_push_token('seller-phone-0001', 'android'), null, 'the seller''s phone signs in to the buyer''s account');
 select tests.clear_authentication();

@@ -54,6 +54,17 @@ FACTS: dict[str, str] = {
         select count(*) = 4 from information_schema.columns
         where table_schema = 'auth' and table_name = 'users' and column_default is null
           and column_name in ('confirmation_token', 'recovery_token', 'email_change_token_new', 'email_change')""",
+    # Supabase Auth: a session is a row of auth.sessions (the JWT's session_id) until sign-out
+    # deletes it; postgres reads it (register_push_token, 20260115000300).
+    "auth.sessions has a row per session, keyed by the access token's session_id, readable by postgres": """
+        select exists (
+          select 1 from information_schema.columns
+          where table_schema = 'auth' and table_name = 'sessions' and column_name = 'id' and data_type = 'uuid')
+           and exists (
+          select 1 from pg_constraint c
+          where c.conrelid = 'auth.sessions'::regclass and c.contype = 'f' and c.confrelid = 'auth.users'::regclass
+            and c.confdeltype = 'c')
+           and has_table_privilege('postgres', 'auth.sessions', 'select')""",
 }
 
 

@@ -79,12 +79,15 @@ class Notify:
         name: str,
         *,
         phone: str | None = None,
+        phone_verified: bool = True,
         push_tokens: int = 0,
         locale: str | None = None,
         channels: dict[str, Sequence[str]] | None = None,
     ) -> Person:
         """A user with an email address (auth.users), and on demand a phone, push tokens (as the
-        app registers them), a locale and channel choices per category ({"bookings": ["sms"]})."""
+        app registers them), a locale and channel choices per category ({"bookings": ["sms"]}).
+        The phone is typed into profile_details and, unless phone_verified=False, verified with
+        Supabase Auth (auth.users.phone without its '+', phone_confirmed_at), where SMS go."""
         with self.market.owner() as conn:
             user_id = sign_up(conn, name)
             email = str(value(conn, "select email from auth.users where id = %s", (user_id,)))
@@ -93,6 +96,11 @@ class Notify:
                     "insert into public.profile_details (user_id, phone, locale) values (%s, %s, coalesce(%s, 'en'))"
                     " on conflict (user_id) do update set phone = excluded.phone, locale = excluded.locale",
                     (user_id, phone, locale),
+                )
+            if phone and phone_verified:
+                conn.execute(
+                    "update auth.users set phone = ltrim(%s, '+'), phone_confirmed_at = now() where id = %s",
+                    (phone, user_id),
                 )
             for category, wanted in (channels or {}).items():
                 for channel in wanted:

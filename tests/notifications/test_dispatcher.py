@@ -595,10 +595,13 @@ def test_a_push_waiting_for_a_device_that_left_the_account_is_never_sent(notify:
     phone, tablet = seller.push_tokens
     outbox = notify.enqueue("payment.failed", [seller.id], payment_failed())
     notify.expand()
-    # Before the dispatcher runs, the seller's phone is sold and signs in to the buyer's account,
-    # and the seller signs the tablet out.
+    # Before the dispatcher runs, the seller signs out on the phone, sells it and it signs in to
+    # the buyer's account (a device is bound to its account until then: 20260115000300), and the
+    # seller signs the tablet out.
     buyer = notify.person("buyer")
     with notify.market.authenticator() as conn:
+        with as_request(conn, seller.claims):
+            conn.execute("select public.unregister_push_token(%s)", (phone,))
         with as_request(conn, buyer.claims):
             conn.execute("select public.register_push_token(%s, 'android')", (phone,))
         with as_request(conn, seller.claims):

@@ -111,7 +111,8 @@ def test_stray_braces_are_left_as_literal_text() -> None:
 
 def test_render_html_escapes_the_template_and_the_values_and_breaks_lines() -> None:
     html = render_html('Tom & Jerry\n<b>{{ name }}</b> said "{{ quote }}"', {"name": "<script>", "quote": "a\nb & c"})
-    assert html == "Tom &amp; Jerry<br>\n&lt;b&gt;&lt;script&gt;&lt;/b&gt; said &quot;a<br>\nb &amp; c&quot;"
+    # The template's line breaks; a value's are user text, one space (20260115000000).
+    assert html == "Tom &amp; Jerry<br>\n&lt;b&gt;&lt;script&gt;&lt;/b&gt; said &quot;a b &amp; c&quot;"
 
 
 def test_render_html_also_refuses_missing_variables() -> None:
@@ -156,7 +157,8 @@ def test_email_html_escapes_values_that_look_like_markup() -> None:
 def test_a_subject_is_one_line_even_when_a_value_has_newlines() -> None:
     row = claimed()
     row["data"] = {**row["data"], "offering_title": "Massage\r\nBcc: someone@example.com"}
-    assert render_message(row).subject == "Booking confirmed: Massage Bcc: someone@example.com"
+    # (and the address in it is no link: user text, 20260115000000)
+    assert render_message(row).subject == "Booking confirmed: Massage Bcc: someone@example[.]com"
 
 
 def test_a_link_already_in_the_text_is_not_added_twice() -> None:
