@@ -2099,6 +2099,7 @@ export type Database = {
           id: string
           last_seen_at: string
           platform: string
+          session_id: string | null
           token: string
           user_id: string
         }
@@ -2107,6 +2108,7 @@ export type Database = {
           id?: string
           last_seen_at?: string
           platform: string
+          session_id?: string | null
           token: string
           user_id: string
         }
@@ -2115,6 +2117,7 @@ export type Database = {
           id?: string
           last_seen_at?: string
           platform?: string
+          session_id?: string | null
           token?: string
           user_id?: string
         }
@@ -2985,6 +2988,7 @@ export type Database = {
         }
       }
       unlock_user: { Args: { user_id: string }; Returns: undefined }
+      unregister_push_token: { Args: { token: string }; Returns: boolean }
     }
     Enums: {
       addon_price_type: "fixed" | "per_unit" | "per_hour"
