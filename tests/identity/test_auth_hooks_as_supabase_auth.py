@@ -86,3 +86,22 @@ def test_api_roles_cannot_run_the_hooks(test_database: TestDatabase, fresh_db: s
                 (role, role),
             ).fetchone()
             assert rows == (False, False)
+
+
+def test_sign_up_with_a_phone_as_supabase_auth_keeps_it_in_e164(
+    test_database: TestDatabase, fresh_db: str
+) -> None:
+    """Auth stores numbers without the `+`; the details keep E.164, and junk is left out (no failed sign-up)."""
+    with auth_connection(test_database, fresh_db) as auth:
+        with_phone = str(uuid.uuid4())
+        auth.execute(
+            "insert into auth.users (id, aud, role, phone, raw_user_meta_data, confirmation_token, recovery_token,"
+            " email_change_token_new, email_change, created_at, updated_at)"
+            " values (%s, 'authenticated', 'authenticated', '14155550123', '{}', '', '', '', '', now(), now())",
+            (with_phone,),
+        )
+        junk = sign_up(auth, {"phone": "call me maybe"})
+    with psycopg.connect(test_database.url(fresh_db)) as owner:
+        phones = dict(owner.execute("select user_id::text, phone from public.profile_details").fetchall())
+    assert phones[with_phone] == "+14155550123"
+    assert phones[junk] is None
