@@ -51,17 +51,19 @@ def test_sign_up_as_supabase_auth_creates_profile_and_role(test_database: TestDa
 
 
 def test_lockout_through_the_hooks_as_supabase_auth(test_database: TestDatabase, fresh_db: str) -> None:
-    """A locked user's password sign-in ends at the password hook: its `reject` is answered by
-    Supabase Auth with 400 invalid_credentials, as a wrong password is. The token hook's 403
-    is what the other ways in (magic link, OAuth, a token refresh) get."""
+    """From the fifth wrong password in a row, password attempts wait (20260114000100): the
+    password hook's `reject` is answered by Supabase Auth with 400 invalid_credentials and the
+    hook's message, as a wrong password is. Failed passwords never refuse a token: a refresh
+    keeps the session, a magic link (or OAuth) signs the owner in."""
     with auth_connection(test_database, fresh_db) as auth:
         user_id = sign_up(auth, {})
         decisions = [password_hook(auth, user_id, valid=False)["decision"] for _ in range(5)]
         assert decisions == ["continue"] * 4 + ["reject"]
-        refused = token_hook(auth, user_id)
-        assert refused["error"]["http_code"] == 403
-        assert "Account locked until" in refused["error"]["message"]
         assert password_hook(auth, user_id, valid=True)["decision"] == "reject"
+        assert "try again in" in password_hook(auth, user_id, valid=True)["message"]
+        assert set(token_hook(auth, user_id, method="token_refresh")) == {"claims"}
+        assert set(token_hook(auth, user_id, method="magiclink")) == {"claims"}
+        assert password_hook(auth, user_id, valid=True)["decision"] == "continue"
 
 
 def test_sign_in_is_recorded_but_a_refresh_is_not(test_database: TestDatabase, fresh_db: str) -> None:
