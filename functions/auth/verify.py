@@ -4,8 +4,8 @@ Supabase signs access tokens either with the project's shared JWT secret (HS256,
 scheme) or with an asymmetric key (ES256 or RS256) whose public half it publishes as a JWKS at
 <project>/auth/v1/.well-known/jwks.json. The token's header says which; both are accepted,
 each only with its own kind of key, so an attacker cannot choose the algorithm. Audience and
-expiry are checked, and only end users (role "authenticated") pass: an anon or service-role
-key is not a user.
+expiry are checked, and only end users pass (role "authenticated", or "marketbase_admin", the
+role the access-token hook gives admins): an anon or service-role key is not a user.
 
 PyJWT is imported on first use: start-up does not pay for it.
 """
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 ASYMMETRIC_ALGORITHMS = ("ES256", "RS256")
 REQUIRED_CLAIMS = ["exp", "sub", "aud", "role"]
-USER_ROLE = "authenticated"
+USER_ROLES = frozenset({"authenticated", "marketbase_admin"})
 JWKS_TIMEOUT_SECONDS = 5
 # How long a fetched key set is trusted: a key Supabase revokes stops verifying after this; a new
 # kid triggers a refetch sooner (at most once per PyJWKClient's cooldown).
@@ -80,7 +80,7 @@ def verify_token(token: str, settings: Settings) -> dict[str, Any]:
         raise InvalidToken("bad token signature") from error
     except jwt.PyJWTError as error:
         raise InvalidToken(f"invalid token: {error}") from error
-    if claims.get("role") != USER_ROLE:
+    if claims.get("role") not in USER_ROLES:
         raise InvalidToken(f"a {claims.get('role')!r} token is not a signed-in user's")
     return claims
 

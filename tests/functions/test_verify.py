@@ -57,6 +57,12 @@ def test_hs256_token_of_a_signed_in_user_is_accepted(settings: Settings) -> None
     assert (claims["sub"], claims["role"], claims["email"]) == (USER_ID, "authenticated", "client@test.local")
 
 
+def test_an_admins_token_with_the_admins_role_is_accepted(settings: Settings) -> None:
+    """The access-token hook gives admins the role marketbase_admin (issue 12): still a user."""
+    claims = verify_token(sign(user_claims(role="marketbase_admin", user_roles=["admin"]), SECRET), settings)
+    assert claims["role"] == "marketbase_admin"
+
+
 def test_expired_token_is_refused(settings: Settings) -> None:
     past = int(time.time()) - 7200
     with pytest.raises(InvalidToken, match="expired"):
