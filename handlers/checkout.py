@@ -1,7 +1,10 @@
 """Lambda entry point of the checkout function (API Gateway HTTP API, routes under /checkout)."""
 
-from mangum import Mangum
+from handlers import lambda_init
 
-from functions.payments.checkout import app
+with lambda_init():
+    from mangum import Mangum
 
-handler = Mangum(app, lifespan="off", api_gateway_base_path="/checkout")
+    from functions.payments.checkout import app
+
+    handler = Mangum(app, lifespan="off", api_gateway_base_path="/checkout")

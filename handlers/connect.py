@@ -1,7 +1,10 @@
 """Lambda entry point of the connect function (API Gateway HTTP API, routes under /connect)."""
 
-from mangum import Mangum
+from handlers import lambda_init
 
-from functions.payments.connect import app
+with lambda_init():
+    from mangum import Mangum
 
-handler = Mangum(app, lifespan="off", api_gateway_base_path="/connect")
+    from functions.payments.connect import app
+
+    handler = Mangum(app, lifespan="off", api_gateway_base_path="/connect")

@@ -4,12 +4,15 @@ GET /notify/health go through the app."""
 
 from __future__ import annotations
 
-from typing import Any
+from handlers import lambda_init
 
-from mangum import Mangum
+with lambda_init():
+    from typing import Any
 
-from functions.notifications import dispatcher
-from functions.notifications.app import app
+    from mangum import Mangum
+
+    from functions.notifications import dispatcher
+    from functions.notifications.app import app
 
 
 def is_scheduled(event: Any) -> bool:

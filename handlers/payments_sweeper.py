@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from handlers import lambda_init
 
-from functions.payments import sweeper
+with lambda_init():
+    from typing import Any
+
+    from functions.payments import sweeper
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -1,7 +1,10 @@
 """Lambda entry point of the refunds function (API Gateway HTTP API, routes under /refunds)."""
 
-from mangum import Mangum
+from handlers import lambda_init
 
-from functions.payments.refunds import app
+with lambda_init():
+    from mangum import Mangum
 
-handler = Mangum(app, lifespan="off", api_gateway_base_path="/refunds")
+    from functions.payments.refunds import app
+
+    handler = Mangum(app, lifespan="off", api_gateway_base_path="/refunds")

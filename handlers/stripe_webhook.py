@@ -1,7 +1,10 @@
 """Lambda entry point of the stripe-webhook function (POST /stripe/webhook)."""
 
-from mangum import Mangum
+from handlers import lambda_init
 
-from functions.payments.webhook import app
+with lambda_init():
+    from mangum import Mangum
 
-handler = Mangum(app, lifespan="off", api_gateway_base_path="/stripe")
+    from functions.payments.webhook import app
+
+    handler = Mangum(app, lifespan="off", api_gateway_base_path="/stripe")

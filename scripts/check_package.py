@@ -9,7 +9,8 @@ cold start. So, from the CloudFormation template and the zip that would be uploa
 - every function runs Python 3.12 on arm64 with the settings as environment variables;
 - every handler imports from the extracted zip (dependencies from the running Python), in a
   fresh interpreter with the function's environment, without importing stripe, supabase,
-  postgrest, psycopg or jwt (they belong to the first request that needs them);
+  postgrest, psycopg, jwt, httpx, requests or cryptography (they belong to the first request that
+  needs them);
 - every HTTP route reaches a route of its function's app through Mangum's base path, and every
   route of an app is declared;
 - a built layer (.serverless/pythonDeps.zip, when packaged with it) holds python/** only, and
@@ -87,7 +88,7 @@ if app is not None and config is not None:
     report["reached"] = reached
 print(json.dumps(report))
 """
-HEAVY = ("stripe", "supabase", "postgrest", "psycopg", "jwt")
+HEAVY = ("stripe", "supabase", "postgrest", "psycopg", "jwt", "httpx", "requests", "cryptography")
 
 
 @dataclass

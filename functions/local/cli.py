@@ -4,6 +4,9 @@ marketbase db start | stop | reset | url | status | migrate
 marketbase dev [--host H] [--port P] [--reset]   (mail: MARKETBASE_SMTP_PORT, default 1025)
 marketbase token EMAIL
 marketbase types [--local] [--check]
+
+Settings come from the environment; a .env file in the project's root (copy .env.example) adds
+to it without overriding what is already set, as python-dotenv reads it.
 """
 
 from __future__ import annotations
@@ -165,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     typegen.add_argument("--check", action="store_true", help="write nothing; exit 1 when the committed file differs")
     args = parser.parse_args(argv)
 
+    from dotenv import load_dotenv
+
+    load_dotenv(project_root() / ".env", override=False)
     stack = Stack(project_root())
     try:
         if args.command == "db":
