@@ -41,8 +41,10 @@ insert into public.notification_preferences (user_id, category, channel, enabled
 values (tests.get_supabase_uid('provider'), 'bookings', 'sms', true);
 
 create function pg_temp.uid(name text) returns uuid language sql stable as $$ select tests.get_supabase_uid(name) $$;
+-- Slots start at 06:00 UTC three days out, so every one ends before the 23:59 closing whatever the hour
+-- the suite runs at.
 create function pg_temp.slot(hours integer) returns timestamptz language sql stable as $$
-  select date_trunc('hour', now()) + interval '3 days' + make_interval(hours => hours)
+  select date_trunc('day', now(), 'UTC') + interval '3 days 6 hours' + make_interval(hours => hours)
 $$;
 -- <name> books the slot and cancels it again, through the RPCs the app calls; the booking's id.
 create function pg_temp.book_and_cancel(name text, hours integer) returns uuid language plpgsql as $$
