@@ -5,7 +5,8 @@ route declared in serverless.yml that the app does not serve (API Gateway forwar
 answers 404), a route the app serves that API Gateway never forwards, a heavy client imported at
 cold start. So, from the CloudFormation template and the zip that would be uploaded:
 
-- the zip holds our code only (functions/**, handlers/**), never functions/local, tests, bench;
+- the zip holds our code only (functions/**, handlers/**, with no exception): never devstack/
+  (the local stack), tests, bench;
 - every function runs Python 3.12 on arm64 with the settings as environment variables;
 - every handler imports from the extracted zip (dependencies from the running Python), in a
   fresh interpreter with the function's environment, without importing stripe, supabase,
@@ -45,7 +46,6 @@ SETTINGS = {
     "SITE_URL",
 }
 CODE_ROOTS = ("functions/", "handlers/")
-NEVER_SHIPPED = ("functions/local/",)
 LAYER_MUST_HOLD = ("python/fastapi/__init__.py", "python/mangum/__init__.py", "python/pydantic_core/__init__.py")
 
 # Runs in a fresh interpreter: imports one handler from the extracted zip and describes it.
@@ -162,8 +162,8 @@ def check_template(template: dict[str, Any], functions: dict[str, Function], lay
 def check_zip(names: list[str], functions: dict[str, Function]) -> list[str]:
     problems = []
     for name in names:
-        if not name.startswith(CODE_ROOTS) or name.startswith(NEVER_SHIPPED):
-            problems.append(f"the zip holds {name}: only functions/** and handlers/** (not functions/local) belong")
+        if not name.startswith(CODE_ROOTS):
+            problems.append(f"the zip holds {name}: only functions/** and handlers/** belong")
         elif "__pycache__/" in name or name.endswith((".pyc", ".pyo")):
             problems.append(f"the zip holds byte code: {name}")
     for required in ("functions/__init__.py", "handlers/__init__.py"):

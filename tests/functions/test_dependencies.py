@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from functions.auth.claims import base_claims, sign
+from devstack.claims import base_claims, sign
 from functions.auth.dependencies import CallerDep
 from functions.auth.verify import jwks_client
 from functions.settings import Settings, get_settings

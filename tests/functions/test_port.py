@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from devstack.postgres_adapter import PostgresDatabase
 from functions.db import factory
 from functions.db.port import Caller, DatabaseError, http_status_for
-from functions.db.postgres_adapter import PostgresDatabase
 from functions.db.supabase_adapter import SupabaseDatabase
 from functions.settings import MissingSetting, Settings
 from tests.support.database import ROOT

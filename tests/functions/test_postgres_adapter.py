@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from devstack.cluster import SUPERUSER
+from devstack.postgres_adapter import PostgresDatabase
 from functions.db.port import Caller, DatabaseError, DatabaseUnavailable
-from functions.db.postgres_adapter import PostgresDatabase
-from functions.local.cluster import SUPERUSER
 from tests.support.database import TestDatabase
 
 SCHEMA_SQL = """

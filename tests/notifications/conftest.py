@@ -20,8 +20,8 @@ import pytest
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from devstack.postgres_adapter import PostgresDatabase
 from functions.db.factory import get_database
-from functions.db.postgres_adapter import PostgresDatabase
 from functions.notifications import dispatcher
 from functions.notifications.channels import Channel
 from functions.notifications.senders import Senders, build_senders, get_senders

@@ -14,9 +14,9 @@ import pytest
 from fastapi import FastAPI
 from psycopg.types.json import Jsonb
 
-from functions.auth.claims import sign
+from devstack.claims import sign
+from devstack.postgres_adapter import PostgresDatabase
 from functions.db.factory import get_database
-from functions.db.postgres_adapter import PostgresDatabase
 from functions.payments.stripe_gateway import get_stripe
 from functions.settings import Settings, get_settings
 from tests.support.actors import as_request, claims_for, grant_role, sign_up

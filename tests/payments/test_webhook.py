@@ -9,8 +9,8 @@ import socket
 import time
 from typing import Any
 
+from devstack.postgres_adapter import PostgresDatabase
 from functions.db.factory import get_database
-from functions.db.postgres_adapter import PostgresDatabase
 from tests.payments.conftest import Payments, booking_of, invoice_of, opened, payment_of
 from tests.support.stripe_signing import sign
 

@@ -39,7 +39,7 @@ def demo_tokens(stack: Stack) -> list[tuple[str, str, str]]:
     """(email, roles, access token) for every user in the database."""
     import psycopg
 
-    from ..auth.claims import ANON_CLAIMS, SERVICE_ROLE_CLAIMS, HookRefused, issue_claims, sign
+    from .claims import ANON_CLAIMS, SERVICE_ROLE_CLAIMS, HookRefused, issue_claims, sign
 
     secret = _jwt_secret()
     rows = [
