@@ -34,7 +34,7 @@ HANDLERS = {
 }
 APPS = (
     "functions.payments.checkout",
-    "functions.payments.webhook",
+    "functions.payments.stripe_webhook",
     "functions.payments.connect",
     "functions.payments.refunds",
 )

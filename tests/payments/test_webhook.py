@@ -597,7 +597,7 @@ def test_an_unreachable_database_answers_503_so_stripe_retries(payments: Payment
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
     unreachable = PostgresDatabase(f"postgresql://authenticator:x@127.0.0.1:{closed_port}/postgres", timeout=1)
-    app = importlib.import_module("functions.payments.webhook").app
+    app = importlib.import_module("functions.payments.stripe_webhook").app
     restore = app.dependency_overrides[get_database]
     app.dependency_overrides[get_database] = lambda: unreachable
     try:

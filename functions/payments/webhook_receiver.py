@@ -17,7 +17,7 @@ from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 
 from ..db.port import Database, DatabaseError, DatabaseUnavailable
-from .deps import LazyDatabaseDep, SettingsDep
+from ..deps import LazyDatabaseDep, SettingsDep
 from .events import Apply
 from .stripe_gateway import InvalidPayload, InvalidSignature, construct_event
 
