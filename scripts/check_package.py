@@ -7,7 +7,8 @@ cold start. So, from the CloudFormation template and the zip that would be uploa
 
 - the zip holds our code only (functions/**, handlers/**, with no exception): never devstack/
   (the local stack), tests, bench;
-- every function runs Python 3.12 on arm64 with the settings as environment variables;
+- every function runs Python 3.12 on arm64 with exactly the settings its code reads as environment
+  variables (a secret reaches only the functions that use it);
 - every handler imports from the extracted zip (dependencies from the running Python), in a
   fresh interpreter with the function's environment, without importing stripe, supabase,
   postgrest, psycopg, jwt, httpx, requests or cryptography (they belong to the first request that
@@ -35,15 +36,37 @@ from typing import Any
 
 RUNTIME = "python3.12"
 ARCHITECTURES = ["arm64"]
-SETTINGS = {
-    "SUPABASE_URL",
-    "SUPABASE_SERVICE_ROLE_KEY",
-    "SUPABASE_ANON_KEY",
-    "SUPABASE_JWT_SECRET",
-    "STRIPE_SECRET_KEY",
-    "STRIPE_WEBHOOK_SECRET",
-    "STRIPE_CONNECT_WEBHOOK_SECRET",
-    "SITE_URL",
+# The environment of each function, exactly: what every function needs (the database through the
+# Supabase API) and what its own code reads, nothing more, so that a secret reaches only the
+# function that uses it (the Stripe webhook secrets their webhook, the JWT secret the functions
+# that verify a user's token, the channel credentials the dispatcher).
+DATABASE = {"SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY"}
+ENVIRONMENT = {
+    "handlers/checkout.handler": DATABASE | {"SUPABASE_JWT_SECRET", "STRIPE_SECRET_KEY", "SITE_URL"},
+    "handlers/stripe_webhook.handler": DATABASE | {"STRIPE_WEBHOOK_SECRET"},
+    "handlers/connect.handler": DATABASE
+    | {"SUPABASE_JWT_SECRET", "STRIPE_SECRET_KEY", "STRIPE_CONNECT_WEBHOOK_SECRET", "SITE_URL"},
+    "handlers/refunds.handler": DATABASE | {"SUPABASE_JWT_SECRET", "STRIPE_SECRET_KEY"},
+    "handlers/payments_sweeper.handler": DATABASE | {"STRIPE_SECRET_KEY"},
+    "handlers/notify_dispatch.handler": DATABASE
+    | {
+        "SITE_URL",
+        "NOTIFY_DISPATCH_SECRET",
+        "NOTIFY_EMAIL_PROVIDER",
+        "EMAIL_FROM",
+        "SMTP_HOST",
+        "SMTP_PORT",
+        "SMTP_USER",
+        "SMTP_PASSWORD",
+        "SMTP_STARTTLS",
+        "RESEND_API_KEY",
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+        "TWILIO_FROM_NUMBER",
+        "TWILIO_MESSAGING_SERVICE_SID",
+        "FCM_SERVICE_ACCOUNT_JSON",
+        "FCM_PROJECT_ID",
+    },
 }
 CODE_ROOTS = ("functions/", "handlers/")
 LAYER_MUST_HOLD = ("python/fastapi/__init__.py", "python/mangum/__init__.py", "python/pydantic_core/__init__.py")
@@ -144,9 +167,15 @@ def check_template(template: dict[str, Any], functions: dict[str, Function], lay
             problems.append(f"{name}: runtime {properties.get('Runtime')}, expected {RUNTIME}")
         if properties.get("Architectures") != ARCHITECTURES:
             problems.append(f"{name}: architectures {properties.get('Architectures')}, expected {ARCHITECTURES}")
-        missing = SETTINGS - set(properties.get("Environment", {}).get("Variables", {}))
-        if missing:
-            problems.append(f"{name}: environment lacks {sorted(missing)}")
+        expected = ENVIRONMENT.get(function.handler)
+        variables = set(properties.get("Environment", {}).get("Variables", {}))
+        if expected is None:
+            problems.append(f"{name}: {function.handler} has no expected environment in scripts/check_package.py")
+        else:
+            if expected - variables:
+                problems.append(f"{name}: environment lacks {sorted(expected - variables)}")
+            if variables - expected:
+                problems.append(f"{name}: environment holds {sorted(variables - expected)}, unused by its code")
         if layered and not properties.get("Layers"):
             problems.append(f"{name}: packaged with the layer but does not use it")
         if not function.routes and not function.schedules:
