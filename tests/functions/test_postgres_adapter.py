@@ -291,7 +291,7 @@ def test_a_call_commits_and_a_failed_call_changes_nothing(
 
 @pytest.mark.parametrize(
     ("code", "status"),
-    [("P0001", 400), ("P0002", 404), ("PT409", 409), ("23505", 409), ("23P01", 409), ("22023", 400), ("40001", 503)],
+    [("P0001", 400), ("P0002", 500), ("PT409", 409), ("23505", 409), ("23P01", 400), ("22023", 400), ("40001", 500)],
 )
 def test_raised_errors_carry_postgrest_body_and_status(database: PostgresDatabase, code: str, status: int) -> None:
     with pytest.raises(DatabaseError) as raised:
