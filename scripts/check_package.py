@@ -7,6 +7,8 @@ cold start. So, from the CloudFormation template and the zip that would be uploa
 
 - the zip holds our code only (functions/**, handlers/**, with no exception): never devstack/
   (the local stack), tests, bench;
+- every function logs JSON at INFO (LoggingConfig), and its handler, imported as on Lambda, sets
+  the root logger to INFO with functions/logs.py's JSON lines;
 - every function runs Python 3.12 on arm64 with exactly the settings its code reads as environment
   variables (a secret reaches only the functions that use it);
 - every handler imports from the extracted zip (dependencies from the running Python), in a
@@ -84,6 +86,11 @@ report = {
     "callable": callable(handler),
     "heavy": sorted({name.split(".")[0] for name in sys.modules} & set(heavy)),
 }
+import logging
+root = logging.getLogger()
+report["log_level"] = logging.getLevelName(root.level)
+formatters = {type(h.formatter) for h in root.handlers}
+report["log_formatters"] = sorted(f"{kind.__module__}.{kind.__name__}" for kind in formatters)
 app, config = getattr(handler, "app", None), getattr(handler, "config", None)
 if app is not None and config is not None:
     from mangum.handlers.utils import strip_api_gateway_path
@@ -178,6 +185,9 @@ def check_template(template: dict[str, Any], functions: dict[str, Function], lay
                 problems.append(f"{name}: environment holds {sorted(variables - expected)}, unused by its code")
         if layered and not properties.get("Layers"):
             problems.append(f"{name}: packaged with the layer but does not use it")
+        logging_config = properties.get("LoggingConfig", {})
+        if logging_config.get("LogFormat") != "JSON" or logging_config.get("ApplicationLogLevel") != "INFO":
+            problems.append(f"{name}: LoggingConfig {logging_config}, expected LogFormat JSON at INFO")
         if not function.routes and not function.schedules:
             problems.append(f"{name}: nothing invokes it (no route, no schedule)")
     for resource in template["Resources"].values():
@@ -217,7 +227,11 @@ def normalise(route_key: str) -> str:
 
 def probe_handler(function: Function, root: Path) -> list[str]:
     module, attribute = function.module_and_attribute
-    environment = {**os.environ, **function.properties.get("Environment", {}).get("Variables", {})}
+    environment = {
+        **os.environ,
+        **function.properties.get("Environment", {}).get("Variables", {}),
+        "AWS_LAMBDA_FUNCTION_NAME": function.logical_id,  # as on Lambda: the handler sets up its logs
+    }
     environment.pop("PYTHONPATH", None)
     result = subprocess.run(
         [sys.executable, "-c", PROBE, str(root), module, attribute, ",".join(HEAVY), json.dumps(function.routes)],
@@ -235,6 +249,11 @@ def probe_handler(function: Function, root: Path) -> list[str]:
     for key in ("file", "functions_package"):
         if not str(report[key]).startswith(str(root)):
             problems.append(f"{name}: imported {report[key]} instead of the zip's copy")
+    if report["log_level"] != "INFO" or report["log_formatters"] != ["functions.logs.JsonFormatter"]:
+        problems.append(
+            f"{name}: logs at {report['log_level']} through {report['log_formatters']}, expected INFO through"
+            " functions.logs.JsonFormatter"
+        )
     if not report["callable"]:
         problems.append(f"{name}: {function.handler} is not callable")
     if report["heavy"]:

@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 
 from ..db.port import DatabaseUnavailable
 from ..deps import DatabaseDep, SendersDep, SettingsDep
+from ..logs import CorrelationMiddleware
 from . import dispatcher
 from .senders import CHANNELS
 
@@ -31,6 +32,7 @@ HTTP_BUDGET_SECONDS = 15.0  # + one send's worst case: within API Gateway's 30 s
 
 
 app = FastAPI(title="marketbase notify dispatch", docs_url=None, redoc_url=None, openapi_url=None)
+app.add_middleware(CorrelationMiddleware)
 
 
 def verify_secret(settings: SettingsDep, secret: Annotated[str | None, Header(alias=SECRET_HEADER)] = None) -> None:
