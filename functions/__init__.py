@@ -1,1 +1,2 @@
-"""marketbase's Python side: the Lambda apps, their database port, and the local stack."""
+"""The Lambda runtime: the apps, their database port and adapter, token verification and the
+outside services' clients. Everything here ships in the Lambda zip; the local stack is devstack/."""

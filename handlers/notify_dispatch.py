@@ -4,13 +4,14 @@ GET /notify/health go through the app."""
 
 from __future__ import annotations
 
-from handlers import lambda_init
+from handlers import lambda_init, request_id
 
 with lambda_init():
     from typing import Any
 
     from mangum import Mangum
 
+    from functions import logs
     from functions.notifications import dispatcher
     from functions.notifications.app import app
 
@@ -23,7 +24,8 @@ def is_scheduled(event: Any) -> bool:
 class NotifyHandler(Mangum):
     def __call__(self, event: Any, context: Any) -> dict[str, Any]:
         if is_scheduled(event):
-            return dispatcher.run(context)
+            with logs.correlated(request_id(context)):
+                return dispatcher.run(context)
         return super().__call__(event, context)
 
 

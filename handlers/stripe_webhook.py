@@ -5,6 +5,6 @@ from handlers import lambda_init
 with lambda_init():
     from mangum import Mangum
 
-    from functions.payments.webhook import app
+    from functions.payments.stripe_webhook import app
 
     handler = Mangum(app, lifespan="off", api_gateway_base_path="/stripe")

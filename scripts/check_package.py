@@ -5,8 +5,12 @@ route declared in serverless.yml that the app does not serve (API Gateway forwar
 answers 404), a route the app serves that API Gateway never forwards, a heavy client imported at
 cold start. So, from the CloudFormation template and the zip that would be uploaded:
 
-- the zip holds our code only (functions/**, handlers/**), never functions/local, tests, bench;
-- every function runs Python 3.12 on arm64 with the settings as environment variables;
+- the zip holds our code only (functions/**, handlers/**, with no exception): never devstack/
+  (the local stack), tests, bench;
+- every function logs JSON at INFO (LoggingConfig), and its handler, imported as on Lambda, sets
+  the root logger to INFO with functions/logs.py's JSON lines;
+- every function runs Python 3.12 on arm64 with exactly the settings its code reads as environment
+  variables (a secret reaches only the functions that use it);
 - every handler imports from the extracted zip (dependencies from the running Python), in a
   fresh interpreter with the function's environment, without importing stripe, supabase,
   postgrest, psycopg, jwt, httpx, requests or cryptography (they belong to the first request that
@@ -34,18 +38,39 @@ from typing import Any
 
 RUNTIME = "python3.12"
 ARCHITECTURES = ["arm64"]
-SETTINGS = {
-    "SUPABASE_URL",
-    "SUPABASE_SERVICE_ROLE_KEY",
-    "SUPABASE_ANON_KEY",
-    "SUPABASE_JWT_SECRET",
-    "STRIPE_SECRET_KEY",
-    "STRIPE_WEBHOOK_SECRET",
-    "STRIPE_CONNECT_WEBHOOK_SECRET",
-    "SITE_URL",
+# The environment of each function, exactly: what every function needs (the database through the
+# Supabase API) and what its own code reads, nothing more, so that a secret reaches only the
+# function that uses it (the Stripe webhook secrets their webhook, the JWT secret the functions
+# that verify a user's token, the channel credentials the dispatcher).
+DATABASE = {"SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY"}
+ENVIRONMENT = {
+    "handlers/checkout.handler": DATABASE | {"SUPABASE_JWT_SECRET", "STRIPE_SECRET_KEY", "SITE_URL"},
+    "handlers/stripe_webhook.handler": DATABASE | {"STRIPE_WEBHOOK_SECRET"},
+    "handlers/connect.handler": DATABASE
+    | {"SUPABASE_JWT_SECRET", "STRIPE_SECRET_KEY", "STRIPE_CONNECT_WEBHOOK_SECRET", "SITE_URL"},
+    "handlers/refunds.handler": DATABASE | {"SUPABASE_JWT_SECRET", "STRIPE_SECRET_KEY"},
+    "handlers/payments_sweeper.handler": DATABASE | {"STRIPE_SECRET_KEY"},
+    "handlers/notify_dispatch.handler": DATABASE
+    | {
+        "SITE_URL",
+        "NOTIFY_DISPATCH_SECRET",
+        "NOTIFY_EMAIL_PROVIDER",
+        "EMAIL_FROM",
+        "SMTP_HOST",
+        "SMTP_PORT",
+        "SMTP_USER",
+        "SMTP_PASSWORD",
+        "SMTP_STARTTLS",
+        "RESEND_API_KEY",
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+        "TWILIO_FROM_NUMBER",
+        "TWILIO_MESSAGING_SERVICE_SID",
+        "FCM_SERVICE_ACCOUNT_JSON",
+        "FCM_PROJECT_ID",
+    },
 }
 CODE_ROOTS = ("functions/", "handlers/")
-NEVER_SHIPPED = ("functions/local/",)
 LAYER_MUST_HOLD = ("python/fastapi/__init__.py", "python/mangum/__init__.py", "python/pydantic_core/__init__.py")
 
 # Runs in a fresh interpreter: imports one handler from the extracted zip and describes it.
@@ -61,6 +86,11 @@ report = {
     "callable": callable(handler),
     "heavy": sorted({name.split(".")[0] for name in sys.modules} & set(heavy)),
 }
+import logging
+root = logging.getLogger()
+report["log_level"] = logging.getLevelName(root.level)
+formatters = {type(h.formatter) for h in root.handlers}
+report["log_formatters"] = sorted(f"{kind.__module__}.{kind.__name__}" for kind in formatters)
 app, config = getattr(handler, "app", None), getattr(handler, "config", None)
 if app is not None and config is not None:
     from mangum.handlers.utils import strip_api_gateway_path
@@ -144,11 +174,20 @@ def check_template(template: dict[str, Any], functions: dict[str, Function], lay
             problems.append(f"{name}: runtime {properties.get('Runtime')}, expected {RUNTIME}")
         if properties.get("Architectures") != ARCHITECTURES:
             problems.append(f"{name}: architectures {properties.get('Architectures')}, expected {ARCHITECTURES}")
-        missing = SETTINGS - set(properties.get("Environment", {}).get("Variables", {}))
-        if missing:
-            problems.append(f"{name}: environment lacks {sorted(missing)}")
+        expected = ENVIRONMENT.get(function.handler)
+        variables = set(properties.get("Environment", {}).get("Variables", {}))
+        if expected is None:
+            problems.append(f"{name}: {function.handler} has no expected environment in scripts/check_package.py")
+        else:
+            if expected - variables:
+                problems.append(f"{name}: environment lacks {sorted(expected - variables)}")
+            if variables - expected:
+                problems.append(f"{name}: environment holds {sorted(variables - expected)}, unused by its code")
         if layered and not properties.get("Layers"):
             problems.append(f"{name}: packaged with the layer but does not use it")
+        logging_config = properties.get("LoggingConfig", {})
+        if logging_config.get("LogFormat") != "JSON" or logging_config.get("ApplicationLogLevel") != "INFO":
+            problems.append(f"{name}: LoggingConfig {logging_config}, expected LogFormat JSON at INFO")
         if not function.routes and not function.schedules:
             problems.append(f"{name}: nothing invokes it (no route, no schedule)")
     for resource in template["Resources"].values():
@@ -162,8 +201,8 @@ def check_template(template: dict[str, Any], functions: dict[str, Function], lay
 def check_zip(names: list[str], functions: dict[str, Function]) -> list[str]:
     problems = []
     for name in names:
-        if not name.startswith(CODE_ROOTS) or name.startswith(NEVER_SHIPPED):
-            problems.append(f"the zip holds {name}: only functions/** and handlers/** (not functions/local) belong")
+        if not name.startswith(CODE_ROOTS):
+            problems.append(f"the zip holds {name}: only functions/** and handlers/** belong")
         elif "__pycache__/" in name or name.endswith((".pyc", ".pyo")):
             problems.append(f"the zip holds byte code: {name}")
     for required in ("functions/__init__.py", "handlers/__init__.py"):
@@ -188,7 +227,11 @@ def normalise(route_key: str) -> str:
 
 def probe_handler(function: Function, root: Path) -> list[str]:
     module, attribute = function.module_and_attribute
-    environment = {**os.environ, **function.properties.get("Environment", {}).get("Variables", {})}
+    environment = {
+        **os.environ,
+        **function.properties.get("Environment", {}).get("Variables", {}),
+        "AWS_LAMBDA_FUNCTION_NAME": function.logical_id,  # as on Lambda: the handler sets up its logs
+    }
     environment.pop("PYTHONPATH", None)
     result = subprocess.run(
         [sys.executable, "-c", PROBE, str(root), module, attribute, ",".join(HEAVY), json.dumps(function.routes)],
@@ -206,6 +249,11 @@ def probe_handler(function: Function, root: Path) -> list[str]:
     for key in ("file", "functions_package"):
         if not str(report[key]).startswith(str(root)):
             problems.append(f"{name}: imported {report[key]} instead of the zip's copy")
+    if report["log_level"] != "INFO" or report["log_formatters"] != ["functions.logs.JsonFormatter"]:
+        problems.append(
+            f"{name}: logs at {report['log_level']} through {report['log_formatters']}, expected INFO through"
+            " functions.logs.JsonFormatter"
+        )
     if not report["callable"]:
         problems.append(f"{name}: {function.handler} is not callable")
     if report["heavy"]:

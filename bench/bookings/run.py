@@ -42,10 +42,10 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from functions.auth.claims import SERVICE_ROLE_CLAIMS, issue_claims  # noqa: E402
-from functions.db.impersonation import as_request  # noqa: E402
-from functions.local import schema  # noqa: E402
-from functions.local.cluster import SUPERUSER, Cluster, wait_for  # noqa: E402
+from devstack import schema  # noqa: E402
+from devstack.claims import SERVICE_ROLE_CLAIMS, issue_claims  # noqa: E402
+from devstack.cluster import SUPERUSER, Cluster, wait_for  # noqa: E402
+from devstack.impersonation import as_request  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 GENERATE_SQL = HERE / "generate.sql"
@@ -798,7 +798,7 @@ def write_results(meta: dict[str, Any], cases: list[Case], plans: dict[str, Any]
     w("How to run it: [bench/README.md](../README.md).")
     w("")
     w("Every request runs as PostgREST runs it: a connection logged in as `authenticator`, one transaction per")
-    w("request with `role` and `request.jwt.claims` set by `functions.db.impersonation.as_request`, the claims")
+    w("request with `role` and `request.jwt.claims` set by `devstack.impersonation.as_request`, the claims")
     w("issued by the real access token hook for a generated user. The time is the statement alone (execute and")
     w(f"fetch over a local TCP connection, not the `set_config` before it). Each request: {args.warmup} warm-up runs,")
     w(f"then {args.runs} runs with different users and parameters; the RLS run and the service_role run of each")

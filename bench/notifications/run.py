@@ -67,10 +67,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.bookings import run as bookings  # noqa: E402  (its cluster, schema and reporting helpers)
-from functions.auth.claims import SERVICE_ROLE_CLAIMS, issue_claims  # noqa: E402
-from functions.db.impersonation import as_request  # noqa: E402
+from devstack.claims import SERVICE_ROLE_CLAIMS, issue_claims  # noqa: E402
+from devstack.cluster import SUPERUSER, Cluster  # noqa: E402
+from devstack.impersonation import as_request  # noqa: E402
 from functions.db.port import Caller  # noqa: E402
-from functions.local.cluster import SUPERUSER, Cluster  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 GENERATE_SQL = HERE / "generate.sql"
@@ -219,7 +219,7 @@ class FanOut:
 
 
 def database(url: str, pool_size: int = 1) -> Any:
-    from functions.db.postgres_adapter import PostgresDatabase
+    from devstack.postgres_adapter import PostgresDatabase
 
     return PostgresDatabase(url, pool_size=pool_size, timeout=600)
 

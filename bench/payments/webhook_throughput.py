@@ -56,7 +56,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.bookings import run as bookings  # noqa: E402  (its cluster, schema and marketplace helpers)
-from functions.local.cluster import SUPERUSER, Cluster  # noqa: E402
+from devstack.cluster import SUPERUSER, Cluster  # noqa: E402
 from tests.support.apigw import http_api_event, lambda_context  # noqa: E402
 from tests.support.fake_stripe import encode_event, event_template  # noqa: E402
 from tests.support.stripe_signing import sign  # noqa: E402

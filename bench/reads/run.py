@@ -6,7 +6,7 @@ filter, row-level security decides. This benchmark times such requests per perso
 provider, admin, anon) on the data of the bookings benchmark (2,000,000 bookings), each one:
 
 - through RLS, as PostgREST runs it: logged in as `authenticator`, role and claims set by
-  `functions.db.impersonation.as_request` with the claims of the real access-token hook, the
+  `devstack.impersonation.as_request` with the claims of the real access-token hook, the
   SQL shaped as PostgREST v12+ writes it (a `pgrst_source` CTE, embeds as `LEFT JOIN LATERAL`
   subqueries with `json_agg`, `count=exact` as a second CTE);
 - as service_role with the persona's filter written by hand (the yardstick): ratio = RLS / it.
@@ -38,10 +38,10 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from functions.auth.claims import ANON_CLAIMS, SERVICE_ROLE_CLAIMS, issue_claims  # noqa: E402
-from functions.db.impersonation import as_request  # noqa: E402
-from functions.local import schema  # noqa: E402
-from functions.local.cluster import SUPERUSER, Cluster  # noqa: E402
+from devstack import schema  # noqa: E402
+from devstack.claims import ANON_CLAIMS, SERVICE_ROLE_CLAIMS, issue_claims  # noqa: E402
+from devstack.cluster import SUPERUSER, Cluster  # noqa: E402
+from devstack.impersonation import as_request  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 GENERATE_SQL = HERE / "generate.sql"

@@ -1,1 +1,2 @@
-"""Supabase Auth's side of a request: access token claims and their signing."""
+"""Supabase Auth's side of a request: verifying the caller's access token (issuing and signing
+claims, for the local stack and tests, is devstack/claims.py)."""

@@ -45,5 +45,3 @@ def current_caller(
         ) from error
     return Caller(token=token, claims=claims)
 
-
-CallerDep = Annotated[Caller, Depends(current_caller)]

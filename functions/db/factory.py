@@ -2,7 +2,8 @@
 (`marketbase dev`, tests), otherwise the Supabase API with the service-role key (production).
 
 The adapter module is imported only here, on first use, so that an app's import pays for
-neither psycopg nor postgrest.
+neither psycopg nor postgrest. The Postgres adapter lives in devstack/, which is not in the
+Lambda zip (nor psycopg in the layer): DATABASE_URL is never set on Lambda.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from .port import Database
 def database_for(settings: Settings) -> Database:
     """A new adapter for these settings."""
     if settings.database_url:
-        from .postgres_adapter import PostgresDatabase
+        from devstack.postgres_adapter import PostgresDatabase  # the local stack and tests only
 
         return PostgresDatabase(
             settings.database_url, pool_size=settings.database_pool_size, timeout=settings.database_timeout_seconds

@@ -1,9 +1,9 @@
 """The one way the Lambdas reach the database: call a SQL function as PostgREST would.
 
-Two adapters implement `Database`: the Supabase client over HTTP (production) and a direct
-Postgres connection that impersonates the caller exactly as PostgREST does (`marketbase dev`
-and tests). Both answer with the JSON PostgREST would send and raise the same errors, so an
-app cannot tell which one it was given.
+Two adapters implement `Database`: PostgREST over HTTP (production, supabase_adapter.py) and
+a direct Postgres connection that impersonates the caller as PostgREST does (`marketbase dev`
+and tests, devstack/postgres_adapter.py). Both answer with the JSON PostgREST would send and
+raise the same errors with the same statuses, so an app cannot tell which one it was given.
 
 This module imports nothing heavy: apps import it at start-up, the adapters come later.
 """
@@ -70,41 +70,42 @@ class Database(Protocol):
         ...
 
 
-def http_status_for(code: str, role: str = "authenticated") -> int:
-    """The HTTP status for an error code, as PostgREST maps SQLSTATEs, with this project's choices.
+# PostgREST's table of SQLSTATEs (v14: src/PostgREST/Error.hs, docs references/errors), exactly:
+# a Lambda through an adapter answers an error with the status a frontend through PostgREST gets.
+# tests/functions/test_port.py compares it with the fake PostgREST's own copy for every code the
+# SQL raises. Codes PostgREST sends as a 5xx that are a client's answer (P0002, 23P01) do not
+# leave the public RPCs (private.raise_for_postgrest; tests/database/test_error_codes.py).
+_SQLSTATE_STATUS = {
+    "23503": 409,  # foreign_key_violation
+    "23505": 409,  # unique_violation
+    "25006": 405,  # read_only_sql_transaction
+    "42883": 404,  # undefined_function
+    "42P01": 404,  # undefined_table
+    "42P17": 500,  # infinite_recursion (a policy)
+    "53400": 500,  # configuration_limit_exceeded
+    "P0001": 400,  # raise_exception (a plain `raise exception`)
+}
+_SQLSTATE_CLASS_STATUS = {
+    **dict.fromkeys(["08", "53"], 503),  # connection, insufficient resources
+    **dict.fromkeys(["0L", "0P", "28"], 403),  # grantor, role specification, authorization
+    **dict.fromkeys(["09", "25", "2D", "38", "39", "3B", "40", "54", "55", "57", "58", "F0", "HV", "P0", "XX"], 500),
+}
+# Serialization failure, deadlock, lock not available, statement timeout (500 from PostgREST):
+# the same call may succeed if retried.
+RETRYABLE_CODES = frozenset({"40001", "40P01", "55P03", "57014"})
 
-    PostgREST's table (docs.postgrest.org, references/errors) with four deliberate differences,
-    so that both adapters give the apps the same answer: P0002 (no_data_found, raised by our
-    functions for "no such row you may see") is 404 not 500; 23P01 (exclusion violation, e.g. an
-    overlapping booking) is 409 not 400; 40001/40P01 (serialization failure, deadlock) are 503
-    because a retry may succeed; and an unlisted code is 500 (a bug on our side), not 400.
-    """
+
+def http_status_for(code: str, role: str = "authenticated") -> int:
+    """The HTTP status PostgREST sends for an error code, for a caller of this role."""
     if code.startswith("PGRST"):
         return _PGRST_STATUS.get(code, 500)
     if code.startswith("PT") and code[2:].isdigit():
-        status = int(code[2:])
-        return status if 100 <= status <= 599 else 500
+        return int(code[2:])
     if code == "42501":
         return 401 if role == "anon" else 403
-    exact = {
-        "P0001": 400,
-        "P0002": 404,
-        "23503": 409,
-        "23505": 409,
-        "23P01": 409,
-        "23502": 400,
-        "23514": 400,
-        "25006": 405,
-        "40001": 503,
-        "40P01": 503,
-        "42883": 404,
-        "42P01": 404,
-        "53400": 500,
-    }
-    if code in exact:
-        return exact[code]
-    prefix = {"08": 503, "0L": 403, "0P": 403, "22": 400, "28": 403, "53": 503}
-    return prefix.get(code[:2], 500)
+    if code in _SQLSTATE_STATUS:
+        return _SQLSTATE_STATUS[code]
+    return _SQLSTATE_CLASS_STATUS.get(code[:2], 400)
 
 
 class DatabaseError(Exception):
@@ -129,8 +130,10 @@ class DatabaseError(Exception):
 
     @property
     def retryable(self) -> bool:
-        """True when the same call may succeed later (serialization failure, deadlock, overload)."""
-        return self.status in (503, 504)
+        """True when the same call may succeed later (serialization failure, deadlock, a lock or
+        statement timeout, overload, PT503): the status alone does not say so, as PostgREST sends
+        500 for a deadlock."""
+        return self.status in (503, 504) or self.code in RETRYABLE_CODES
 
     def body(self) -> dict[str, str | None]:
         """The error as PostgREST's JSON body."""

@@ -18,7 +18,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .port import SERVICE_ROLE, UNREACHABLE_CODES, Caller, DatabaseError, DatabaseUnavailable, http_status_for
+from .port import UNREACHABLE_CODES, Caller, DatabaseError, DatabaseUnavailable
 
 if TYPE_CHECKING:
     import httpx
@@ -68,13 +68,13 @@ class SupabaseDatabase:
             if response.status_code == 204 or not response.content:
                 return None  # PostgREST answers a void function with 204 No Content
             return response.json()
-        raise _error_from(response, caller.role if caller else SERVICE_ROLE, f"{schema}.{function}")
+        raise _error_from(response, f"{schema}.{function}")
 
     def close(self) -> None:
         self._http.close()
 
 
-def _error_from(response: httpx.Response, role: str, target: str) -> Exception:
+def _error_from(response: httpx.Response, target: str) -> Exception:
     from postgrest.exceptions import APIErrorFromJSON, generate_default_error_message
     from pydantic import ValidationError
 
@@ -95,9 +95,8 @@ def _error_from(response: httpx.Response, role: str, target: str) -> Exception:
     message = str(body.get("message") or "")
     if code in UNREACHABLE_CODES:
         return DatabaseUnavailable(f"rpc {target}: {code} {message}")
-    # PostgREST's own errors keep its status; a SQLSTATE is mapped as the Postgres adapter maps it.
-    mapped = status if code.startswith("PGRST") else http_status_for(code, role)
-    return DatabaseError(code, message, _text(body, "details"), _text(body, "hint"), mapped)
+    # PostgREST's status, as a frontend gets it (the Postgres adapter computes the same one).
+    return DatabaseError(code, message, _text(body, "details"), _text(body, "hint"), status)
 
 
 def _text(body: Mapping[str, Any], key: str = "details") -> str | None:

@@ -19,22 +19,20 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 
-from ..db.factory import get_database
-from ..db.port import Database, DatabaseUnavailable
-from ..settings import Settings, get_settings
+from ..db.port import DatabaseUnavailable
+from ..deps import DatabaseDep, SendersDep, SettingsDep
+from ..logs import CorrelationMiddleware
 from . import dispatcher
-from .senders import CHANNELS, Senders, get_senders
+from .senders import CHANNELS
 
 log = logging.getLogger("marketbase.notify")
 
 SECRET_HEADER = "x-marketbase-dispatch-secret"
 HTTP_BUDGET_SECONDS = 15.0  # + one send's worst case: within API Gateway's 30 s
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-DatabaseDep = Annotated[Database, Depends(get_database)]
-SendersDep = Annotated[Senders, Depends(get_senders)]
 
 app = FastAPI(title="marketbase notify dispatch", docs_url=None, redoc_url=None, openapi_url=None)
+app.add_middleware(CorrelationMiddleware)
 
 
 def verify_secret(settings: SettingsDep, secret: Annotated[str | None, Header(alias=SECRET_HEADER)] = None) -> None:

@@ -47,6 +47,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .. import logs
 from ..db.factory import get_database
 from ..db.port import Database, DatabaseError, DatabaseUnavailable
 from ..settings import get_settings
@@ -145,7 +146,25 @@ def dispatch(
     clock: Callable[[], float] = time.monotonic,
 ) -> dict[str, Any]:
     """One run; returns its summary (counts per outcome). Raises DatabaseUnavailable when the
-    database cannot be reached (what was recorded stays recorded)."""
+    database cannot be reached (what was recorded stays recorded). Its lines carry the request's
+    correlation id, or one of the run's own."""
+    with logs.correlated(logs.correlation_id.get()):
+        return dispatch_run(
+            db, channels, worker, budget_seconds, batch_size, lease_seconds, max_batches, site_url, clock
+        )
+
+
+def dispatch_run(
+    db: Database,
+    channels: Any,
+    worker: str | None,
+    budget_seconds: float,
+    batch_size: int,
+    lease_seconds: int,
+    max_batches: int | None,
+    site_url: str | None,
+    clock: Callable[[], float],
+) -> dict[str, Any]:
     started = clock()
     deadline = started + budget_seconds
     senders = as_senders(channels)
@@ -257,30 +276,39 @@ def send_batch(
     for done, row in enumerate(rows):
         if clock() >= send_until:
             return done
-        attempt = deliver(senders, row, site_url)
-        status = record(db, worker, str(row["delivery_id"]), attempt)
-        summary[attempt.outcome] += 1
-        summary["dead"] += status == "dead"
-        summary["stale"] += status is None
-        if attempt.unsent_because:
-            summary[attempt.unsent_because] += 1
-        fields = {
-            "delivery_id": str(row["delivery_id"]),
-            "channel": row.get("channel"),
-            "event_type": row.get("event_type"),
-            "attempt": row.get("attempt"),
-            "outcome": attempt.outcome,
-            "status": status,
-            "provider": attempt.provider,
-            "provider_message_id": attempt.provider_message_id,
-        }
-        if attempt.outcome in ("sent", "delivered"):
-            log.info("notification sent", extra=fields)
-        else:
-            log.warning("notification not sent", extra={**fields, "error": attempt.error})
-        if status is None:
-            log.warning("notification claim lost: recorded by another worker", extra=fields)
+        with logs.bind(delivery_id=str(row["delivery_id"])):
+            deliver_and_record(db, senders, worker, row, summary, site_url)
     return len(rows)
+
+
+def deliver_and_record(
+    db: Database, senders: Senders, worker: str, row: Mapping[str, Any], summary: dict[str, Any], site_url: str | None
+) -> tuple[Attempt, str | None]:
+    """One claimed delivery: sent, recorded, counted and logged (every line with its delivery id)."""
+    attempt = deliver(senders, row, site_url)
+    status = record(db, worker, str(row["delivery_id"]), attempt)
+    summary[attempt.outcome] += 1
+    summary["dead"] += status == "dead"
+    summary["stale"] += status is None
+    if attempt.unsent_because:
+        summary[attempt.unsent_because] += 1
+    fields = {
+        "delivery_id": str(row["delivery_id"]),
+        "channel": row.get("channel"),
+        "event_type": row.get("event_type"),
+        "attempt": row.get("attempt"),
+        "outcome": attempt.outcome,
+        "status": status,
+        "provider": attempt.provider,
+        "provider_message_id": attempt.provider_message_id,
+    }
+    if attempt.outcome in ("sent", "delivered"):
+        log.info("notification sent", extra=fields)
+    else:
+        log.warning("notification not sent", extra={**fields, "error": attempt.error})
+    if status is None:
+        log.warning("notification claim lost: recorded by another worker", extra=fields)
+    return attempt, status
 
 
 def deliver(senders: Senders, row: Mapping[str, Any], site_url: str | None = None) -> Attempt:

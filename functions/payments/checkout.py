@@ -16,8 +16,8 @@ from uuid import UUID
 from fastapi import FastAPI, Response
 from pydantic import BaseModel, ConfigDict
 
+from ..deps import CallerDep, DatabaseDep, SettingsDep, StripeDep
 from . import errors
-from .deps import CallerDep, DatabaseDep, SettingsDep, StripeDep
 
 log = logging.getLogger("marketbase.checkout")
 

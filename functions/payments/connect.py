@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-from . import errors, events, webhooks
-from .deps import CallerDep, DatabaseDep, SettingsDep, StripeDep
+from ..deps import CallerDep, DatabaseDep, SettingsDep, StripeDep
+from . import errors, events, webhook_receiver
 
 log = logging.getLogger("marketbase.connect")
 
@@ -47,4 +47,4 @@ def onboarding(caller: CallerDep, db: DatabaseDep, stripe: StripeDep, settings: 
 
 
 # Events of the providers' accounts: their own endpoint and signing secret.
-app.post("/webhook")(webhooks.endpoint("stripe_connect_webhook_secret", events.CONNECT))
+app.post("/webhook")(webhook_receiver.endpoint("stripe_connect_webhook_secret", events.CONNECT))

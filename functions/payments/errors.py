@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from ..db.port import DatabaseError, DatabaseUnavailable
+from ..logs import CorrelationMiddleware
 from ..settings import MissingSetting
 from .stripe_gateway import StripeRefused, StripeUnavailable
 
@@ -41,6 +42,8 @@ def not_configured(_: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> FastAPI:
+    """The app's error answers, and a correlation id on every log line of a request."""
+    app.add_middleware(CorrelationMiddleware)
     app.add_exception_handler(DatabaseError, database_error)
     app.add_exception_handler(DatabaseUnavailable, unavailable)
     app.add_exception_handler(StripeUnavailable, unavailable)

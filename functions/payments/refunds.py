@@ -10,8 +10,8 @@ from uuid import UUID
 from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..deps import CallerDep, DatabaseDep, StripeDep
 from . import errors
-from .deps import CallerDep, DatabaseDep, StripeDep
 from .submission import submit_refunds
 
 app = errors.install(FastAPI(title="marketbase refunds", docs_url=None, redoc_url=None))

@@ -10,7 +10,7 @@ from itertools import product
 
 import psycopg
 
-from functions.local import paths
+from devstack import paths
 from tests.support.database import ROOT
 
 COMMANDS = ("select", "insert", "update", "delete")

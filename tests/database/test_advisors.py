@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from functions.local.cluster import SUPERUSER
+from devstack.cluster import SUPERUSER
 from tests.database.test_access_coverage import exposed_schemas
 from tests.support.database import ROOT, TestDatabase
 

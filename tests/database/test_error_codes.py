@@ -10,8 +10,9 @@ frontend reading a 500 sees an outage. So a function in `public`:
   PT409).
 
 The service schema is exempt, and says why below: only the service role calls it, through
-the Lambdas' adapter, which maps the codes itself (functions/db/port.py), and its own callers
-inside the database catch exclusion_violation by class.
+the Lambdas' adapter, which gives them PostgREST's status too (functions/db/port.py) but
+decides retries by code (a P0002 from a webhook's RPC is answered 422, not retried), and its
+own callers inside the database catch exclusion_violation by class.
 """
 
 from __future__ import annotations

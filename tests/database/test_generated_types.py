@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from functions.local import types
+from devstack import types
 from tests.support.database import ROOT, TestDatabase
 
 

@@ -10,7 +10,7 @@ import subprocess
 import psycopg
 import pytest
 
-from functions.local import paths, schema
+from devstack import paths, schema
 from tests.support.database import ROOT, TestDatabase
 
 

@@ -26,7 +26,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from functions.db.impersonation import as_request
+from devstack.impersonation import as_request
 
 USER = {"sub": str(uuid.uuid4()), "role": "authenticated", "aud": "authenticated", "user_roles": ["client", "provider"],
         "staff_roles": []}  # fmt: skip

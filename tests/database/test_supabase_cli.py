@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from functions.local import paths, schema
-from functions.local.cluster import SUPERUSER
+from devstack import paths, schema
+from devstack.cluster import SUPERUSER
 from tests.database.test_pgtap_suite import run_pg_prove
 from tests.support.database import ROOT, TestDatabase
 

@@ -10,9 +10,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from functions.auth.claims import base_claims, sign
-from functions.auth.dependencies import CallerDep
+from devstack.claims import base_claims, sign
 from functions.auth.verify import jwks_client
+from functions.deps import CallerDep
 from functions.settings import Settings, get_settings
 from tests.functions.jwks_server import SigningKey
 

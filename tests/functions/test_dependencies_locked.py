@@ -6,7 +6,7 @@
 - each lock holds exactly what its packages require, extras included, and nothing else:
   scripts/build-layer and scripts/setup install them with no resolution of their own;
 - the layer ships the versions CI tested;
-- the Lambda code (functions/ but functions/local, handlers/) imports every runtime dependency,
+- the Lambda code (functions/, handlers/) imports every runtime dependency,
   and nothing outside them: a Lambda ships only what it imports.
 
 After editing pyproject.toml, `scripts/lock` writes both locks again.
@@ -33,7 +33,6 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 RUNTIME = [Requirement(text) for text in PYPROJECT["dependencies"]]
 DEV = [Requirement(text) for text in PYPROJECT["optional-dependencies"]["dev"]]
 LAMBDA_CODE = [ROOT / "functions", ROOT / "handlers"]
-NOT_ON_LAMBDA = [ROOT / "functions" / "local"]
 
 # The marker environment requirements-layer.lock is resolved for: CPython 3.12 on manylinux aarch64.
 LAMBDA_ENVIRONMENT = {
@@ -144,8 +143,6 @@ def third_party_imports() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for base in LAMBDA_CODE:
         for path in base.rglob("*.py"):
-            if any(path.is_relative_to(excluded) for excluded in NOT_ON_LAMBDA):
-                continue
             for node in ast.walk(ast.parse(path.read_text(), str(path))):
                 if isinstance(node, ast.Import):
                     names = [alias.name for alias in node.names]
@@ -155,7 +152,7 @@ def third_party_imports() -> dict[str, set[str]]:
                     continue
                 for name in names:
                     top = name.split(".")[0]
-                    if top not in sys.stdlib_module_names and top not in ("functions", "handlers"):
+                    if top not in sys.stdlib_module_names and top not in ("functions", "handlers", "devstack"):
                         found.setdefault(top, set()).add(str(path.relative_to(ROOT)))
     return found
 

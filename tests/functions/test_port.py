@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
 
 import pytest
 
+from devstack.postgres_adapter import PostgresDatabase
 from functions.db import factory
 from functions.db.port import Caller, DatabaseError, http_status_for
-from functions.db.postgres_adapter import PostgresDatabase
 from functions.db.supabase_adapter import SupabaseDatabase
 from functions.settings import MissingSetting, Settings
+from tests.functions.fake_postgrest import postgrest_status
 from tests.support.database import ROOT
 
 
@@ -20,22 +22,22 @@ from tests.support.database import ROOT
     ("code", "role", "status"),
     [
         ("P0001", "authenticated", 400),
-        ("P0002", "authenticated", 404),
+        ("P0002", "authenticated", 500),
         ("42501", "authenticated", 403),
         ("42501", "service_role", 403),
         ("42501", "anon", 401),
         ("23505", "authenticated", 409),
         ("23503", "authenticated", 409),
-        ("23P01", "authenticated", 409),
+        ("23P01", "authenticated", 400),
         ("22023", "authenticated", 400),
         ("22P02", "authenticated", 400),
         ("23502", "authenticated", 400),
         ("23514", "authenticated", 400),
         ("PT409", "authenticated", 409),
         ("PT402", "authenticated", 402),
-        ("PTabc", "authenticated", 500),
-        ("40001", "authenticated", 503),
-        ("40P01", "authenticated", 503),
+        ("PTabc", "authenticated", 400),
+        ("40001", "authenticated", 500),
+        ("40P01", "authenticated", 500),
         ("08006", "authenticated", 503),
         ("53300", "authenticated", 503),
         ("42883", "authenticated", 404),
@@ -43,16 +45,41 @@ from tests.support.database import ROOT
         ("PGRST203", "authenticated", 300),
         ("PGRST303", "authenticated", 401),
         ("XX000", "authenticated", 500),
-        ("42703", "authenticated", 500),
+        ("42703", "authenticated", 400),
     ],
 )
 def test_http_status_for(code: str, role: str, status: int) -> None:
     assert http_status_for(code, role) == status
 
 
+# Codes Postgres raises by itself in what the SQL functions do: constraint violations, bad input,
+# serialization failures and deadlocks, a statement timeout, lost connections, too many clients.
+RAISED_BY_POSTGRES = ["23502", "23503", "23505", "23514", "22P02", "22003", "40001", "40P01", "57014", "08006", "53300"]
+
+
+def codes_the_sql_raises() -> set[str]:
+    """Every SQLSTATE a migration raises by name, and P0001 (a `raise exception` without one)."""
+    text = "\n".join(path.read_text() for path in sorted((ROOT / "supabase" / "migrations").glob("*.sql")))
+    return set(re.findall(r"errcode\s*=\s*'([0-9A-Z]{5})'", text)) | {"P0001"}
+
+
+def test_the_adapters_answer_every_code_the_sql_raises_with_postgrest_status() -> None:
+    codes = codes_the_sql_raises()
+    assert {"22023", "42501", "P0002", "PT404", "PT409", "PT429", "PT503"} <= codes  # the scan finds them
+    differences = {
+        (code, role): (http_status_for(code, role), postgrest_status(code, authenticated=role != "anon"))
+        for code in sorted(codes | set(RAISED_BY_POSTGRES))
+        for role in ("anon", "authenticated", "service_role")
+        if http_status_for(code, role) != postgrest_status(code, authenticated=role != "anon")
+    }
+    assert differences == {}
+
+
 def test_database_error_computes_its_status_from_code_and_role() -> None:
     assert DatabaseError("42501", "permission denied", role="anon").status == 401
-    assert DatabaseError("P0002", "no such invoice").status == 404
+    assert DatabaseError("PT404", "no such invoice").status == 404
+    assert DatabaseError("40P01", "deadlock detected").retryable
+    assert DatabaseError("PT503", "try again").retryable
     assert DatabaseError("40001", "could not serialize").retryable
     assert not DatabaseError("P0001", "already paid").retryable
 

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from devstack.cluster import SUPERUSER
+from devstack.postgres_adapter import PostgresDatabase
 from functions.db.port import Caller, DatabaseError, DatabaseUnavailable
-from functions.db.postgres_adapter import PostgresDatabase
-from functions.local.cluster import SUPERUSER
 from tests.support.database import TestDatabase
 
 SCHEMA_SQL = """
@@ -291,7 +291,7 @@ def test_a_call_commits_and_a_failed_call_changes_nothing(
 
 @pytest.mark.parametrize(
     ("code", "status"),
-    [("P0001", 400), ("P0002", 404), ("PT409", 409), ("23505", 409), ("23P01", 409), ("22023", 400), ("40001", 503)],
+    [("P0001", 400), ("P0002", 500), ("PT409", 409), ("23505", 409), ("23P01", 400), ("22023", 400), ("40001", 500)],
 )
 def test_raised_errors_carry_postgrest_body_and_status(database: PostgresDatabase, code: str, status: int) -> None:
     with pytest.raises(DatabaseError) as raised:

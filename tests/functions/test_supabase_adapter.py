@@ -145,16 +145,16 @@ def test_results_are_the_json_postgrest_sent(
     ("reply", "code", "status"),
     [
         (error("P0001", "invoice is already paid"), "P0001", 400),
-        # PostgREST itself answers 500 for P0002 (a service RPC's "not found"); the port maps it to
-        # 404 for both adapters. The public RPCs raise PT404, which PostgREST sends as 404.
-        (error("P0002", "no invoice you may pay"), "P0002", 404),
+        # PostgREST answers 500 for P0002 (a service RPC's "not found") and so does the adapter:
+        # one table. The public RPCs raise PT404, which PostgREST sends as 404.
+        (error("P0002", "no invoice you may pay"), "P0002", 500),
         (error("PT404", "invoice_id: invoice i1 not found"), "PT404", 404),
         (error("42501", "permission denied for function apply_checkout_event"), "42501", 403),
         (error("PT409", "a checkout is already open"), "PT409", 409),
         (error("23505", 'duplicate key value violates unique constraint "payments_pkey"'), "23505", 409),
-        (error("23P01", "conflicting key value violates exclusion constraint"), "23P01", 409),
+        (error("23P01", "conflicting key value violates exclusion constraint"), "23P01", 400),
         (error("22023", "amount must be positive"), "22023", 400),
-        (error("40001", "could not serialize access due to concurrent update"), "40001", 503),
+        (error("40001", "could not serialize access due to concurrent update"), "40001", 500),
         (error("PGRST303", "JWT expired"), "PGRST303", 401),
     ],
 )

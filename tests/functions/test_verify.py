@@ -11,7 +11,7 @@ from typing import Any
 import jwt
 import pytest
 
-from functions.auth.claims import ANON_CLAIMS, SERVICE_ROLE_CLAIMS, base_claims, sign
+from devstack.claims import ANON_CLAIMS, SERVICE_ROLE_CLAIMS, base_claims, sign
 from functions.auth.verify import InvalidToken, KeysUnavailable, jwks_client, verify_token
 from functions.settings import Settings
 from tests.functions.jwks_server import JwksServer, SigningKey

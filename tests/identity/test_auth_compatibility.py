@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from functions.local import schema
+from devstack import schema
 from tests.support.actors import sign_up
 from tests.support.database import ROOT, TestDatabase
 

@@ -14,11 +14,11 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from functions.local import schema
-from functions.local.cli import LOCAL_JWT_SECRET, demo_tokens
-from functions.local.cluster import SUPERUSER, ClusterError
-from functions.local.devserver import build_app
-from functions.local.stack import Stack
+from devstack import schema
+from devstack.cli import LOCAL_JWT_SECRET, demo_tokens
+from devstack.cluster import SUPERUSER, ClusterError
+from devstack.devserver import build_app
+from devstack.stack import Stack
 from tests.support.database import ROOT, TestDatabase, free_port
 
 
@@ -96,7 +96,7 @@ def test_dev_server_serves_the_lambda_apps_at_their_prefixes(
 def test_cli_uses_database_url_when_set(test_database: TestDatabase, fresh_db: str) -> None:
     url = test_database.url(fresh_db)
     env = {"DATABASE_URL": url, "PATH": "/usr/bin:/bin"}
-    run = [sys.executable, "-m", "functions.local.cli", "db"]
+    run = [sys.executable, "-m", "devstack.cli", "db"]
     assert subprocess.run([*run, "url"], env=env, cwd=ROOT, capture_output=True, text=True).stdout.strip() == url
     status = subprocess.run([*run, "status"], env=env, cwd=ROOT, capture_output=True, text=True).stdout
     assert "external database" in status and "PostgreSQL 15" in status

@@ -15,8 +15,8 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
-from functions.local.cluster import postgres_bindir
-from functions.local.stack import Stack
+from devstack.cluster import postgres_bindir
+from devstack.stack import Stack
 from tests.support.actors import as_request, claims_for, sign_up
 from tests.support.database import ROOT, free_port
 from tests.support.marketplace import add_schedule, value

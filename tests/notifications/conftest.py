@@ -20,12 +20,13 @@ import pytest
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
+from devstack.postgres_adapter import PostgresDatabase
 from functions.db.factory import get_database
-from functions.db.postgres_adapter import PostgresDatabase
 from functions.notifications import dispatcher
 from functions.notifications.channels import Channel
 from functions.notifications.senders import Senders, build_senders, get_senders
 from functions.settings import Settings, get_settings
+from tests.support import logs
 from tests.support.actors import as_request, claims_for, grant_role, sign_up
 from tests.support.database import TestDatabase
 from tests.support.fake_fcm import FakeFcm, device_token
@@ -273,3 +274,15 @@ def notify(
     yield Notify(market, database, settings, senders, smtp_sink, fake_twilio, fake_fcm)
     app.dependency_overrides.clear()
     database.close()
+
+
+@pytest.fixture(autouse=True)
+def clean_logs(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every line a dispatch test logs is JSON with a correlation id and holds no personal data
+    or secret (tests/support/logs.py)."""
+    if not request.node.module.__name__.rsplit(".", 1)[-1].startswith(("test_dispatcher", "test_handler", "test_app")):
+        yield
+        return
+    with logs.captured() as lines:
+        yield
+    assert logs.problems(lines.lines) == []

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from psycopg.types.json import Jsonb
 
-from functions.local import devserver
+from devstack import devserver
 from functions.settings import Settings
 from tests.notifications.conftest import wait_until
 from tests.support.actors import sign_up

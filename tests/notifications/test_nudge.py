@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from functions.local.cluster import SUPERUSER
+from devstack.cluster import SUPERUSER
 from functions.notifications.app import app
 from tests.notifications.conftest import DISPATCH_SECRET, Notify
 from tests.support.database import TestDatabase

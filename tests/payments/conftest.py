@@ -14,11 +14,12 @@ import pytest
 from fastapi import FastAPI
 from psycopg.types.json import Jsonb
 
-from functions.auth.claims import sign
+from devstack.claims import sign
+from devstack.postgres_adapter import PostgresDatabase
 from functions.db.factory import get_database
-from functions.db.postgres_adapter import PostgresDatabase
 from functions.payments.stripe_gateway import get_stripe
 from functions.settings import Settings, get_settings
+from tests.support import logs
 from tests.support.actors import as_request, claims_for, grant_role, sign_up
 from tests.support.apigw import http_api_event, lambda_context, response_json
 from tests.support.database import TestDatabase
@@ -34,7 +35,7 @@ HANDLERS = {
 }
 APPS = (
     "functions.payments.checkout",
-    "functions.payments.webhook",
+    "functions.payments.stripe_webhook",
     "functions.payments.connect",
     "functions.payments.refunds",
 )
@@ -201,3 +202,15 @@ def payments(test_database: TestDatabase, fresh_db: str, stripe_fake: FakeStripe
     for app in apps:
         app.dependency_overrides.clear()
     database.close()
+
+
+@pytest.fixture(autouse=True)
+def clean_logs(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every line a webhook test logs is JSON with a correlation id and holds no personal data
+    or secret (tests/support/logs.py)."""
+    if not request.node.module.__name__.rsplit(".", 1)[-1].startswith(("test_webhook",)):
+        yield
+        return
+    with logs.captured() as lines:
+        yield
+    assert logs.problems(lines.lines) == []

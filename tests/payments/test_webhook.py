@@ -9,8 +9,8 @@ import socket
 import time
 from typing import Any
 
+from devstack.postgres_adapter import PostgresDatabase
 from functions.db.factory import get_database
-from functions.db.postgres_adapter import PostgresDatabase
 from tests.payments.conftest import Payments, booking_of, invoice_of, opened, payment_of
 from tests.support.stripe_signing import sign
 
@@ -597,7 +597,7 @@ def test_an_unreachable_database_answers_503_so_stripe_retries(payments: Payment
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
     unreachable = PostgresDatabase(f"postgresql://authenticator:x@127.0.0.1:{closed_port}/postgres", timeout=1)
-    app = importlib.import_module("functions.payments.webhook").app
+    app = importlib.import_module("functions.payments.stripe_webhook").app
     restore = app.dependency_overrides[get_database]
     app.dependency_overrides[get_database] = lambda: unreachable
     try:

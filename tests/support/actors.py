@@ -9,8 +9,8 @@ from typing import Any
 
 import psycopg
 
-from functions.auth.claims import ANON_CLAIMS, SERVICE_ROLE_CLAIMS, issue_claims
-from functions.db.impersonation import as_request
+from devstack.claims import ANON_CLAIMS, SERVICE_ROLE_CLAIMS, issue_claims
+from devstack.impersonation import as_request
 
 __all__ = ["ANON_CLAIMS", "SERVICE_ROLE_CLAIMS", "as_request", "claims_for", "sign_up", "grant_role"]
 

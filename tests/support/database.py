@@ -17,8 +17,8 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from functions.local import paths, schema
-from functions.local.cluster import SUPERUSER, Cluster, wait_for
+from devstack import paths, schema
+from devstack.cluster import SUPERUSER, Cluster, wait_for
 
 ROOT = paths.project_root()
 TEMPLATE = "marketbase_template"

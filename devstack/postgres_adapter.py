@@ -1,7 +1,7 @@
 """`Database` over a direct Postgres connection that behaves as PostgREST does for an RPC call.
 
 Logged in as `authenticator` (as PostgREST is), each call is one transaction that
-impersonates the caller exactly as functions/db/impersonation.py does (role, request.jwt.claims,
+impersonates the caller exactly as devstack/impersonation.py does (role, request.jwt.claims,
 search_path, request.method/path), applies the impersonated role's own settings (PostgREST
 11.1+ does: e.g. statement_timeout), then calls the function with named arguments typed from
 pg_proc, the way PostgREST's query builder does:
@@ -29,8 +29,9 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from functions.db.port import SERVICE_ROLE, Caller, DatabaseError, DatabaseUnavailable
+
 from .impersonation import as_request
-from .port import SERVICE_ROLE, Caller, DatabaseError, DatabaseUnavailable
 
 if TYPE_CHECKING:
     from psycopg import Connection

@@ -7,7 +7,7 @@ from __future__ import annotations
 # prefix -> "module:attribute" of a FastAPI app; imported only when served.
 APPS: dict[str, str] = {
     "checkout": "functions.payments.checkout:app",
-    "stripe": "functions.payments.webhook:app",
+    "stripe": "functions.payments.stripe_webhook:app",
     "connect": "functions.payments.connect:app",
     "refunds": "functions.payments.refunds:app",
     "notify": "functions.notifications.app:app",

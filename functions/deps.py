@@ -1,7 +1,10 @@
-"""The collaborators every payments app asks FastAPI for, as `Annotated` aliases.
+"""The FastAPI dependency aliases the apps share (`Annotated`): settings, the database (or its
+factory, for the webhooks), the verified caller, the Stripe gateway and the notification
+senders. Importing this module imports none of the clients: each factory builds its client on
+first use.
 
-Each factory is cached, so a warm Lambda builds its database client, Stripe client and
-settings once; tests swap them through `app.dependency_overrides`.
+Each factory is cached, so a warm Lambda builds its database client and settings once; tests
+swap them through `app.dependency_overrides`.
 """
 
 from __future__ import annotations
@@ -11,15 +14,17 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from ..auth.dependencies import current_caller
-from ..db.factory import get_database
-from ..db.port import Caller, Database
-from ..settings import Settings, get_settings
-from .stripe_gateway import StripeGateway, get_stripe
+from .auth.dependencies import current_caller
+from .db.factory import get_database
+from .db.port import Caller, Database
+from .notifications.senders import Senders, get_senders
+from .payments.stripe_gateway import StripeGateway, get_stripe
+from .settings import Settings, get_settings
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 StripeDep = Annotated[StripeGateway, Depends(get_stripe)]
+SendersDep = Annotated[Senders, Depends(get_senders)]
 CallerDep = Annotated[Caller, Depends(current_caller)]
 
 

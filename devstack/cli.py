@@ -39,7 +39,7 @@ def demo_tokens(stack: Stack) -> list[tuple[str, str, str]]:
     """(email, roles, access token) for every user in the database."""
     import psycopg
 
-    from ..auth.claims import ANON_CLAIMS, SERVICE_ROLE_CLAIMS, HookRefused, issue_claims, sign
+    from .claims import ANON_CLAIMS, SERVICE_ROLE_CLAIMS, HookRefused, issue_claims, sign
 
     secret = _jwt_secret()
     rows = [
@@ -112,6 +112,9 @@ def cmd_dev(stack: Stack, host: str, port: int, reset: bool) -> int:
         print(f"  {email:<32} {roles:<24} {token}")
     print()
     app = build_app(stack.owner_url, stack.api_url, _jwt_secret(), mail_dir=mail_dir, smtp_port=smtp_port)
+    from functions import logs
+
+    logs.configure(readable=True)  # the Lambdas' lines (functions/logs.py), as text
     uvicorn.run(app, host=host, port=port, log_level="info")
     return 0
 

@@ -16,8 +16,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 
+from .. import logs
 from ..db.port import Database, DatabaseError, DatabaseUnavailable
-from .deps import LazyDatabaseDep, SettingsDep
+from ..deps import LazyDatabaseDep, SettingsDep
 from .events import Apply
 from .stripe_gateway import InvalidPayload, InvalidSignature, construct_event
 
@@ -65,6 +66,12 @@ def receive(
         log.warning("webhook refused: %s", exc)
         return answer(400, message=str(exc))
 
+    # Every line of this event carries its id (Stripe's dashboard finds the event by it).
+    with logs.bind(stripe_event_id=event.get("id")):
+        return apply_event(event, table, database)
+
+
+def apply_event(event: dict[str, Any], table: Mapping[str, Apply], database: Callable[[], Database]) -> JSONResponse:
     ids = {"event_id": event.get("id"), "event_type": event.get("type")}
     apply = table.get(event.get("type", ""))
     if apply is None:
@@ -78,7 +85,7 @@ def receive(
         log.warning("webhook retry: database unavailable", extra={**ids, "error": str(exc)})
         return answer(503, message="database unavailable, retry")
     except DatabaseError as exc:
-        if exc.status >= 500:
+        if exc.retryable:
             log.warning("webhook retry", extra={**ids, "code": exc.code})
             return answer(503, message=f"retry: {exc.message}")
         log.error("webhook refused by the database", extra={**ids, "code": exc.code, "error": exc.message})

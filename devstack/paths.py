@@ -14,7 +14,7 @@ def project_root() -> Path:
     for directory in (Path.cwd(), *Path.cwd().parents):
         if (directory / "supabase" / "config.toml").is_file():
             return directory
-    return Path(__file__).resolve().parents[2]
+    return Path(__file__).resolve().parents[1]
 
 
 def platform_files(root: Path) -> list[Path]:

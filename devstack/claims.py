@@ -2,8 +2,8 @@
 
 Supabase Auth builds these claims, then calls public.custom_access_token_hook as
 supabase_auth_admin and signs what it returns. `issue_claims` does the same against the
-database so that local tokens and test impersonation carry exactly what production
-tokens carry.
+database so that local tokens and test impersonation carry the claims production
+tokens carry (the hook's own, and the standard ones as Auth shapes them).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ first payment request. With a Stripe key, the payments sweeper runs every minute
 schedule runs it in AWS.
 
 Notifications: unless the environment configures email (SMTP_HOST, or
-NOTIFY_EMAIL_PROVIDER=resend), email goes to a local SMTP server (functions/local/mailbox.py)
+NOTIFY_EMAIL_PROVIDER=resend), email goes to a local SMTP server (devstack/mailbox.py)
 on 127.0.0.1:1025 that keeps each message under .local/mail/ and prints a line; the dispatcher
 runs every few seconds, as the schedule and the database's nudge run it in AWS, and
 POST /notify/dispatch takes the header x-marketbase-dispatch-secret: LOCAL_DISPATCH_SECRET
@@ -29,16 +29,17 @@ from typing import Any
 import psycopg
 from fastapi import FastAPI
 
-from ..apps import APPS
-from ..db.factory import get_database
-from ..db.postgres_adapter import PostgresDatabase
-from ..notifications import dispatcher
-from ..notifications.channels import OUTCOMES
-from ..notifications.senders import build_senders, get_senders
-from ..payments import sweeper
-from ..payments.stripe_gateway import StripeGateway, get_stripe
-from ..settings import Settings, get_settings
+from functions.db.factory import get_database
+from functions.notifications import dispatcher
+from functions.notifications.channels import OUTCOMES
+from functions.notifications.senders import build_senders, get_senders
+from functions.payments import sweeper
+from functions.payments.stripe_gateway import StripeGateway, get_stripe
+from functions.settings import Settings, get_settings
+
+from .apps import APPS
 from .mailbox import DEFAULT_HOST, DEFAULT_PORT, Mailbox
+from .postgres_adapter import PostgresDatabase
 
 log = logging.getLogger("marketbase.dev")
 SWEEP_SECONDS = 60
