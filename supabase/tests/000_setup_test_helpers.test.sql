@@ -10,6 +10,21 @@
 --   tests.authenticate_with(claims)          any claims, e.g. forged or expired ones
 --   tests.clear_authentication()             back to the test's own role
 --
+-- Fixtures shared by the files (a marketplace to start from, bookings remembered by name):
+--   tests.uids(variadic identifiers)                     -> uuid[], sorted
+--   tests.slot(days, at_time, timezone?)                 -> timestamptz: <days> from today at <at_time>
+--   tests.create_provider(identifier, kind?, stripe_ready?, timezone?) -> uuid
+--        a provider with a profile, a calendar open 08:00-20:00 every day with no notice, and
+--        (stripe_ready) a Stripe account that takes charges: acct_<identifier>
+--   tests.open_marketplace()                             the consulting marketplace most files start from:
+--        users client, admin (role admin) and provider (stripe_ready), category 'consulting'
+--        (tests.consulting()), offering 'Advice' (tests.advice(): 100.00 EUR, 60 min, online),
+--        and room for 50 unpaid holds per client
+--   tests.book(name, starts_at, offering?, coupon?)      -> jsonb: create_booking as the current caller, remembered as <name>
+--   tests.booking(name) / tests.invoice(name) / tests.invoice_number(name)  what booking <name> created
+--   tests.pay_by_card(name)                              what Stripe Checkout and the webhook do when the client
+--        pays booking <name>'s invoice by card (session cs_<name>, intent pi_<name>): paid and confirmed
+--
 -- Authentication is what PostgREST does for a request: set_config('role', ..., true) and
 -- set_config('request.jwt.claims', <claims>, true) in the current transaction.
 
@@ -167,9 +182,125 @@ begin
 end
 $$;
 
+-- Fixtures ------------------------------------------------------------------------------------------
+
+create or replace function tests.uids(variadic identifiers text[])
+returns uuid[]
+language sql
+stable
+set search_path = ''
+as $$
+  select array(select tests.get_supabase_uid(i) from unnest(identifiers) i order by 1)
+$$;
+
+create or replace function tests.slot(days integer, at_time time, timezone text default 'UTC')
+returns timestamptz
+language sql
+stable
+set search_path = ''
+as $$
+  select ((now() at time zone timezone)::date + days + at_time) at time zone timezone
+$$;
+
+create or replace function tests.create_provider(
+  identifier text,
+  kind public.provider_kind default 'consultant',
+  stripe_ready boolean default false,
+  timezone text default 'UTC'
+)
+returns uuid
+language plpgsql
+set search_path = ''
+as $$
+declare
+  provider_id uuid := tests.create_supabase_user(identifier, metadata => '{"account_type": "provider"}');
+begin
+  insert into public.provider_profiles (user_id, kind) values (provider_id, kind);
+  if stripe_ready then
+    insert into public.provider_payout_accounts (provider_id, stripe_account_id, charges_enabled, payouts_enabled, details_submitted)
+    values (provider_id, 'acct_' || identifier, true, true, true);
+  end if;
+  insert into public.schedules (user_id, timezone, min_notice_minutes) values (provider_id, timezone, 0);
+  insert into public.availability_rules (user_id, weekday, start_time, end_time)
+  select provider_id, d, '08:00', '20:00' from generate_series(1, 7) d;
+  return provider_id;
+end
+$$;
+
+create or replace function tests.consulting() returns uuid language sql immutable set search_path = ''
+as $$ select 'ca000000-0000-4000-8000-000000000001'::uuid $$;
+
+create or replace function tests.advice() returns uuid language sql immutable set search_path = ''
+as $$ select '0f000000-0000-4000-8000-000000000001'::uuid $$;
+
+create or replace function tests.open_marketplace()
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform tests.create_supabase_user('client');
+  perform tests.create_supabase_user('admin');
+  perform tests.grant_role('admin', 'admin');
+  perform tests.create_provider('provider', stripe_ready => true);
+  insert into public.categories (id, slug, name) values (tests.consulting(), 'consulting', 'Consulting');
+  insert into public.offerings (id, provider_id, category_id, kind, title, price, currency, duration_minutes, status, location)
+  values (tests.advice(), tests.get_supabase_uid('provider'), tests.consulting(), 'service', 'Advice', 10000, 'EUR', 60,
+          'active', 'online');
+  update private.settings set value = '50' where key = 'bookings.max_live_holds_per_client';
+end
+$$;
+
+-- Bookings are remembered by name in the transaction's settings (t.<name>), so that later
+-- statements, whoever they run as, can refer to them.
+create or replace function tests.book(
+  name text,
+  starts_at timestamptz,
+  offering uuid default '0f000000-0000-4000-8000-000000000001',
+  coupon text default null
+)
+returns jsonb
+language sql
+set search_path = ''
+as $$
+  select set_config('t.' || name, public.create_booking(jsonb_build_array(jsonb_build_object('offering_id', offering)),
+                                                        starts_at, coupon_code => coupon)::text, true)::jsonb
+$$;
+
+create or replace function tests.booking(name text) returns uuid language sql stable set search_path = ''
+as $$ select (current_setting('t.' || name, true)::jsonb ->> 'booking_id')::uuid $$;
+
+create or replace function tests.invoice(name text) returns uuid language sql stable set search_path = ''
+as $$ select (current_setting('t.' || name, true)::jsonb ->> 'invoice_id')::uuid $$;
+
+create or replace function tests.invoice_number(name text) returns text language sql stable set search_path = ''
+as $$ select current_setting('t.' || name, true)::jsonb ->> 'invoice_number' $$;
+
+-- The client (signed in now) pays booking <name>'s invoice by card; the webhook then applies
+-- Stripe's checkout.session.completed. Leaves the caller signed out.
+create or replace function tests.pay_by_card(name text)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  checkout jsonb := public.begin_checkout(tests.invoice(name));
+begin
+  perform tests.authenticate_as_service_role();
+  perform service.attach_checkout_session((checkout ->> 'payment_id')::uuid, 'cs_' || name,
+                                          'https://checkout.stripe.com/c/pay/cs_' || name, now() + interval '31 minutes');
+  perform service.apply_checkout_event('evt_' || name || '_paid', 'checkout.session.completed', now() - interval '1 hour',
+                                       'cs_' || name, (checkout ->> 'payment_id')::uuid, 'paid', 'pi_' || name,
+                                       (checkout ->> 'amount')::bigint, lower(checkout ->> 'currency'));
+  perform tests.clear_authentication();
+end
+$$;
+
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 
-select plan(2);
+select plan(4);
 select has_function('tests', 'authenticate_as', array['text'], 'the test helpers are installed');
 select has_function('tests', 'start_with_empty_marketplace', 'the seed can be set aside');
+select has_function('tests', 'open_marketplace', 'the shared fixtures are installed');
+select has_function('tests', 'pay_by_card', array['text'], 'a booking can be paid as Stripe would');
 select * from finish();

@@ -43,10 +43,7 @@ $$;
 create function pg_temp.status(title text) returns text language sql stable security definer as $$
   select o.status::text from public.offerings o where o.title = status.title
 $$;
-create function pg_temp.slot(days integer, at_time time) returns timestamptz language sql stable as $$
-  select ((now() at time zone 'UTC')::date + days + at_time) at time zone 'UTC'
-$$;
-grant execute on function pg_temp.category(text), pg_temp.offering(text), pg_temp.status(text), pg_temp.slot(integer, time)
+grant execute on function pg_temp.category(text), pg_temp.offering(text), pg_temp.status(text)
   to anon, authenticated, service_role;
 
 insert into public.offerings (id, provider_id, category_id, kind, title, price, currency, duration_minutes, status) values
@@ -199,7 +196,7 @@ insert into public.availability_rules (user_id, weekday, start_time, end_time)
 select s.user_id, d, '08:00', '20:00' from public.schedules s cross join generate_series(1, 7) d;
 select tests.authenticate_as('client');
 select lives_ok(
-  $$select public.create_booking(jsonb_build_array(jsonb_build_object('offering_id', pg_temp.offering('Leak repair'))), pg_temp.slot(2, '10:00'))$$,
+  $$select public.create_booking(jsonb_build_array(jsonb_build_object('offering_id', pg_temp.offering('Leak repair'))), tests.slot(2, '10:00'))$$,
   'a client books the live plumbing offering while every proof is current');
 -- A day passes: the policy runs out (the trigger a change would fire is held back, as time fires none).
 select tests.clear_authentication();
@@ -209,7 +206,7 @@ where provider_id = tests.get_supabase_uid('plumber') and requirement = 'insuran
 alter table public.provider_verifications enable trigger suspend_offerings;
 select tests.authenticate_as('client');
 select throws_ok(
-  $$select public.create_booking(jsonb_build_array(jsonb_build_object('offering_id', pg_temp.offering('Leak repair'))), pg_temp.slot(2, '14:00'))$$,
+  $$select public.create_booking(jsonb_build_array(jsonb_build_object('offering_id', pg_temp.offering('Leak repair'))), tests.slot(2, '14:00'))$$,
   'PT409', 'offering_id: Leak repair cannot be booked until its provider''s insurance is verified again',
   'once the insurance has run out the offering cannot be booked, even before the schedule drafts it');
 select tests.clear_authentication();

@@ -62,7 +62,8 @@ create function pg_temp.consultation(addons jsonb default '[]', coupon_code text
   select public.quote_booking('[{"offering_id": "a1000000-0000-4000-8000-000000000002"}]', addons, coupon_code => coupon_code)
 $$;
 grant execute on function pg_temp.visit(uuid), pg_temp.travel_line(jsonb), pg_temp.unknown_addons(integer),
-  pg_temp.consultation(jsonb, text) to authenticated;
+  pg_temp.consultation(jsonb, text)
+  to authenticated;
 
 -- 1. A provider's centre cannot be pinpointed ------------------------------------------------------
 select tests.authenticate_as('client');

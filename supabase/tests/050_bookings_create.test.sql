@@ -63,9 +63,6 @@ insert into public.coupons (offer_id, code, max_redemptions, max_per_user, valid
   ('0e000000-0000-4000-8000-000000000001', 'ONCE', 1, 1, null, null);
 
 -- A start time `days` days from today (UTC) at a wall-clock time.
-create function pg_temp.slot(days integer, at_time time) returns timestamptz language sql stable as $$
-  select ((now() at time zone 'UTC')::date + days + at_time) at time zone 'UTC'
-$$;
 -- What create_booking answered for a booking remembered under a name, and its booking id.
 create function pg_temp.result(name text) returns jsonb language sql stable as $$
   select current_setting('t.' || name, true)::jsonb
@@ -81,13 +78,13 @@ create function pg_temp.written() returns text language sql stable as $$
     (select count(*) from public.invoice_lines), (select count(*) from public.coupon_redemptions),
     (select string_agg(year || ':' || last_number, ',') from private.invoice_counters))
 $$;
-grant execute on function pg_temp.slot(integer, time), pg_temp.result(text), pg_temp.booking(text) to anon, authenticated, service_role;
+grant execute on function pg_temp.result(text), pg_temp.booking(text) to anon, authenticated, service_role;
 
 -- A provider's service --------------------------------------------------------------------------------
 select tests.authenticate_as('client');
 select lives_ok(
   $$select set_config('t.advice', public.create_booking(
-      '[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(2, '10:00'),
+      '[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', tests.slot(2, '10:00'),
       addons => '[{"addon_id": "ad000000-0000-4000-8000-000000000001", "quantity": 1}]')::text, true)$$,
   'a client books a provider''s service with an add-on at a free slot');
 select results_eq(
@@ -99,7 +96,7 @@ select results_eq(
            total_amount, currency::text, free_cancellation_hours, late_cancellation_fee_share
     from public.bookings where id = pg_temp.booking('advice')$$,
   $$values ('held', make_interval(mins => (private.setting('bookings.hold_minutes'))::integer),
-            pg_temp.slot(2, '10:00'), pg_temp.slot(2, '11:00'), 'provider', tests.get_supabase_uid('client'),
+            tests.slot(2, '10:00'), tests.slot(2, '11:00'), 'provider', tests.get_supabase_uid('client'),
             tests.get_supabase_uid('provider'), null::uuid, 12000::bigint, 'EUR', 24, 0.5000::numeric(5, 4))$$,
   'the booking is held for bookings.hold_minutes on the provider''s calendar, with the offering''s cancellation policy');
 select results_eq(
@@ -128,7 +125,7 @@ select results_eq(
 select is_empty(
   $$select 1 from public.free_slots('0f000000-0000-4000-8000-000000000001', (now() at time zone 'UTC')::date + 2,
                                      (now() at time zone 'UTC')::date + 2)
-    where starts_at = pg_temp.slot(2, '10:00')$$,
+    where starts_at = tests.slot(2, '10:00')$$,
   'the booked time is no longer a free slot');
 
 -- A pet-lab booking: several tests, one free collector ------------------------------------------------
@@ -136,7 +133,7 @@ select lives_ok(
   $$select set_config('t.lab1', public.create_booking(
       '[{"offering_id": "0f000000-0000-4000-8000-000000000011"}, {"offering_id": "0f000000-0000-4000-8000-000000000012"},
         {"offering_id": "0f000000-0000-4000-8000-000000000013", "quantity": 2}]',
-      pg_temp.slot(2, '09:00'), address_id => 'aa000000-0000-4000-8000-000000000002',
+      tests.slot(2, '09:00'), address_id => 'aa000000-0000-4000-8000-000000000002',
       pet_id => 'be000000-0000-4000-8000-000000000001', notes => 'Rex is shy')::text, true)$$,
   'a pet owner books three lab tests for their dog, collected at home');
 select results_eq(
@@ -154,22 +151,22 @@ select results_eq(
 select tests.authenticate_as('other_client');
 select lives_ok(
   $$select set_config('t.lab2', public.create_booking(
-      '[{"offering_id": "0f000000-0000-4000-8000-000000000011"}]', pg_temp.slot(2, '09:00'),
+      '[{"offering_id": "0f000000-0000-4000-8000-000000000011"}]', tests.slot(2, '09:00'),
       address_id => 'aa000000-0000-4000-8000-000000000004', pet_id => 'be000000-0000-4000-8000-000000000002')::text, true)$$,
   'another client books a lab test at the same time');
 select tests.clear_authentication();
 select set_eq(
-  $$select collector_id from public.bookings where scheduled_on = 'collector' and starts_at = pg_temp.slot(2, '09:00')$$,
+  $$select collector_id from public.bookings where scheduled_on = 'collector' and starts_at = tests.slot(2, '09:00')$$,
   $$values (tests.get_supabase_uid('collector_a')), (tests.get_supabase_uid('collector_b'))$$,
   'the second booking at the same time gets the other collector');
 select tests.authenticate_as('client');
 select throws_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000012"}]', pg_temp.slot(2, '09:00'),
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000012"}]', tests.slot(2, '09:00'),
                                  address_id => 'aa000000-0000-4000-8000-000000000002')$$,
-  'PT409', format('slot taken: %s is no longer free; pick another time from free_slots', pg_temp.slot(2, '09:00')),
+  'PT409', format('slot taken: %s is no longer free; pick another time from free_slots', tests.slot(2, '09:00')),
   'a third lab booking at that time finds every collector taken: slot taken');
 select throws_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000012"}]', pg_temp.slot(2, '09:30'),
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000012"}]', tests.slot(2, '09:30'),
                                  address_id => 'aa000000-0000-4000-8000-000000000002', collector_id => tests.get_supabase_uid('client'))$$,
   'PT404', format('collector_id: %s is not a collector with a schedule', tests.get_supabase_uid('client')),
   'a lab booking cannot name someone who is not a collector');
@@ -182,12 +179,12 @@ update public.schedules set min_notice_minutes = 10080 where user_id = current_s
 select tests.authenticate_as('client');
 select lives_ok(
   $$select set_config('t.lab3', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000012"}]',
-      pg_temp.slot(3, '10:00'), address_id => 'aa000000-0000-4000-8000-000000000002')::text, true)$$,
+      tests.slot(3, '10:00'), address_id => 'aa000000-0000-4000-8000-000000000002')::text, true)$$,
   'a lab booking inside the first collector''s notice does not fail');
 select is((pg_temp.result('lab3') ->> 'collector_id')::uuid, current_setting('t.second_collector')::uuid,
   'it goes to the second collector, whose notice the start allows');
 select throws_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000012"}]', pg_temp.slot(3, '11:00'),
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000012"}]', tests.slot(3, '11:00'),
                                  address_id => 'aa000000-0000-4000-8000-000000000002',
                                  collector_id => current_setting('t.first_collector')::uuid)$$,
   '22023', 'starts_at: bookings need 10080 minutes notice',
@@ -199,7 +196,7 @@ select tests.authenticate_as('client');
 -- A free booking ---------------------------------------------------------------------------------------
 select lives_ok(
   $$select set_config('t.free', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000002"}]',
-                                                      pg_temp.slot(2, '14:00'))::text, true)$$,
+                                                      tests.slot(2, '14:00'))::text, true)$$,
   'a client books a free introduction');
 select results_eq(
   $$select b.status::text, b.hold_expires_at, i.status::text, i.total, i.paid_at is not null
@@ -217,7 +214,7 @@ select results_eq(
 select tests.authenticate_as('other_client');
 select lives_ok(
   $$select set_config('t.once', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]',
-                                                      pg_temp.slot(3, '12:00'), coupon_code => 'ONCE')::text, true)$$,
+                                                      tests.slot(3, '12:00'), coupon_code => 'ONCE')::text, true)$$,
   'another client books with a single-use coupon');
 select results_eq(
   $$select r.status::text, r.discount_amount, (pg_temp.result('once') ->> 'total')::bigint from public.coupon_redemptions r$$,
@@ -229,7 +226,7 @@ select tests.clear_authentication();
 select set_config('t.written', pg_temp.written(), true);
 select tests.authenticate_as('client');
 select throws_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000011"}]', pg_temp.slot(3, '09:00'),
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000011"}]', tests.slot(3, '09:00'),
                                  address_id => 'aa000000-0000-4000-8000-000000000002', pet_id => 'be000000-0000-4000-8000-000000000002')$$,
   'PT404', 'pet_id: pet be000000-0000-4000-8000-000000000002 not found',
   'a client cannot book for someone else''s pet');
@@ -238,56 +235,56 @@ select throws_ok(
   '22023', format('starts_at: %s is in the past', now() - interval '1 hour'),
   'a start in the past is refused');
 select throws_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(4, '10:10'))$$,
-  '22023', format('starts_at: %s is not a slot of this offering (outside opening hours or off the grid); see free_slots', pg_temp.slot(4, '10:10')),
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', tests.slot(4, '10:10'))$$,
+  '22023', format('starts_at: %s is not a slot of this offering (outside opening hours or off the grid); see free_slots', tests.slot(4, '10:10')),
   'a start off the 30-minute grid is refused');
 select throws_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(4, '21:00'))$$,
-  '22023', format('starts_at: %s is not a slot of this offering (outside opening hours or off the grid); see free_slots', pg_temp.slot(4, '21:00')),
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', tests.slot(4, '21:00'))$$,
+  '22023', format('starts_at: %s is not a slot of this offering (outside opening hours or off the grid); see free_slots', tests.slot(4, '21:00')),
   'a start outside opening hours is refused');
 select throws_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(61, '10:00'))$$,
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', tests.slot(61, '10:00'))$$,
   '22023', 'starts_at: bookings open at most 60 days ahead',
   'a start beyond the booking horizon is refused');
 select tests.clear_authentication();
 update public.schedules set min_notice_minutes = 5760 where user_id = tests.get_supabase_uid('provider');
 select tests.authenticate_as('client');
 select throws_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(3, '15:00'))$$,
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', tests.slot(3, '15:00'))$$,
   '22023', 'starts_at: bookings need 5760 minutes notice',
   'a start inside the provider''s minimum notice is refused');
 select tests.clear_authentication();
 update public.schedules set min_notice_minutes = 0 where user_id = tests.get_supabase_uid('provider');
 select tests.authenticate_as('client');
 select throws_ok(
-  $$select public.create_booking('[{"offering_id": "00000000-0000-4000-8000-000000000000"}]', pg_temp.slot(3, '15:00'))$$,
+  $$select public.create_booking('[{"offering_id": "00000000-0000-4000-8000-000000000000"}]', tests.slot(3, '15:00'))$$,
   'PT404', 'items[0].offering_id: offering 00000000-0000-4000-8000-000000000000 not found',
   'an unknown offering is refused');
 select throws_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(3, '15:00'),
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', tests.slot(3, '15:00'),
                                  addons => '[{"addon_id": "ad000000-0000-4000-8000-000000000001", "quantity": 3}]')$$,
   '22023', 'addons: quantity 3 of add-on "Written summary" is outside 0..2',
   'an add-on quantity above its maximum is refused');
 select is(
-  public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(3, '15:00'), coupon_code => 'OLD10'),
+  public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', tests.slot(3, '15:00'), coupon_code => 'OLD10'),
   '{"code": "22023", "details": null, "hint": null, "message": "coupon_code: OLD10 is not a valid coupon for this booking"}'::jsonb,
   'an expired coupon is refused as any code that does not apply: the body of a 22023, sent with status 400 (20260112000300)');
 select throws_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(3, '15:00'), coupon_code => 'ONCE')$$,
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', tests.slot(3, '15:00'), coupon_code => 'ONCE')$$,
   '22023', 'coupon_code: ONCE has been used up',
   'a coupon whose uses are all taken is refused');
 select throws_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000011"}]', pg_temp.slot(3, '09:00'),
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000011"}]', tests.slot(3, '09:00'),
                                  address_id => 'aa000000-0000-4000-8000-000000000003')$$,
   '22023', 'address_id: the address is outside the service area',
   'an address outside the service area (82.60 km away) is refused without saying how far it is');
 select throws_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(2, '10:00'))$$,
-  'PT409', format('slot taken: %s is no longer free; pick another time from free_slots', pg_temp.slot(2, '10:00')),
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', tests.slot(2, '10:00'))$$,
+  'PT409', format('slot taken: %s is no longer free; pick another time from free_slots', tests.slot(2, '10:00')),
   'the same slot cannot be booked twice: slot taken');
 select tests.authenticate_as_anon();
 select throws_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(3, '15:00'))$$,
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', tests.slot(3, '15:00'))$$,
   '42501', null,
   'visitors cannot book');
 select tests.clear_authentication();
@@ -298,31 +295,31 @@ select is(pg_temp.written(), current_setting('t.written'),
 select tests.authenticate_as('client');
 select results_eq(
   $$select blocked_during from public.bookings where id = pg_temp.booking('advice')$$,
-  $$values (tstzrange(pg_temp.slot(2, '10:00'), pg_temp.slot(2, '11:30')))$$,
+  $$values (tstzrange(tests.slot(2, '10:00'), tests.slot(2, '11:30')))$$,
   'a booking blocks its time and the provider''s 30-minute buffer after it');
 select throws_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(2, '11:00'))$$,
-  'PT409', format('slot taken: %s is no longer free; pick another time from free_slots', pg_temp.slot(2, '11:00')),
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', tests.slot(2, '11:00'))$$,
+  'PT409', format('slot taken: %s is no longer free; pick another time from free_slots', tests.slot(2, '11:00')),
   'a booking cannot start inside the buffer after another');
 select throws_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(2, '09:00'))$$,
-  'PT409', format('slot taken: %s is no longer free; pick another time from free_slots', pg_temp.slot(2, '09:00')),
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', tests.slot(2, '09:00'))$$,
+  'PT409', format('slot taken: %s is no longer free; pick another time from free_slots', tests.slot(2, '09:00')),
   'a booking whose own buffer would run into the next booking is refused');
 select lives_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(2, '11:30'))$$,
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', tests.slot(2, '11:30'))$$,
   'the first slot after the buffer can be booked');
 
 -- A lapsed hold in the way ----------------------------------------------------------------------------------
 select lives_ok(
   $$select set_config('t.lapsing', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]',
-                                                         pg_temp.slot(4, '10:00'))::text, true)$$,
+                                                         tests.slot(4, '10:00'))::text, true)$$,
   'a client holds a slot');
 select tests.clear_authentication();
 update public.bookings set hold_expires_at = now() - interval '1 minute' where id = pg_temp.booking('lapsing');
 select tests.authenticate_as('other_client');
 select lives_ok(
   $$select set_config('t.taker', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]',
-                                                       pg_temp.slot(4, '10:00'))::text, true)$$,
+                                                       tests.slot(4, '10:00'))::text, true)$$,
   'once that hold has lapsed unpaid, another client books the same slot');
 select tests.clear_authentication();
 select results_eq(
@@ -344,17 +341,17 @@ select results_eq(
 -- The client holds advice, lab1, lab3 and the 11:30 booking; the lapsed hold no longer counts.
 select tests.authenticate_as('client');
 select lives_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(5, '10:00'))$$,
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', tests.slot(5, '10:00'))$$,
   'a client with four live holds takes a fifth');
 select throws_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(5, '14:00'))$$,
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', tests.slot(5, '14:00'))$$,
   '22023', 'you already have 5 bookings awaiting payment; pay or cancel one first',
   'the sixth live hold of one client is refused until they pay or cancel one');
 select tests.authenticate_as_service_role();
 select service.settle_invoice((pg_temp.result('advice') ->> 'invoice_id')::uuid);
 select tests.authenticate_as('client');
 select lives_ok(
-  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', pg_temp.slot(5, '14:00'))$$,
+  $$select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', tests.slot(5, '14:00'))$$,
   'once one hold is paid, the client can hold another slot');
 
 select * from finish();

@@ -45,35 +45,28 @@ select tests.get_supabase_uid(u), 'UTC', 0 from unnest(array['provider', 'collec
 insert into public.availability_rules (user_id, weekday, start_time, end_time)
 select s.user_id, d, '08:00', '20:00' from public.schedules s cross join generate_series(1, 7) d;
 
-create function pg_temp.slot(days integer, at_time time) returns timestamptz language sql stable as $$
-  select ((now() at time zone 'UTC')::date + days + at_time) at time zone 'UTC'
-$$;
-create function pg_temp.booking(name text) returns uuid language sql stable as $$
-  select (current_setting('t.' || name, true)::jsonb ->> 'booking_id')::uuid
-$$;
-grant execute on function pg_temp.slot(integer, time), pg_temp.booking(text) to anon, authenticated;
 
 -- The owner books grooming for Rex at home, and a blood test for Mia collected by the collector.
 select tests.authenticate_as('owner');
 select set_config('t.grooming', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]',
-  pg_temp.slot(2, '10:00'), address_id => 'aa000000-0000-4000-8000-000000000001',
+  tests.slot(2, '10:00'), address_id => 'aa000000-0000-4000-8000-000000000001',
   pet_id => 'be000000-0000-4000-8000-000000000001')::text, true);
 select set_config('t.blood', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000011"}]',
-  pg_temp.slot(2, '12:00'), address_id => 'aa000000-0000-4000-8000-000000000001',
+  tests.slot(2, '12:00'), address_id => 'aa000000-0000-4000-8000-000000000001',
   pet_id => 'be000000-0000-4000-8000-000000000002')::text, true);
 
 -- owner (the client) --------------------------------------------------------------------------------
-select set_eq($$select id from public.bookings$$, $$values (pg_temp.booking('grooming')), (pg_temp.booking('blood'))$$,
+select set_eq($$select id from public.bookings$$, $$values (tests.booking('grooming')), (tests.booking('blood'))$$,
   '[bookings/owner/select] a client reads their own bookings');
-select set_eq($$select booking_id from public.booking_items$$, $$values (pg_temp.booking('grooming')), (pg_temp.booking('blood'))$$,
+select set_eq($$select booking_id from public.booking_items$$, $$values (tests.booking('grooming')), (tests.booking('blood'))$$,
   '[booking_items/owner/select] a client reads the items of their bookings');
-select set_eq($$select booking_id from public.booking_status_changes$$, $$values (pg_temp.booking('grooming')), (pg_temp.booking('blood'))$$,
+select set_eq($$select booking_id from public.booking_status_changes$$, $$values (tests.booking('grooming')), (tests.booking('blood'))$$,
   '[booking_status_changes/owner/select] a client reads the history of their bookings');
 select throws_ok(
   $$insert into public.bookings (offering_id, client_id, provider_id, scheduled_on, starts_at, ends_at, blocked_during, hold_expires_at,
                                  currency, total_amount, free_cancellation_hours, late_cancellation_fee_share)
     values ('0f000000-0000-4000-8000-000000000001', tests.get_supabase_uid('owner'), tests.get_supabase_uid('provider'), 'provider',
-            pg_temp.slot(3, '10:00'), pg_temp.slot(3, '11:00'), tstzrange(pg_temp.slot(3, '10:00'), pg_temp.slot(3, '11:00')),
+            tests.slot(3, '10:00'), tests.slot(3, '11:00'), tstzrange(tests.slot(3, '10:00'), tests.slot(3, '11:00')),
             now() + interval '1 hour', 'GBP', 0, 0, 0)$$,
   '42501', 'permission denied for table bookings',
   '[bookings/owner/insert] a client cannot insert a booking directly (create_booking is the way)');
@@ -83,7 +76,7 @@ select throws_ok($$delete from public.bookings$$, '42501', 'permission denied fo
   '[bookings/owner/delete] a client cannot delete their booking');
 select throws_ok(
   $$insert into public.booking_items (booking_id, line_number, offering_id, description, quantity, unit_price, amount)
-    values (pg_temp.booking('grooming'), 9, '0f000000-0000-4000-8000-000000000001', 'Free extra', 1, 0, 0)$$,
+    values (tests.booking('grooming'), 9, '0f000000-0000-4000-8000-000000000001', 'Free extra', 1, 0, 0)$$,
   '42501', 'permission denied for table booking_items',
   '[booking_items/owner/insert] a client cannot add items to their booking');
 select throws_ok($$update public.booking_items set unit_price = 1, amount = 1$$, '42501', 'permission denied for table booking_items',
@@ -92,7 +85,7 @@ select throws_ok($$delete from public.booking_items$$, '42501', 'permission deni
   '[booking_items/owner/delete] a client cannot remove items');
 select throws_ok(
   $$insert into public.booking_status_changes (booking_id, from_status, to_status, actor)
-    values (pg_temp.booking('grooming'), 'held', 'confirmed', 'system')$$,
+    values (tests.booking('grooming'), 'held', 'confirmed', 'system')$$,
   '42501', 'permission denied for table booking_status_changes',
   '[booking_status_changes/owner/insert] a client cannot forge history');
 select throws_ok($$update public.booking_status_changes set reason = 'edited'$$, '42501',
@@ -103,11 +96,11 @@ select throws_ok($$delete from public.booking_status_changes$$, '42501', 'permis
 
 -- provider ------------------------------------------------------------------------------------------
 select tests.authenticate_as('provider');
-select results_eq($$select id from public.bookings$$, $$values (pg_temp.booking('grooming'))$$,
+select results_eq($$select id from public.bookings$$, $$values (tests.booking('grooming'))$$,
   'a provider reads the bookings with them, not the client''s other bookings');
-select results_eq($$select distinct booking_id from public.booking_items$$, $$values (pg_temp.booking('grooming'))$$,
+select results_eq($$select distinct booking_id from public.booking_items$$, $$values (tests.booking('grooming'))$$,
   'a provider reads the items of the bookings with them');
-select results_eq($$select distinct booking_id from public.booking_status_changes$$, $$values (pg_temp.booking('grooming'))$$,
+select results_eq($$select distinct booking_id from public.booking_status_changes$$, $$values (tests.booking('grooming'))$$,
   'a provider reads the history of the bookings with them');
 select throws_ok($$update public.bookings set status = 'confirmed'$$, '42501', 'permission denied for table bookings',
   'a provider cannot write a booking directly');
@@ -127,17 +120,17 @@ select is_empty($$update public.addresses set line1 = 'Elsewhere' returning 1$$,
 
 -- lab and collector -----------------------------------------------------------------------------------
 select tests.authenticate_as('lab');
-select results_eq($$select id from public.bookings$$, $$values (pg_temp.booking('blood'))$$,
+select results_eq($$select id from public.bookings$$, $$values (tests.booking('blood'))$$,
   'the lab reads the lab bookings, not the client''s other bookings');
 select results_eq($$select name from public.pets$$, $$values ('Mia')$$,
   'the lab reads the pet its booking is for, and not the client''s other pets');
 select tests.authenticate_as('collector');
 select results_eq($$select id, collector_id from public.bookings$$,
-  $$values (pg_temp.booking('blood'), tests.get_supabase_uid('collector'))$$,
+  $$values (tests.booking('blood'), tests.get_supabase_uid('collector'))$$,
   'the collector reads the booking assigned to them');
-select results_eq($$select distinct booking_id from public.booking_items$$, $$values (pg_temp.booking('blood'))$$,
+select results_eq($$select distinct booking_id from public.booking_items$$, $$values (tests.booking('blood'))$$,
   'the collector reads the items of the booking assigned to them');
-select results_eq($$select distinct booking_id from public.booking_status_changes$$, $$values (pg_temp.booking('blood'))$$,
+select results_eq($$select distinct booking_id from public.booking_status_changes$$, $$values (tests.booking('blood'))$$,
   'the collector reads the history of the booking assigned to them');
 select results_eq($$select label from public.addresses$$, $$values ('Home')$$,
   'the collector reads the address they collect at');
@@ -154,7 +147,7 @@ select throws_ok(
   $$insert into public.bookings (offering_id, client_id, provider_id, scheduled_on, starts_at, ends_at, blocked_during, hold_expires_at,
                                  currency, total_amount, free_cancellation_hours, late_cancellation_fee_share)
     values ('0f000000-0000-4000-8000-000000000001', tests.get_supabase_uid('stranger'), tests.get_supabase_uid('provider'), 'provider',
-            pg_temp.slot(3, '10:00'), pg_temp.slot(3, '11:00'), tstzrange(pg_temp.slot(3, '10:00'), pg_temp.slot(3, '11:00')),
+            tests.slot(3, '10:00'), tests.slot(3, '11:00'), tstzrange(tests.slot(3, '10:00'), tests.slot(3, '11:00')),
             now() + interval '1 hour', 'GBP', 0, 0, 0)$$,
   '42501', 'permission denied for table bookings', '[bookings/stranger/insert] a user cannot insert a booking directly');
 select throws_ok($$update public.bookings set status = 'cancelled'$$, '42501', 'permission denied for table bookings',
@@ -163,14 +156,14 @@ select throws_ok($$delete from public.bookings$$, '42501', 'permission denied fo
   '[bookings/stranger/delete] a user cannot delete bookings');
 select throws_ok(
   $$insert into public.booking_items (booking_id, line_number, offering_id, description, quantity, unit_price, amount)
-    values (pg_temp.booking('grooming'), 9, '0f000000-0000-4000-8000-000000000001', 'x', 1, 0, 0)$$,
+    values (tests.booking('grooming'), 9, '0f000000-0000-4000-8000-000000000001', 'x', 1, 0, 0)$$,
   '42501', 'permission denied for table booking_items', '[booking_items/stranger/insert] a user cannot add items to a booking');
 select throws_ok($$update public.booking_items set amount = 0$$, '42501', 'permission denied for table booking_items',
   '[booking_items/stranger/update] a user cannot change items');
 select throws_ok($$delete from public.booking_items$$, '42501', 'permission denied for table booking_items',
   '[booking_items/stranger/delete] a user cannot remove items');
 select throws_ok(
-  $$insert into public.booking_status_changes (booking_id, to_status, actor) values (pg_temp.booking('grooming'), 'cancelled', 'client')$$,
+  $$insert into public.booking_status_changes (booking_id, to_status, actor) values (tests.booking('grooming'), 'cancelled', 'client')$$,
   '42501', 'permission denied for table booking_status_changes',
   '[booking_status_changes/stranger/insert] a user cannot write booking history');
 select throws_ok($$update public.booking_status_changes set reason = 'x'$$, '42501', 'permission denied for table booking_status_changes',
@@ -227,7 +220,7 @@ select throws_ok($$delete from public.booking_status_changes$$, '42501', 'permis
 
 -- admin -----------------------------------------------------------------------------------------------
 select tests.authenticate_as('admin');
-select set_eq($$select id from public.bookings$$, $$values (pg_temp.booking('grooming')), (pg_temp.booking('blood'))$$,
+select set_eq($$select id from public.bookings$$, $$values (tests.booking('grooming')), (tests.booking('blood'))$$,
   '[bookings/admin/select] admins read every booking');
 select is((select count(*) from public.booking_items), 2::bigint, '[booking_items/admin/select] admins read every booking item');
 select is((select count(*) from public.booking_status_changes), 2::bigint,
@@ -236,7 +229,7 @@ select throws_ok(
   $$insert into public.bookings (offering_id, client_id, provider_id, scheduled_on, starts_at, ends_at, blocked_during, hold_expires_at,
                                  currency, total_amount, free_cancellation_hours, late_cancellation_fee_share)
     values ('0f000000-0000-4000-8000-000000000001', tests.get_supabase_uid('owner'), tests.get_supabase_uid('provider'), 'provider',
-            pg_temp.slot(3, '10:00'), pg_temp.slot(3, '11:00'), tstzrange(pg_temp.slot(3, '10:00'), pg_temp.slot(3, '11:00')),
+            tests.slot(3, '10:00'), tests.slot(3, '11:00'), tstzrange(tests.slot(3, '10:00'), tests.slot(3, '11:00')),
             now() + interval '1 hour', 'GBP', 0, 0, 0)$$,
   '42501', 'permission denied for table bookings', '[bookings/admin/insert] admins too book through create_booking only');
 select throws_ok($$update public.bookings set status = 'completed'$$, '42501', 'permission denied for table bookings',
@@ -245,14 +238,14 @@ select throws_ok($$delete from public.bookings$$, '42501', 'permission denied fo
   '[bookings/admin/delete] admins cannot delete bookings');
 select throws_ok(
   $$insert into public.booking_items (booking_id, line_number, offering_id, description, quantity, unit_price, amount)
-    values (pg_temp.booking('grooming'), 9, '0f000000-0000-4000-8000-000000000001', 'x', 1, 0, 0)$$,
+    values (tests.booking('grooming'), 9, '0f000000-0000-4000-8000-000000000001', 'x', 1, 0, 0)$$,
   '42501', 'permission denied for table booking_items', '[booking_items/admin/insert] admins cannot add items to a booking');
 select throws_ok($$update public.booking_items set amount = 0$$, '42501', 'permission denied for table booking_items',
   '[booking_items/admin/update] admins cannot change items');
 select throws_ok($$delete from public.booking_items$$, '42501', 'permission denied for table booking_items',
   '[booking_items/admin/delete] admins cannot remove items');
 select throws_ok(
-  $$insert into public.booking_status_changes (booking_id, to_status, actor) values (pg_temp.booking('grooming'), 'confirmed', 'admin')$$,
+  $$insert into public.booking_status_changes (booking_id, to_status, actor) values (tests.booking('grooming'), 'confirmed', 'admin')$$,
   '42501', 'permission denied for table booking_status_changes',
   '[booking_status_changes/admin/insert] admins cannot write history by hand');
 select throws_ok($$update public.booking_status_changes set reason = 'x'$$, '42501', 'permission denied for table booking_status_changes',
@@ -262,7 +255,7 @@ select throws_ok($$delete from public.booking_status_changes$$, '42501', 'permis
 
 -- A provider whose booking is cancelled no longer serves the client ---------------------------------------
 select tests.authenticate_as('owner');
-select public.transition_booking(pg_temp.booking('grooming'), 'cancelled', 'changed my mind');
+select public.transition_booking(tests.booking('grooming'), 'cancelled', 'changed my mind');
 select tests.authenticate_as('provider');
 select results_eq($$select status::text from public.bookings$$, $$values ('cancelled')$$,
   'a provider still reads a cancelled booking with them');

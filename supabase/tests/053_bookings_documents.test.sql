@@ -37,14 +37,11 @@ select tests.get_supabase_uid(u), 'UTC', 0 from unnest(array['provider', 'collec
 insert into public.availability_rules (user_id, weekday, start_time, end_time)
 select s.user_id, d, '08:00', '20:00' from public.schedules s cross join generate_series(1, 7) d;
 
-create function pg_temp.booking(name text) returns uuid language sql stable as $$
-  select (current_setting('t.' || name, true)::jsonb ->> 'booking_id')::uuid
-$$;
 -- An object name in a booking's folder.
 create function pg_temp.path(name text, file text) returns text language sql stable as $$
-  select pg_temp.booking(name)::text || '/' || file
+  select tests.booking(name)::text || '/' || file
 $$;
-grant execute on function pg_temp.booking(text), pg_temp.path(text, text) to anon, authenticated;
+grant execute on function pg_temp.path(text, text) to anon, authenticated;
 
 select ok(not (select public from storage.buckets where id = 'booking-documents'), 'the booking-documents bucket is private');
 
@@ -61,7 +58,7 @@ select lives_ok(
   'a client uploads a file into their booking''s folder');
 select lives_ok(
   $$insert into public.booking_documents (booking_id, kind, object_path, file_name)
-    values (pg_temp.booking('consult'), 'prescription', pg_temp.path('consult', 'prescription.pdf'), 'prescription.pdf')$$,
+    values (tests.booking('consult'), 'prescription', pg_temp.path('consult', 'prescription.pdf'), 'prescription.pdf')$$,
   '[booking_documents/owner/insert] a client attaches a document to their booking');
 select results_eq($$select kind::text, file_name, uploaded_by from public.booking_documents$$,
   $$values ('prescription', 'prescription.pdf', tests.get_supabase_uid('owner'))$$,
@@ -70,11 +67,11 @@ select throws_ok($$update public.booking_documents set file_name = 'renamed.pdf'
   'permission denied for table booking_documents', '[booking_documents/owner/update] documents are not edited in place');
 select throws_ok(
   $$insert into public.booking_documents (booking_id, kind, object_path, file_name, uploaded_by)
-    values (pg_temp.booking('consult'), 'photo', pg_temp.path('consult', 'x.jpg'), 'x.jpg', tests.get_supabase_uid('stranger'))$$,
+    values (tests.booking('consult'), 'photo', pg_temp.path('consult', 'x.jpg'), 'x.jpg', tests.get_supabase_uid('stranger'))$$,
   '42501', null, 'a client cannot attribute an upload to someone else');
 select throws_ok(
   $$insert into public.booking_documents (booking_id, kind, object_path, file_name)
-    values (pg_temp.booking('consult'), 'photo', pg_temp.path('blood', 'x.jpg'), 'x.jpg')$$,
+    values (tests.booking('consult'), 'photo', pg_temp.path('blood', 'x.jpg'), 'x.jpg')$$,
   '23514', null, 'a document''s path must lie in its own booking''s folder');
 select throws_ok(
   $$insert into storage.objects (bucket_id, name, owner_id) values ('booking-documents', 'misc/notes.pdf', auth.uid()::text)$$,
@@ -95,7 +92,7 @@ select lives_ok(
   'the provider uploads a file to the booking');
 select lives_ok(
   $$insert into public.booking_documents (booking_id, kind, object_path, file_name)
-    values (pg_temp.booking('consult'), 'report', pg_temp.path('consult', 'advice.pdf'), 'advice.pdf')$$,
+    values (tests.booking('consult'), 'report', pg_temp.path('consult', 'advice.pdf'), 'advice.pdf')$$,
   'the provider attaches a report to the booking');
 select is_empty($$delete from public.booking_documents where file_name = 'prescription.pdf' returning 1$$,
   'the provider cannot remove the client''s document');
@@ -113,7 +110,7 @@ select lives_ok(
   'the collector uploads a photo to the booking assigned to them');
 select lives_ok(
   $$insert into public.booking_documents (booking_id, kind, object_path, file_name)
-    values (pg_temp.booking('blood'), 'photo', pg_temp.path('blood', 'sample.jpg'), 'sample.jpg')$$,
+    values (tests.booking('blood'), 'photo', pg_temp.path('blood', 'sample.jpg'), 'sample.jpg')$$,
   'the collector attaches it to the booking');
 select results_eq($$select name from storage.objects where bucket_id = 'booking-documents'$$,
   $$values (pg_temp.path('blood', 'sample.jpg'))$$, 'the collector reads the files of their booking only');
@@ -126,7 +123,7 @@ select is_empty($$select * from public.booking_documents$$,
   '[booking_documents/stranger/select] a user cannot see documents of other people''s bookings');
 select throws_ok(
   $$insert into public.booking_documents (booking_id, kind, object_path, file_name)
-    values (pg_temp.booking('consult'), 'other', pg_temp.path('consult', 'spam.pdf'), 'spam.pdf')$$,
+    values (tests.booking('consult'), 'other', pg_temp.path('consult', 'spam.pdf'), 'spam.pdf')$$,
   '42501', 'new row violates row-level security policy for table "booking_documents"',
   '[booking_documents/stranger/insert] a user cannot attach documents to other people''s bookings');
 select throws_ok($$update public.booking_documents set file_name = 'x'$$, '42501', 'permission denied for table booking_documents',
@@ -148,7 +145,7 @@ select throws_ok($$select * from public.booking_documents$$, '42501', 'permissio
   '[booking_documents/anon/select] visitors cannot read booking documents');
 select throws_ok(
   $$insert into public.booking_documents (booking_id, kind, object_path, file_name)
-    values (pg_temp.booking('consult'), 'other', pg_temp.path('consult', 'x.pdf'), 'x.pdf')$$,
+    values (tests.booking('consult'), 'other', pg_temp.path('consult', 'x.pdf'), 'x.pdf')$$,
   '42501', 'permission denied for table booking_documents', '[booking_documents/anon/insert] visitors cannot attach documents');
 select throws_ok($$update public.booking_documents set file_name = 'x'$$, '42501', 'permission denied for table booking_documents',
   '[booking_documents/anon/update] visitors cannot edit documents');
@@ -166,7 +163,7 @@ select is((select count(*) from public.booking_documents), 3::bigint, '[booking_
 select is((select count(*) from storage.objects where bucket_id = 'booking-documents'), 3::bigint, 'admins read every booking file');
 select lives_ok(
   $$insert into public.booking_documents (booking_id, kind, object_path, file_name)
-    values (pg_temp.booking('blood'), 'report', pg_temp.path('blood', 'results.pdf'), 'results.pdf')$$,
+    values (tests.booking('blood'), 'report', pg_temp.path('blood', 'results.pdf'), 'results.pdf')$$,
   '[booking_documents/admin/insert] admins attach documents to any booking');
 select throws_ok($$update public.booking_documents set kind = 'other'$$, '42501', 'permission denied for table booking_documents',
   '[booking_documents/admin/update] admins too cannot edit documents in place');

@@ -40,17 +40,10 @@ select tests.get_supabase_uid(u), 'UTC', 0 from unnest(array['provider', 'coach'
 insert into public.availability_rules (user_id, weekday, start_time, end_time)
 select s.user_id, d, '08:00', '20:00' from public.schedules s cross join generate_series(1, 7) d;
 
-create function pg_temp.slot(days integer, at_time time) returns timestamptz language sql stable as $$
-  select ((now() at time zone 'UTC')::date + days + at_time) at time zone 'UTC'
-$$;
-create function pg_temp.invoice(name text) returns uuid language sql stable as $$
-  select (current_setting('t.' || name, true)::jsonb ->> 'invoice_id')::uuid
-$$;
 create function pg_temp.number(sequence integer) returns text language sql stable as $$
   select format('INV-%s-%s', extract(year from now() at time zone 'UTC'), lpad(sequence::text, 6, '0'))
 $$;
-grant execute on function pg_temp.slot(integer, time), pg_temp.invoice(text), pg_temp.number(integer)
-  to anon, authenticated, service_role;
+grant execute on function pg_temp.number(integer) to anon, authenticated, service_role;
 
 -- Bookings and their invoices ----------------------------------------------------------------------
 -- 1: the owner's home repair with materials, a coupon, a travel fee and VAT (open);
@@ -60,38 +53,38 @@ grant execute on function pg_temp.slot(integer, time), pg_temp.invoice(text), pg
 select tests.authenticate_as('owner');
 select lives_ok(
   $$select set_config('t.repair', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]',
-      pg_temp.slot(2, '10:00'), addons => '[{"addon_id": "ad000000-0000-4000-8000-000000000001", "quantity": 2}]',
+      tests.slot(2, '10:00'), addons => '[{"addon_id": "ad000000-0000-4000-8000-000000000001", "quantity": 2}]',
       coupon_code => 'SAVE10', address_id => 'aa000000-0000-4000-8000-000000000002')::text, true)$$,
   'a client books a home repair with materials and a coupon');
 select tests.authenticate_as('other_client');
 select set_config('t.call', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000002"}]',
-  pg_temp.slot(2, '10:00'))::text, true);
+  tests.slot(2, '10:00'))::text, true);
 select tests.authenticate_as_service_role();
-select service.settle_invoice(pg_temp.invoice('call'));
+select service.settle_invoice(tests.invoice('call'));
 
 select tests.authenticate_as('owner');
 savepoint before_abandoned_booking;
-select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000002"}]', pg_temp.slot(3, '10:00'));
+select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000002"}]', tests.slot(3, '10:00'));
 rollback to savepoint before_abandoned_booking;
 select throws_ok(
   $$select (b.r ->> 'total')::integer / 0
-    from (select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000002"}]', pg_temp.slot(3, '10:00')) r) b$$,
+    from (select public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000002"}]', tests.slot(3, '10:00')) r) b$$,
   '22012', null, 'a request that fails after its booking and invoice were written is rolled back whole');
 select lives_ok(
   $$select set_config('t.cancelled', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000002"}]',
-      pg_temp.slot(3, '10:00'))::text, true)$$,
+      tests.slot(3, '10:00'))::text, true)$$,
   'the client books the same slot for real');
 select public.transition_booking((current_setting('t.cancelled')::jsonb ->> 'booking_id')::uuid, 'cancelled');
 select tests.authenticate_as('other_client');
 select set_config('t.later', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000002"}]',
-  pg_temp.slot(4, '10:00'))::text, true);
+  tests.slot(4, '10:00'))::text, true);
 
 -- Numbers ------------------------------------------------------------------------------------------
 select tests.clear_authentication();
 select results_eq($$select number, number_sequence from public.invoices order by number_sequence$$,
   $$values (pg_temp.number(1), 1), (pg_temp.number(2), 2), (pg_temp.number(3), 3), (pg_temp.number(4), 4)$$,
   'invoice numbers run INV-<year>-000001 upwards without a gap: rolled-back bookings gave theirs back');
-select results_eq($$select number from public.invoices where id = pg_temp.invoice('cancelled')$$, $$values (pg_temp.number(3))$$,
+select results_eq($$select number from public.invoices where id = tests.invoice('cancelled')$$, $$values (pg_temp.number(3))$$,
   'the booking made after two rolled-back attempts gets the very next number');
 select results_eq($$select last_number from private.invoice_counters where year = extract(year from now() at time zone 'UTC')$$,
   $$values (4)$$, 'the year''s counter stands at the last number issued');
@@ -103,12 +96,12 @@ select throws_ok(
 -- Totals -------------------------------------------------------------------------------------------
 select results_eq(
   $$select subtotal, discount_total, travel_fee, tax_total, total, commission, status::text, currency::text, coupon_id is not null
-    from public.invoices where id = pg_temp.invoice('repair')$$,
+    from public.invoices where id = tests.invoice('repair')$$,
   $$values (13000::bigint, 1300::bigint, 1000::bigint, 2540::bigint, 15240::bigint, 1755::bigint, 'open', 'GBP', true)$$,
   'the invoice totals: 13000 subtotal − 1300 coupon + 1000 travel (2.62 km charged as 3 whole km, 2 beyond the free km) + 20% VAT = 15240');
 select results_eq(
   $$select line_number::integer, kind::text, description, quantity, unit_amount, amount from public.invoice_lines
-    where invoice_id = pg_temp.invoice('repair') order by line_number$$,
+    where invoice_id = tests.invoice('repair') order by line_number$$,
   $$values (1, 'item', 'Home repair', 1, 10000::bigint, 10000::bigint),
            (2, 'addon', 'Materials', 2, 1500::bigint, 3000::bigint),
            (3, 'discount', 'Ten percent off', 1, -1300::bigint, -1300::bigint),
@@ -139,7 +132,7 @@ select throws_ok($$delete from public.invoices$$, '42501', 'permission denied fo
   '[invoices/owner/delete] a client cannot delete an invoice');
 select throws_ok(
   $$insert into public.invoice_lines (invoice_id, line_number, kind, description, quantity, unit_amount, amount)
-    values (pg_temp.invoice('repair'), 9, 'discount', 'Self-service discount', 1, -15240, -15240)$$,
+    values (tests.invoice('repair'), 9, 'discount', 'Self-service discount', 1, -15240, -15240)$$,
   '42501', 'permission denied for table invoice_lines', '[invoice_lines/owner/insert] a client cannot add a line to their invoice');
 select throws_ok($$update public.invoice_lines set amount = 0$$, '42501', 'permission denied for table invoice_lines',
   '[invoice_lines/owner/update] a client cannot change a line');
@@ -185,7 +178,7 @@ select throws_ok($$delete from public.invoices$$, '42501', 'permission denied fo
   '[invoices/stranger/delete] a user cannot delete invoices');
 select throws_ok(
   $$insert into public.invoice_lines (invoice_id, line_number, kind, description, quantity, unit_amount, amount)
-    values (pg_temp.invoice('repair'), 9, 'item', 'x', 1, 1, 1)$$,
+    values (tests.invoice('repair'), 9, 'item', 'x', 1, 1, 1)$$,
   '42501', 'permission denied for table invoice_lines', '[invoice_lines/stranger/insert] a user cannot add invoice lines');
 select throws_ok($$update public.invoice_lines set amount = 0$$, '42501', 'permission denied for table invoice_lines',
   '[invoice_lines/stranger/update] a user cannot change invoice lines');
@@ -239,7 +232,7 @@ select throws_ok($$delete from public.invoices$$, '42501', 'permission denied fo
   '[invoices/admin/delete] admins cannot delete invoices');
 select throws_ok(
   $$insert into public.invoice_lines (invoice_id, line_number, kind, description, quantity, unit_amount, amount)
-    values (pg_temp.invoice('repair'), 9, 'item', 'x', 1, 1, 1)$$,
+    values (tests.invoice('repair'), 9, 'item', 'x', 1, 1, 1)$$,
   '42501', 'permission denied for table invoice_lines', '[invoice_lines/admin/insert] admins cannot add invoice lines');
 select throws_ok($$update public.invoice_lines set amount = 0$$, '42501', 'permission denied for table invoice_lines',
   '[invoice_lines/admin/update] admins cannot change invoice lines');

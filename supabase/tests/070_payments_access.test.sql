@@ -11,46 +11,28 @@ select tests.create_supabase_user('owner');
 select tests.create_supabase_user('other_client');
 select tests.create_supabase_user('stranger');
 select tests.create_supabase_user('admin');
-select tests.create_supabase_user('provider', metadata => '{"account_type": "provider"}');
-select tests.create_supabase_user('tutor', metadata => '{"account_type": "provider"}');
-select tests.create_supabase_user('stranger_provider', metadata => '{"account_type": "provider"}');
 select tests.grant_role('admin', 'admin');
-insert into public.provider_profiles (user_id, kind) values
-  (tests.get_supabase_uid('provider'), 'consultant'),
-  (tests.get_supabase_uid('tutor'), 'consultant'),
-  (tests.get_supabase_uid('stranger_provider'), 'consultant');
-insert into public.provider_payout_accounts (provider_id, stripe_account_id, charges_enabled, payouts_enabled, details_submitted)
-values (tests.get_supabase_uid('provider'), 'acct_provider', true, true, true);
-insert into public.categories (id, slug, name) values ('ca000000-0000-4000-8000-000000000001', 'consulting', 'Consulting');
+select tests.create_provider('provider', stripe_ready => true);
+select tests.create_provider('tutor');
+select tests.create_provider('stranger_provider');
+insert into public.categories (id, slug, name) values (tests.consulting(), 'consulting', 'Consulting');
 insert into public.offerings (id, provider_id, category_id, kind, title, price, currency, duration_minutes, status, location)
 values
-  ('0f000000-0000-4000-8000-000000000001', tests.get_supabase_uid('provider'), 'ca000000-0000-4000-8000-000000000001',
-   'service', 'Advice', 10000, 'EUR', 60, 'active', 'online'),
-  ('0f000000-0000-4000-8000-000000000002', tests.get_supabase_uid('tutor'), 'ca000000-0000-4000-8000-000000000001',
+  (tests.advice(), tests.get_supabase_uid('provider'), tests.consulting(), 'service', 'Advice', 10000, 'EUR', 60, 'active', 'online'),
+  ('0f000000-0000-4000-8000-000000000002', tests.get_supabase_uid('tutor'), tests.consulting(),
    'service', 'Lesson', 8000, 'EUR', 60, 'active', 'online');
-insert into public.schedules (user_id, timezone, min_notice_minutes)
-select tests.get_supabase_uid(u), 'UTC', 0 from unnest(array['provider', 'tutor']) u;
-insert into public.availability_rules (user_id, weekday, start_time, end_time)
-select s.user_id, d, '08:00', '20:00' from public.schedules s cross join generate_series(1, 7) d;
 
-create function pg_temp.slot(days integer, at_time time) returns timestamptz language sql stable as $$
-  select ((now() at time zone 'UTC')::date + days + at_time) at time zone 'UTC'
-$$;
-create function pg_temp.invoice(name text) returns uuid language sql stable as $$
-  select (current_setting('t.' || name, true)::jsonb ->> 'invoice_id')::uuid
-$$;
 create function pg_temp.payment(name text) returns uuid language sql stable as $$
   select coalesce(current_setting('t.pay_' || name, true)::jsonb ->> 'payment_id', current_setting('t.pay_' || name, true)::jsonb ->> 'id')::uuid
 $$;
-grant execute on function pg_temp.slot(integer, time), pg_temp.invoice(text), pg_temp.payment(text)
-  to anon, authenticated, service_role;
+grant execute on function pg_temp.payment(text) to anon, authenticated, service_role;
 
 -- The owner pays for advice by card (a destination charge to the provider), gets 2000 back
 -- and disputes the charge; another client pays a lesson by bank transfer and is refunded.
 select tests.authenticate_as('owner');
 select set_config('t.advice', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]',
-  pg_temp.slot(2, '10:00'))::text, true);
-select set_config('t.pay_advice', public.begin_checkout(pg_temp.invoice('advice'))::text, true);
+  tests.slot(2, '10:00'))::text, true);
+select set_config('t.pay_advice', public.begin_checkout(tests.invoice('advice'))::text, true);
 select tests.authenticate_as_service_role();
 select service.attach_checkout_session(pg_temp.payment('advice'), 'cs_test_access', 'https://checkout.stripe.com/c/pay/cs_test_access',
   now() + interval '31 minutes');
@@ -60,13 +42,13 @@ select service.apply_dispute_event('evt_access_dispute', 'charge.dispute.created
   8000, 'eur', 'needs_response', 'fraudulent', now() + interval '7 days');
 select tests.authenticate_as('other_client');
 select set_config('t.lesson', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000002"}]',
-  pg_temp.slot(2, '12:00'))::text, true);
+  tests.slot(2, '12:00'))::text, true);
 select set_config('t.pay_lesson', to_jsonb(p)::text, true)
-from public.declare_manual_payment(pg_temp.invoice('lesson'), 'bank_transfer', 'TRX-ACCESS-1') p;
+from public.declare_manual_payment(tests.invoice('lesson'), 'bank_transfer', 'TRX-ACCESS-1') p;
 select tests.authenticate_as('admin');
 select public.review_manual_payment(pg_temp.payment('lesson'), true);
-select public.request_refund(pg_temp.invoice('advice'), 2000, 'goodwill');
-select public.request_refund(pg_temp.invoice('lesson'), null, 'lesson cancelled by phone');
+select public.request_refund(tests.invoice('advice'), 2000, 'goodwill');
+select public.request_refund(tests.invoice('lesson'), null, 'lesson cancelled by phone');
 
 -- owner (the client) --------------------------------------------------------------------------------
 select tests.authenticate_as('owner');
@@ -81,7 +63,7 @@ select results_eq($$select stripe_dispute_id, status, amount from public.dispute
   '[disputes/owner/select] a client reads the disputes of their payments');
 select throws_ok(
   $$insert into public.payments (invoice_id, client_id, method, amount, currency)
-    values (pg_temp.invoice('advice'), auth.uid(), 'cash', 10000, 'EUR')$$,
+    values (tests.invoice('advice'), auth.uid(), 'cash', 10000, 'EUR')$$,
   '42501', 'permission denied for table payments', '[payments/owner/insert] a client cannot record a payment by writing it');
 select throws_ok($$update public.payments set status = 'succeeded', amount = 1$$, '42501', 'permission denied for table payments',
   '[payments/owner/update] a client cannot change their payment');
@@ -89,7 +71,7 @@ select throws_ok($$delete from public.payments$$, '42501', 'permission denied fo
   '[payments/owner/delete] a client cannot delete their payment');
 select throws_ok(
   $$insert into public.refunds (payment_id, invoice_id, client_id, kind, amount, currency)
-    values (pg_temp.payment('advice'), pg_temp.invoice('advice'), auth.uid(), 'admin', 10000, 'EUR')$$,
+    values (pg_temp.payment('advice'), tests.invoice('advice'), auth.uid(), 'admin', 10000, 'EUR')$$,
   '42501', 'permission denied for table refunds', '[refunds/owner/insert] a client cannot grant themselves a refund');
 select throws_ok($$update public.refunds set amount = 10000$$, '42501', 'permission denied for table refunds',
   '[refunds/owner/update] a client cannot enlarge their refund');
@@ -97,7 +79,7 @@ select throws_ok($$delete from public.refunds$$, '42501', 'permission denied for
   '[refunds/owner/delete] a client cannot delete a refund');
 select throws_ok(
   $$insert into public.disputes (payment_id, invoice_id, client_id, stripe_dispute_id, amount, currency, status, last_event_at)
-    values (pg_temp.payment('advice'), pg_temp.invoice('advice'), auth.uid(), 'dp_fake', 1, 'EUR', 'needs_response', now())$$,
+    values (pg_temp.payment('advice'), tests.invoice('advice'), auth.uid(), 'dp_fake', 1, 'EUR', 'needs_response', now())$$,
   '42501', 'permission denied for table disputes', '[disputes/owner/insert] a client cannot open a dispute by writing one');
 select throws_ok($$update public.disputes set status = 'won'$$, '42501', 'permission denied for table disputes',
   '[disputes/owner/update] a client cannot decide a dispute');
@@ -148,7 +130,7 @@ select is_empty($$select * from public.refunds$$, '[refunds/stranger/select] a u
 select is_empty($$select * from public.disputes$$, '[disputes/stranger/select] a user cannot read other people''s disputes');
 select throws_ok(
   $$insert into public.payments (invoice_id, client_id, method, amount, currency)
-    values (pg_temp.invoice('advice'), auth.uid(), 'cash', 1, 'EUR')$$,
+    values (tests.invoice('advice'), auth.uid(), 'cash', 1, 'EUR')$$,
   '42501', 'permission denied for table payments', '[payments/stranger/insert] a user cannot write a payment');
 select throws_ok($$update public.payments set status = 'cancelled'$$, '42501', 'permission denied for table payments',
   '[payments/stranger/update] a user cannot change payments');
@@ -156,7 +138,7 @@ select throws_ok($$delete from public.payments$$, '42501', 'permission denied fo
   '[payments/stranger/delete] a user cannot delete payments');
 select throws_ok(
   $$insert into public.refunds (payment_id, invoice_id, client_id, kind, amount, currency)
-    values (pg_temp.payment('advice'), pg_temp.invoice('advice'), auth.uid(), 'admin', 1, 'EUR')$$,
+    values (pg_temp.payment('advice'), tests.invoice('advice'), auth.uid(), 'admin', 1, 'EUR')$$,
   '42501', 'permission denied for table refunds', '[refunds/stranger/insert] a user cannot write a refund');
 select throws_ok($$update public.refunds set status = 'canceled'$$, '42501', 'permission denied for table refunds',
   '[refunds/stranger/update] a user cannot change refunds');
@@ -164,7 +146,7 @@ select throws_ok($$delete from public.refunds$$, '42501', 'permission denied for
   '[refunds/stranger/delete] a user cannot delete refunds');
 select throws_ok(
   $$insert into public.disputes (payment_id, invoice_id, client_id, stripe_dispute_id, amount, currency, status, last_event_at)
-    values (pg_temp.payment('advice'), pg_temp.invoice('advice'), auth.uid(), 'dp_fake', 1, 'EUR', 'needs_response', now())$$,
+    values (pg_temp.payment('advice'), tests.invoice('advice'), auth.uid(), 'dp_fake', 1, 'EUR', 'needs_response', now())$$,
   '42501', 'permission denied for table disputes', '[disputes/stranger/insert] a user cannot write a dispute');
 select throws_ok($$update public.disputes set status = 'lost'$$, '42501', 'permission denied for table disputes',
   '[disputes/stranger/update] a user cannot change disputes');
@@ -203,7 +185,7 @@ select throws_ok($$update public.disputes set status = 'won'$$, '42501', 'permis
   '[disputes/anon/update] visitors cannot change disputes');
 select throws_ok($$delete from public.disputes$$, '42501', 'permission denied for table disputes',
   '[disputes/anon/delete] visitors cannot delete disputes');
-select throws_ok($$select public.begin_checkout(pg_temp.invoice('advice'))$$, '42501', null,
+select throws_ok($$select public.begin_checkout(tests.invoice('advice'))$$, '42501', null,
   'visitors cannot open a checkout');
 
 -- admin -----------------------------------------------------------------------------------------------
@@ -214,7 +196,7 @@ select is((select count(*) from public.refunds), 2::bigint, '[refunds/admin/sele
 select is((select count(*) from public.disputes), 1::bigint, '[disputes/admin/select] admins read every dispute');
 select throws_ok(
   $$insert into public.payments (invoice_id, client_id, method, amount, currency)
-    values (pg_temp.invoice('advice'), tests.get_supabase_uid('owner'), 'cash', 10000, 'EUR')$$,
+    values (tests.invoice('advice'), tests.get_supabase_uid('owner'), 'cash', 10000, 'EUR')$$,
   '42501', 'permission denied for table payments',
   '[payments/admin/insert] admins too record payments through review_manual_payment only');
 select throws_ok($$update public.payments set status = 'succeeded'$$, '42501', 'permission denied for table payments',
@@ -223,7 +205,7 @@ select throws_ok($$delete from public.payments$$, '42501', 'permission denied fo
   '[payments/admin/delete] admins cannot delete payments');
 select throws_ok(
   $$insert into public.refunds (payment_id, invoice_id, client_id, kind, amount, currency)
-    values (pg_temp.payment('advice'), pg_temp.invoice('advice'), tests.get_supabase_uid('owner'), 'admin', 1, 'EUR')$$,
+    values (pg_temp.payment('advice'), tests.invoice('advice'), tests.get_supabase_uid('owner'), 'admin', 1, 'EUR')$$,
   '42501', 'permission denied for table refunds', '[refunds/admin/insert] admins refund through request_refund only');
 select throws_ok($$update public.refunds set status = 'succeeded'$$, '42501', 'permission denied for table refunds',
   '[refunds/admin/update] admins cannot mark refunds succeeded by hand');
@@ -231,7 +213,7 @@ select throws_ok($$delete from public.refunds$$, '42501', 'permission denied for
   '[refunds/admin/delete] admins cannot delete refunds');
 select throws_ok(
   $$insert into public.disputes (payment_id, invoice_id, client_id, stripe_dispute_id, amount, currency, status, last_event_at)
-    values (pg_temp.payment('advice'), pg_temp.invoice('advice'), tests.get_supabase_uid('owner'), 'dp_fake', 1, 'EUR',
+    values (pg_temp.payment('advice'), tests.invoice('advice'), tests.get_supabase_uid('owner'), 'dp_fake', 1, 'EUR',
             'needs_response', now())$$,
   '42501', 'permission denied for table disputes', '[disputes/admin/insert] admins cannot write disputes (Stripe reports them)');
 select throws_ok($$update public.disputes set status = 'won'$$, '42501', 'permission denied for table disputes',

@@ -8,52 +8,20 @@ select plan(90);
 select tests.start_with_empty_marketplace();
 
 -- Fixture -------------------------------------------------------------------------------------------
-select tests.create_supabase_user('client');
+select tests.open_marketplace();
 select tests.create_supabase_user('other_client');
 select tests.create_supabase_user('stranger');
-select tests.create_supabase_user('admin');
-select tests.create_supabase_user('provider', metadata => '{"account_type": "provider"}');
-select tests.create_supabase_user('newbie', metadata => '{"account_type": "provider"}');
-select tests.grant_role('admin', 'admin');
-insert into public.provider_profiles (user_id, kind)
-values (tests.get_supabase_uid('provider'), 'consultant'), (tests.get_supabase_uid('newbie'), 'consultant');
 -- The provider can take charges; the newbie started onboarding but cannot yet.
+select tests.create_provider('newbie');
 insert into public.provider_payout_accounts (provider_id, stripe_account_id, charges_enabled, payouts_enabled, details_submitted)
-values (tests.get_supabase_uid('provider'), 'acct_provider', true, true, true),
-       (tests.get_supabase_uid('newbie'), 'acct_newbie', false, false, false);
-insert into public.categories (id, slug, name) values ('ca000000-0000-4000-8000-000000000001', 'consulting', 'Consulting');
+values (tests.get_supabase_uid('newbie'), 'acct_newbie', false, false, false);
 insert into public.offerings (id, provider_id, category_id, kind, title, price, currency, duration_minutes, status, location)
-values
-  ('0f000000-0000-4000-8000-000000000001', tests.get_supabase_uid('provider'), 'ca000000-0000-4000-8000-000000000001',
-   'service', 'Advice', 10000, 'EUR', 60, 'active', 'online'),
-  ('0f000000-0000-4000-8000-000000000002', tests.get_supabase_uid('newbie'), 'ca000000-0000-4000-8000-000000000001',
-   'service', 'First lesson', 8000, 'EUR', 60, 'active', 'online');
-insert into public.schedules (user_id, timezone, min_notice_minutes)
-select tests.get_supabase_uid(u), 'UTC', 0 from unnest(array['provider', 'newbie']) u;
-insert into public.availability_rules (user_id, weekday, start_time, end_time)
-select s.user_id, d, '08:00', '20:00' from public.schedules s cross join generate_series(1, 7) d;
-update private.settings set value = '50' where key = 'bookings.max_live_holds_per_client';
+values ('0f000000-0000-4000-8000-000000000002', tests.get_supabase_uid('newbie'), tests.consulting(),
+        'service', 'First lesson', 8000, 'EUR', 60, 'active', 'online');
 
-create function pg_temp.slot(days integer, at_time time) returns timestamptz language sql stable as $$
-  select ((now() at time zone 'UTC')::date + days + at_time) at time zone 'UTC'
-$$;
-create function pg_temp.booking(name text) returns uuid language sql stable as $$
-  select (current_setting('t.' || name, true)::jsonb ->> 'booking_id')::uuid
-$$;
-create function pg_temp.invoice(name text) returns uuid language sql stable as $$
-  select (current_setting('t.' || name, true)::jsonb ->> 'invoice_id')::uuid
-$$;
-create function pg_temp.number(name text) returns text language sql stable as $$
-  select current_setting('t.' || name, true)::jsonb ->> 'invoice_number'
-$$;
-create function pg_temp.book(name text, starts_at timestamptz, offering text default '0f000000-0000-4000-8000-000000000001')
-returns text language sql as $$
-  select set_config('t.' || name, public.create_booking(jsonb_build_array(jsonb_build_object('offering_id', offering)),
-                                                        starts_at)::text, true)
-$$;
 -- The client's checkout of a booking, remembered as t.pay_<name>.
 create function pg_temp.checkout(name text) returns jsonb language sql as $$
-  select set_config('t.pay_' || name, public.begin_checkout(pg_temp.invoice(name))::text, true)::jsonb
+  select set_config('t.pay_' || name, public.begin_checkout(tests.invoice(name))::text, true)::jsonb
 $$;
 create function pg_temp.payment(name text) returns uuid language sql stable as $$
   select (current_setting('t.pay_' || name, true)::jsonb ->> 'payment_id')::uuid
@@ -75,45 +43,44 @@ create function pg_temp.state(name text) returns table (payment text, invoice te
   from public.payments p join public.invoices i on i.id = p.invoice_id join public.bookings b on b.id = p.booking_id
   where p.id = pg_temp.payment(name)
 $$;
-grant execute on function pg_temp.slot(integer, time), pg_temp.booking(text), pg_temp.invoice(text), pg_temp.number(text),
-  pg_temp.book(text, timestamptz, text), pg_temp.checkout(text), pg_temp.payment(text), pg_temp.attach(text, timestamptz),
+grant execute on function pg_temp.checkout(text), pg_temp.payment(text), pg_temp.attach(text, timestamptz),
   pg_temp.event(text, text, text, interval, text, bigint, text), pg_temp.state(text)
   to anon, authenticated, service_role;
 
 select tests.authenticate_as('client');
-select pg_temp.book('advice', pg_temp.slot(2, '10:00'));
-select pg_temp.book('slow', pg_temp.slot(2, '12:00'));
-select pg_temp.book('bounced', pg_temp.slot(2, '14:00'));
-select pg_temp.book('walkaway', pg_temp.slot(2, '16:00'));
-select pg_temp.book('declined', pg_temp.slot(3, '10:00'));
-select pg_temp.book('short', pg_temp.slot(3, '12:00'));
-select pg_temp.book('late', pg_temp.slot(3, '14:00'));
-select pg_temp.book('lapsed', pg_temp.slot(3, '16:00'));
-select pg_temp.book('sweep', pg_temp.slot(4, '10:00'));
-select pg_temp.book('race', pg_temp.slot(4, '12:00'));
-select pg_temp.book('timeout', pg_temp.slot(4, '14:00'));
-select pg_temp.book('dropped', pg_temp.slot(4, '16:00'));
-select pg_temp.book('unpaid', pg_temp.slot(5, '10:00'));
-select pg_temp.book('transfer', pg_temp.slot(5, '12:00'));
-select pg_temp.book('lesson', pg_temp.slot(2, '10:00'), '0f000000-0000-4000-8000-000000000002');
+select tests.book('advice', tests.slot(2, '10:00'));
+select tests.book('slow', tests.slot(2, '12:00'));
+select tests.book('bounced', tests.slot(2, '14:00'));
+select tests.book('walkaway', tests.slot(2, '16:00'));
+select tests.book('declined', tests.slot(3, '10:00'));
+select tests.book('short', tests.slot(3, '12:00'));
+select tests.book('late', tests.slot(3, '14:00'));
+select tests.book('lapsed', tests.slot(3, '16:00'));
+select tests.book('sweep', tests.slot(4, '10:00'));
+select tests.book('race', tests.slot(4, '12:00'));
+select tests.book('timeout', tests.slot(4, '14:00'));
+select tests.book('dropped', tests.slot(4, '16:00'));
+select tests.book('unpaid', tests.slot(5, '10:00'));
+select tests.book('transfer', tests.slot(5, '12:00'));
+select tests.book('lesson', tests.slot(2, '10:00'), '0f000000-0000-4000-8000-000000000002');
 
 -- Who may open a checkout ---------------------------------------------------------------------------------
 select tests.authenticate_as('stranger');
-select throws_ok($$select public.begin_checkout(pg_temp.invoice('advice'))$$,
-  'PT404', format('invoice_id: invoice %s not found', pg_temp.invoice('advice')),
+select throws_ok($$select public.begin_checkout(tests.invoice('advice'))$$,
+  'PT404', format('invoice_id: invoice %s not found', tests.invoice('advice')),
   'someone else''s invoice is not found for a stranger (RLS hides it)');
 select throws_ok($$select public.begin_checkout('00000000-0000-4000-8000-000000000000')$$,
   'PT404', 'invoice_id: invoice 00000000-0000-4000-8000-000000000000 not found', 'an unknown invoice is not found');
 select tests.authenticate_as('provider');
-select throws_ok($$select public.begin_checkout(pg_temp.invoice('advice'))$$,
-  '42501', format('invoice_id: only the client of invoice %s can pay it', pg_temp.number('advice')),
+select throws_ok($$select public.begin_checkout(tests.invoice('advice'))$$,
+  '42501', format('invoice_id: only the client of invoice %s can pay it', tests.invoice_number('advice')),
   'the provider of an invoice cannot open its checkout');
 select tests.authenticate_as('admin');
-select throws_ok($$select public.begin_checkout(pg_temp.invoice('advice'))$$,
-  '42501', format('invoice_id: only the client of invoice %s can pay it', pg_temp.number('advice')),
+select throws_ok($$select public.begin_checkout(tests.invoice('advice'))$$,
+  '42501', format('invoice_id: only the client of invoice %s can pay it', tests.invoice_number('advice')),
   'an admin, who reads every invoice, cannot open a checkout for a client');
 select tests.authenticate_as_anon();
-select throws_ok($$select public.begin_checkout(pg_temp.invoice('advice'))$$, '42501', null, 'visitors cannot open a checkout');
+select throws_ok($$select public.begin_checkout(tests.invoice('advice'))$$, '42501', null, 'visitors cannot open a checkout');
 select tests.authenticate_as('client');
 select throws_ok($$select service.attach_checkout_session(gen_random_uuid(), 'cs_x', 'https://x', now())$$,
   '42501', 'permission denied for schema service', 'a client cannot attach a session (service RPCs are the service role''s)');
@@ -126,13 +93,13 @@ select results_eq(
            (c ->> 'application_fee')::bigint, c ->> 'destination', c ->> 'description', c ->> 'customer_email',
            c ->> 'session_id', c ->> 'session_url'
     from pg_temp.checkout('advice') c$$,
-  $$values (pg_temp.invoice('advice'), pg_temp.number('advice'), pg_temp.booking('advice'), 10000::bigint, 'eur', 1500::bigint,
+  $$values (tests.invoice('advice'), tests.invoice_number('advice'), tests.booking('advice'), 10000::bigint, 'eur', 1500::bigint,
             'acct_provider', 'Advice', 'client@test.local', null::text, null::text)$$,
   'begin_checkout: the whole invoice total, the commission as application fee to the provider''s account, the client''s email');
 select results_eq(
   $$select (c ->> 'expires_at')::timestamptz, (c ->> 'hold_expires_at')::timestamptz
     from (select current_setting('t.pay_advice')::jsonb c) x$$,
-  $$select now() + interval '31 minutes', b.hold_expires_at from public.bookings b where b.id = pg_temp.booking('advice')$$,
+  $$select now() + interval '31 minutes', b.hold_expires_at from public.bookings b where b.id = tests.booking('advice')$$,
   'a 15-minute hold gets a session of Stripe''s shortest life, 31 minutes (the sweeper expires it when the hold lapses)');
 select results_eq(
   $$select method::text, status::text, amount, currency::text, application_fee, destination_account, client_id, provider_id, applied
@@ -144,14 +111,14 @@ select is((pg_temp.checkout('advice') ->> 'payment_id')::uuid, pg_temp.payment('
   'a second click before the session exists reuses the same payment (the idempotency key stays the same)');
 
 select tests.clear_authentication();
-update public.bookings set hold_expires_at = now() + interval '2 hours' where id = pg_temp.booking('slow');
+update public.bookings set hold_expires_at = now() + interval '2 hours' where id = tests.booking('slow');
 select tests.authenticate_as('client');
 select is((pg_temp.checkout('slow') ->> 'expires_at')::timestamptz, now() + interval '2 hours',
   'a longer hold gets a session that ends with it');
 
 select tests.authenticate_as('client');
-select throws_ok($$select public.begin_checkout(pg_temp.invoice('lesson'))$$,
-  'PT409', format('invoice_id: the provider of invoice %s cannot take payments yet', pg_temp.number('lesson')),
+select throws_ok($$select public.begin_checkout(tests.invoice('lesson'))$$,
+  'PT409', format('invoice_id: the provider of invoice %s cannot take payments yet', tests.invoice_number('lesson')),
   'a provider whose Stripe account cannot take charges yet cannot be paid');
 
 -- attach_checkout_session ---------------------------------------------------------------------------------
@@ -171,7 +138,7 @@ select tests.authenticate_as('client');
 select results_eq($$select (c ->> 'payment_id')::uuid, c ->> 'session_id', c ->> 'session_url' from pg_temp.checkout('advice') c$$,
   $$values (pg_temp.payment('advice'), 'cs_test_advice', 'https://checkout.stripe.com/c/pay/cs_test_advice')$$,
   'begin_checkout hands back the open session to reuse: a double click never opens a second one');
-select is((select count(*) from public.payments where invoice_id = pg_temp.invoice('advice')), 1::bigint,
+select is((select count(*) from public.payments where invoice_id = tests.invoice('advice')), 1::bigint,
   'the invoice still has one payment');
 
 -- Paid ----------------------------------------------------------------------------------------------------
@@ -184,11 +151,11 @@ select results_eq(
   $$values ('succeeded', true, 'pi_advice', true, now() - interval '5 minutes')$$,
   'the payment succeeded, settled its invoice, and knows its payment intent');
 select results_eq(
-  $$select status::text, amount_paid, paid_at = now() from public.invoices where id = pg_temp.invoice('advice')$$,
+  $$select status::text, amount_paid, paid_at = now() from public.invoices where id = tests.invoice('advice')$$,
   $$values ('paid', 10000::bigint, true)$$, 'the invoice is paid in full');
 select results_eq(
   $$select b.status::text, b.hold_expires_at, c.actor, c.reason from public.bookings b
-    join public.booking_status_changes c on c.booking_id = b.id and c.to_status = 'confirmed' where b.id = pg_temp.booking('advice')$$,
+    join public.booking_status_changes c on c.booking_id = b.id and c.to_status = 'confirmed' where b.id = tests.booking('advice')$$,
   $$values ('confirmed', null::timestamptz, 'system', 'paid')$$, 'the booking is confirmed by the system');
 select results_eq($$select type, created, outcome from private.stripe_events where id = 'evt_advice_paid'$$,
   $$values ('checkout.session.completed', now() - interval '5 minutes', 'paid')$$,
@@ -199,7 +166,7 @@ select is(pg_temp.event('evt_advice_paid', 'checkout.session.completed', 'advice
 select is(pg_temp.event('evt_advice_paid', 'checkout.session.expired', 'advice', '1 minute'), 'duplicate',
   'an event id already applied is a duplicate whatever it now says');
 select results_eq(
-  $$select (select count(*) from public.booking_status_changes where booking_id = pg_temp.booking('advice')),
+  $$select (select count(*) from public.booking_status_changes where booking_id = tests.booking('advice')),
            (select count(*) from public.refunds), (select count(*) from private.stripe_events)$$,
   $$values (2::bigint, 0::bigint, 1::bigint)$$,
   'the duplicates changed nothing: no second confirmation, no refund, one ledger row');
@@ -213,13 +180,13 @@ select is(pg_temp.event('evt_advice_async_ok', 'checkout.session.async_payment_s
   'another success report for a succeeded payment (a new event id) changes nothing');
 select results_eq($$select * from pg_temp.state('advice')$$, $$values ('succeeded', 'paid', 'confirmed')$$,
   'after stale events the payment, invoice and booking are still succeeded, paid, confirmed');
-select is((select count(*) from public.booking_status_changes where booking_id = pg_temp.booking('advice') and to_status = 'confirmed'),
+select is((select count(*) from public.booking_status_changes where booking_id = tests.booking('advice') and to_status = 'confirmed'),
   1::bigint, 'the booking was confirmed once');
 select results_eq($$select failure_message, last_event_at from public.payments where id = pg_temp.payment('advice')$$,
   $$values (null::text, now() - interval '5 minutes')$$, 'stale events leave no failure message and no newer timestamp');
 select tests.authenticate_as('client');
-select throws_ok($$select public.begin_checkout(pg_temp.invoice('advice'))$$,
-  'PT409', format('invoice_id: invoice %s is paid and cannot be paid', pg_temp.number('advice')),
+select throws_ok($$select public.begin_checkout(tests.invoice('advice'))$$,
+  'PT409', format('invoice_id: invoice %s is paid and cannot be paid', tests.invoice_number('advice')),
   'a paid invoice cannot be checked out again');
 
 -- Delayed payment methods -----------------------------------------------------------------------------------
@@ -230,7 +197,7 @@ select is(pg_temp.event('evt_slow_completed', 'checkout.session.completed', 'slo
 select results_eq($$select * from pg_temp.state('slow')$$, $$values ('processing', 'open', 'held')$$,
   'a processing payment settles nothing yet');
 select tests.authenticate_as('client');
-select throws_ok($$select public.begin_checkout(pg_temp.invoice('slow'))$$, 'PT409', null,
+select throws_ok($$select public.begin_checkout(tests.invoice('slow'))$$, 'PT409', null,
   'while a payment is processing, a second checkout is refused as a conflict');
 select tests.authenticate_as_service_role();
 select is(pg_temp.event('evt_slow_succeeded', 'checkout.session.async_payment_succeeded', 'slow', '10 minutes', 'paid'), 'paid',
@@ -254,7 +221,7 @@ select is(pg_temp.event('evt_bounced_completed_late', 'checkout.session.complete
 select tests.authenticate_as('client');
 select results_eq(
   $$select c ->> 'session_id', (c ->> 'payment_id')::uuid <> pg_temp.payment('bounced')
-    from (select public.begin_checkout(pg_temp.invoice('bounced')) c) x$$,
+    from (select public.begin_checkout(tests.invoice('bounced')) c) x$$,
   $$values (null::text, true)$$,
   'after a delayed payment failed, the completed session is not handed back: the client gets a new payment to pay');
 
@@ -267,14 +234,14 @@ select is(pg_temp.event('evt_walkaway_expired', 'checkout.session.expired', 'wal
 select tests.authenticate_as('client');
 select results_eq(
   $$select c ->> 'session_id', (c ->> 'payment_id')::uuid <> pg_temp.payment('walkaway')
-    from (select public.begin_checkout(pg_temp.invoice('walkaway')) c) x$$,
+    from (select public.begin_checkout(tests.invoice('walkaway')) c) x$$,
   $$values (null::text, true)$$, 'after an expired session the client gets a new payment and session');
 
 select pg_temp.checkout('timeout');
 select tests.authenticate_as_service_role();
 select pg_temp.attach('timeout', now() + interval '30 seconds');
 select tests.authenticate_as('client');
-select isnt((public.begin_checkout(pg_temp.invoice('timeout')) ->> 'payment_id')::uuid, pg_temp.payment('timeout'),
+select isnt((public.begin_checkout(tests.invoice('timeout')) ->> 'payment_id')::uuid, pg_temp.payment('timeout'),
   'a session with less than a minute left is not handed back: a new payment is opened');
 select results_eq($$select status::text from public.payments where id = pg_temp.payment('timeout')$$, $$values ('cancelled')$$,
   'the session whose time is up is cancelled');
@@ -294,15 +261,15 @@ select is(service.apply_payment_intent_failed('evt_unknown_pi', 'payment_intent.
 select is(service.apply_payment_intent_failed('evt_unknown_pi', 'payment_intent.payment_failed', now(), 'pi_nobody', null, 'x'),
   'duplicate', 'an unknown payment''s event is still recorded: its redelivery is a duplicate');
 select tests.authenticate_as('client');
-select results_eq($$select (c ->> 'payment_id')::uuid, c ->> 'session_id' from (select public.begin_checkout(pg_temp.invoice('declined')) c) x$$,
+select results_eq($$select (c ->> 'payment_id')::uuid, c ->> 'session_id' from (select public.begin_checkout(tests.invoice('declined')) c) x$$,
   $$values (pg_temp.payment('declined'), 'cs_test_declined')$$,
   'after a declined card the open session is handed back: the client retries in it');
 
 -- A second payment of a paid invoice is refunded -------------------------------------------------------------------
-select lives_ok($$select public.declare_manual_payment(pg_temp.invoice('declined'), 'bank_transfer', 'TRX-DECLINED')$$,
+select lives_ok($$select public.declare_manual_payment(tests.invoice('declined'), 'bank_transfer', 'TRX-DECLINED')$$,
   'meanwhile the client declares a bank transfer');
 select tests.authenticate_as('admin');
-select public.review_manual_payment(p.id, true) from public.payments p where p.invoice_id = pg_temp.invoice('declined') and p.method = 'bank_transfer';
+select public.review_manual_payment(p.id, true) from public.payments p where p.invoice_id = tests.invoice('declined') and p.method = 'bank_transfer';
 select tests.authenticate_as_service_role();
 select results_eq($$select payment_id, session_id from service.lapsed_checkouts() where payment_id = pg_temp.payment('declined')$$,
   $$values (pg_temp.payment('declined'), 'cs_test_declined')$$,
@@ -312,9 +279,9 @@ select is(pg_temp.event('evt_declined_paid', 'checkout.session.completed', 'decl
 select results_eq(
   $$select p.status::text, p.applied, r.kind::text, r.status::text, r.amount, r.reason from public.payments p
     join public.refunds r on r.payment_id = p.id where p.id = pg_temp.payment('declined')$$,
-  $$values ('succeeded', false, 'duplicate', 'requested', 10000::bigint, format('invoice %s was already paid', pg_temp.number('declined')))$$,
+  $$values ('succeeded', false, 'duplicate', 'requested', 10000::bigint, format('invoice %s was already paid', tests.invoice_number('declined')))$$,
   'the second payment succeeded but settled nothing: it is refunded in full as a duplicate');
-select results_eq($$select status::text, amount_paid from public.invoices where id = pg_temp.invoice('declined')$$,
+select results_eq($$select status::text, amount_paid from public.invoices where id = tests.invoice('declined')$$,
   $$values ('paid', 10000::bigint)$$, 'the invoice counts the first payment only');
 select is(service.record_refund_submitted((select r.id from public.refunds r where r.payment_id = pg_temp.payment('declined')),
   're_declined_duplicate', 'succeeded'), 'refund_succeeded', 'Stripe refunds the duplicate at once');
@@ -345,9 +312,9 @@ select tests.authenticate_as_service_role();
 select pg_temp.attach('late');
 select pg_temp.attach('lapsed');
 select tests.clear_authentication();
-update public.bookings set hold_expires_at = now() - interval '1 minute' where id in (pg_temp.booking('late'), pg_temp.booking('lapsed'));
+update public.bookings set hold_expires_at = now() - interval '1 minute' where id in (tests.booking('late'), tests.booking('lapsed'));
 select tests.authenticate_as('other_client');
-select pg_temp.book('retaken', pg_temp.slot(3, '14:00'));
+select tests.book('retaken', tests.slot(3, '14:00'));
 select tests.authenticate_as_service_role();
 select set_eq($$select payment_id from service.lapsed_checkouts()$$,
   $$values (pg_temp.payment('late')), (pg_temp.payment('lapsed'))$$,
@@ -359,9 +326,9 @@ select results_eq($$select * from pg_temp.state('late')$$, $$values ('succeeded'
 select results_eq(
   $$select kind::text, amount, reason from public.refunds where payment_id = pg_temp.payment('late')$$,
   $$values ('unfulfillable', 10000::bigint,
-            format('slot taken: invoice %s was paid after its hold expired and the slot was booked again', pg_temp.invoice('late')))$$,
+            format('slot taken: invoice %s was paid after its hold expired and the slot was booked again', tests.invoice('late')))$$,
   'it is refunded in full as unfulfillable, saying why');
-select results_eq($$select status::text from public.bookings where id = pg_temp.booking('retaken')$$, $$values ('held')$$,
+select results_eq($$select status::text from public.bookings where id = tests.booking('retaken')$$, $$values ('held')$$,
   'the other client''s booking of the slot is untouched');
 select is(pg_temp.event('evt_lapsed_paid', 'checkout.session.completed', 'lapsed', '1 minute'), 'paid',
   'a payment after the hold lapsed, while the slot is still free: paid');
@@ -378,7 +345,7 @@ select pg_temp.attach('race');
 select is_empty($$select * from service.lapsed_checkouts() where payment_id in (pg_temp.payment('sweep'), pg_temp.payment('race'))$$,
   'sessions of bookings still held are not lapsed');
 select tests.clear_authentication();
-update public.bookings set hold_expires_at = now() - interval '1 minute' where id in (pg_temp.booking('sweep'), pg_temp.booking('race'));
+update public.bookings set hold_expires_at = now() - interval '1 minute' where id in (tests.booking('sweep'), tests.booking('race'));
 select tests.authenticate_as_service_role();
 select set_eq($$select payment_id, session_id from service.lapsed_checkouts() where payment_id in (pg_temp.payment('sweep'), pg_temp.payment('race'))$$,
   $$values (pg_temp.payment('sweep'), 'cs_test_sweep'), (pg_temp.payment('race'), 'cs_test_race')$$,
@@ -400,8 +367,8 @@ select is(pg_temp.event('evt_race_paid', 'checkout.session.completed', 'race', '
 select results_eq($$select * from pg_temp.state('race')$$, $$values ('succeeded', 'paid', 'confirmed')$$,
   'the raced booking is confirmed');
 select tests.authenticate_as('client');
-select throws_ok($$select public.begin_checkout(pg_temp.invoice('sweep'))$$,
-  'PT409', format('invoice_id: invoice %s is void and cannot be paid', pg_temp.number('sweep')),
+select throws_ok($$select public.begin_checkout(tests.invoice('sweep'))$$,
+  'PT409', format('invoice_id: invoice %s is void and cannot be paid', tests.invoice_number('sweep')),
   'the lapsed hold''s invoice is void and cannot be checked out');
 
 -- Payments for bookings that are gone ---------------------------------------------------------------------------------------
@@ -409,7 +376,7 @@ select pg_temp.checkout('dropped');
 select tests.authenticate_as_service_role();
 select pg_temp.attach('dropped');
 select tests.authenticate_as('client');
-select public.transition_booking(pg_temp.booking('dropped'), 'cancelled', 'changed my mind');
+select public.transition_booking(tests.booking('dropped'), 'cancelled', 'changed my mind');
 select tests.authenticate_as_service_role();
 select results_eq($$select payment_id from service.lapsed_checkouts() where payment_id = pg_temp.payment('dropped')$$,
   $$values (pg_temp.payment('dropped'))$$, 'the session of a cancelled booking is listed for expiry at once');
@@ -423,15 +390,15 @@ select results_eq(
   'the cancelled booking stays cancelled, its invoice void, and the money goes back');
 
 select tests.clear_authentication();
-update public.bookings set hold_expires_at = now() - interval '1 minute' where id = pg_temp.booking('unpaid');
+update public.bookings set hold_expires_at = now() - interval '1 minute' where id = tests.booking('unpaid');
 select tests.authenticate_as('client');
-select throws_ok($$select public.begin_checkout(pg_temp.invoice('unpaid'))$$,
-  'PT409', format('invoice_id: invoice %s is void and cannot be paid', pg_temp.number('unpaid')),
+select throws_ok($$select public.begin_checkout(tests.invoice('unpaid'))$$,
+  'PT409', format('invoice_id: invoice %s is void and cannot be paid', tests.invoice_number('unpaid')),
   'a hold that lapsed before checkout cannot be paid: the invoice is void');
 
-select lives_ok($$select public.declare_manual_payment(pg_temp.invoice('transfer'), 'qr', 'QR-0001')$$, 'the client declares a QR payment');
-select throws_ok($$select public.begin_checkout(pg_temp.invoice('transfer'))$$,
-  'PT409', format('invoice_id: a manual payment of invoice %s awaits approval', pg_temp.number('transfer')),
+select lives_ok($$select public.declare_manual_payment(tests.invoice('transfer'), 'qr', 'QR-0001')$$, 'the client declares a QR payment');
+select throws_ok($$select public.begin_checkout(tests.invoice('transfer'))$$,
+  'PT409', format('invoice_id: a manual payment of invoice %s awaits approval', tests.invoice_number('transfer')),
   'while a declared payment awaits approval, no checkout is opened');
 
 -- Unknown sessions ------------------------------------------------------------------------------------------------------

@@ -8,67 +8,32 @@ select plan(89);
 select tests.start_with_empty_marketplace();
 
 -- Fixture -------------------------------------------------------------------------------------------
-select tests.create_supabase_user('client');
+select tests.open_marketplace();
 select tests.create_supabase_user('stranger');
-select tests.create_supabase_user('admin');
-select tests.create_supabase_user('provider', metadata => '{"account_type": "provider"}');
-select tests.grant_role('admin', 'admin');
-insert into public.provider_profiles (user_id, kind) values (tests.get_supabase_uid('provider'), 'consultant');
-insert into public.provider_payout_accounts (provider_id, stripe_account_id, charges_enabled, payouts_enabled, details_submitted)
-values (tests.get_supabase_uid('provider'), 'acct_provider', true, true, true);
-insert into public.categories (id, slug, name) values ('ca000000-0000-4000-8000-000000000001', 'consulting', 'Consulting');
 -- Advice: free cancellation until 24 hours before; strict advice: until 96 hours before, then 25% kept.
+update public.offerings set free_cancellation_hours = 24, late_cancellation_fee_share = 0.5 where id = tests.advice();
 insert into public.offerings (id, provider_id, category_id, kind, title, price, currency, duration_minutes, status, location,
                               free_cancellation_hours, late_cancellation_fee_share)
-values
-  ('0f000000-0000-4000-8000-000000000001', tests.get_supabase_uid('provider'), 'ca000000-0000-4000-8000-000000000001',
-   'service', 'Advice', 10000, 'EUR', 60, 'active', 'online', 24, 0.5),
-  ('0f000000-0000-4000-8000-000000000002', tests.get_supabase_uid('provider'), 'ca000000-0000-4000-8000-000000000001',
-   'service', 'Strict advice', 8000, 'EUR', 60, 'active', 'online', 96, 0.25);
-insert into public.schedules (user_id, timezone, min_notice_minutes) values (tests.get_supabase_uid('provider'), 'UTC', 0);
-insert into public.availability_rules (user_id, weekday, start_time, end_time)
-select s.user_id, d, '08:00', '20:00' from public.schedules s cross join generate_series(1, 7) d;
-update private.settings set value = '50' where key = 'bookings.max_live_holds_per_client';
+values ('0f000000-0000-4000-8000-000000000002', tests.get_supabase_uid('provider'), tests.consulting(),
+        'service', 'Strict advice', 8000, 'EUR', 60, 'active', 'online', 96, 0.25);
 
-create function pg_temp.slot(days integer, at_time time) returns timestamptz language sql stable as $$
-  select ((now() at time zone 'UTC')::date + days + at_time) at time zone 'UTC'
-$$;
-create function pg_temp.booking(name text) returns uuid language sql stable as $$
-  select (current_setting('t.' || name, true)::jsonb ->> 'booking_id')::uuid
-$$;
-create function pg_temp.invoice(name text) returns uuid language sql stable as $$
-  select (current_setting('t.' || name, true)::jsonb ->> 'invoice_id')::uuid
-$$;
-create function pg_temp.number(name text) returns text language sql stable as $$
-  select current_setting('t.' || name, true)::jsonb ->> 'invoice_number'
-$$;
 create function pg_temp.payment(name text) returns uuid language sql stable as $$
-  select p.id from public.payments p where p.invoice_id = pg_temp.invoice(name) and p.applied
+  select p.id from public.payments p where p.invoice_id = tests.invoice(name) and p.applied
 $$;
 -- The client books; `card`: pays by Stripe Checkout (session cs_<name>, intent pi_<name>, charge ch_<name>).
-create function pg_temp.book(name text, starts_at timestamptz, offering text default '0f000000-0000-4000-8000-000000000001',
-                             card boolean default true)
+create function pg_temp.book(name text, starts_at timestamptz, offering uuid default tests.advice(), card boolean default true)
 returns void language plpgsql as $$
-declare
-  checkout jsonb;
 begin
   perform tests.authenticate_as('client');
-  perform set_config('t.' || name, public.create_booking(jsonb_build_array(jsonb_build_object('offering_id', offering)),
-                                                         starts_at)::text, true);
+  perform tests.book(name, starts_at, offering);
   if card then
-    checkout := public.begin_checkout(pg_temp.invoice(name));
-    perform tests.authenticate_as_service_role();
-    perform service.attach_checkout_session((checkout ->> 'payment_id')::uuid, 'cs_' || name, 'https://checkout.stripe.com/c/pay/cs_' || name,
-                                            now() + interval '31 minutes');
-    perform service.apply_checkout_event('evt_' || name || '_paid', 'checkout.session.completed', now() - interval '1 hour',
-                                         'cs_' || name, (checkout ->> 'payment_id')::uuid, 'paid', 'pi_' || name,
-                                         (checkout ->> 'amount')::bigint, 'eur');
+    perform tests.pay_by_card(name);
   end if;
   perform tests.clear_authentication();
 end
 $$;
 create function pg_temp.refund(name text, of_kind text default 'admin') returns uuid language sql stable as $$
-  select r.id from public.refunds r where r.invoice_id = pg_temp.invoice(name) and r.kind::text = of_kind order by r.amount, r.id limit 1
+  select r.id from public.refunds r where r.invoice_id = tests.invoice(name) and r.kind::text = of_kind order by r.amount, r.id limit 1
 $$;
 create function pg_temp.refund_event(id text, type text, refund text, refund_id uuid, ago interval, status public.refund_status,
                                      payment_intent text, amount bigint default 1000, failure text default null)
@@ -78,7 +43,7 @@ $$;
 create function pg_temp.totals(name text) returns table (invoice text, invoice_refunded bigint, payment_refunded bigint)
 language sql stable as $$
   select i.status::text, i.amount_refunded, p.amount_refunded
-  from public.invoices i join public.payments p on p.invoice_id = i.id and p.applied where i.id = pg_temp.invoice(name)
+  from public.invoices i join public.payments p on p.invoice_id = i.id and p.applied where i.id = tests.invoice(name)
 $$;
 create function pg_temp.dispute(id text, type text, ago interval, status text, dispute text default 'dp_disputed',
                                 payment_intent text default 'pi_disputed', amount bigint default 10000)
@@ -86,96 +51,95 @@ returns text language sql as $$
   select service.apply_dispute_event(id, type, now() - ago, dispute, payment_intent, null, amount, 'eur', status,
                                      'product_not_received', now() + interval '7 days')
 $$;
-grant execute on function pg_temp.slot(integer, time), pg_temp.booking(text), pg_temp.invoice(text), pg_temp.number(text),
-  pg_temp.payment(text), pg_temp.refund(text, text),
-  pg_temp.refund_event(text, text, text, uuid, interval, public.refund_status, text, bigint, text), pg_temp.totals(text),
-  pg_temp.dispute(text, text, interval, text, text, text, bigint)
+grant execute on function pg_temp.payment(text), pg_temp.refund(text, text),
+  pg_temp.refund_event(text, text, text, uuid, interval, public.refund_status, text, bigint, text),
+  pg_temp.totals(text), pg_temp.dispute(text, text, interval, text, text, text, bigint)
   to anon, authenticated, service_role;
 
-select pg_temp.book('goodwill', pg_temp.slot(3, '10:00'));
-select pg_temp.book('early', pg_temp.slot(3, '12:00'));
-select pg_temp.book('strict', pg_temp.slot(2, '10:00'), '0f000000-0000-4000-8000-000000000002');
-select pg_temp.book('dropped', pg_temp.slot(2, '12:00'), '0f000000-0000-4000-8000-000000000002');
-select pg_temp.book('partial', pg_temp.slot(3, '14:00'));
-select pg_temp.book('transfer', pg_temp.slot(3, '16:00'), card => false);
-select pg_temp.book('disputed', pg_temp.slot(4, '10:00'));
-select pg_temp.book('dash', pg_temp.slot(4, '12:00'));
-select pg_temp.book('unpaid', pg_temp.slot(4, '14:00'), card => false);
+select pg_temp.book('goodwill', tests.slot(3, '10:00'));
+select pg_temp.book('early', tests.slot(3, '12:00'));
+select pg_temp.book('strict', tests.slot(2, '10:00'), '0f000000-0000-4000-8000-000000000002');
+select pg_temp.book('dropped', tests.slot(2, '12:00'), '0f000000-0000-4000-8000-000000000002');
+select pg_temp.book('partial', tests.slot(3, '14:00'));
+select pg_temp.book('transfer', tests.slot(3, '16:00'), card => false);
+select pg_temp.book('disputed', tests.slot(4, '10:00'));
+select pg_temp.book('dash', tests.slot(4, '12:00'));
+select pg_temp.book('unpaid', tests.slot(4, '14:00'), card => false);
 select tests.authenticate_as('client');
-select public.declare_manual_payment(pg_temp.invoice('transfer'), 'bank_transfer', 'TRX-REFUND-1');
+select public.declare_manual_payment(tests.invoice('transfer'), 'bank_transfer', 'TRX-REFUND-1');
 select tests.authenticate_as('admin');
-select public.review_manual_payment(p.id, true) from public.payments p where p.invoice_id = pg_temp.invoice('transfer');
+select public.review_manual_payment(p.id, true) from public.payments p where p.invoice_id = tests.invoice('transfer');
 select tests.clear_authentication();
 select is((select count(*) from public.invoices where status = 'paid'), 8::bigint, 'fixture: eight bookings are paid');
 
 -- request_refund: admins only ---------------------------------------------------------------------------------
 select tests.authenticate_as('client');
-select throws_ok($$select public.request_refund(pg_temp.invoice('goodwill'), 1000)$$, '42501', 'only admins can refund',
+select throws_ok($$select public.request_refund(tests.invoice('goodwill'), 1000)$$, '42501', 'only admins can refund',
   'a client cannot refund themselves');
 select tests.authenticate_as('provider');
-select throws_ok($$select public.request_refund(pg_temp.invoice('goodwill'), 1000)$$, '42501', 'only admins can refund',
+select throws_ok($$select public.request_refund(tests.invoice('goodwill'), 1000)$$, '42501', 'only admins can refund',
   'a provider cannot refund through request_refund');
 select tests.authenticate_as_anon();
-select throws_ok($$select public.request_refund(pg_temp.invoice('goodwill'), 1000)$$, '42501', null, 'visitors cannot refund');
+select throws_ok($$select public.request_refund(tests.invoice('goodwill'), 1000)$$, '42501', null, 'visitors cannot refund');
 select tests.authenticate_as('admin');
 select throws_ok($$select public.request_refund('00000000-0000-4000-8000-000000000000', 1000)$$,
   'PT404', 'invoice_id: invoice 00000000-0000-4000-8000-000000000000 not found', 'an unknown invoice cannot be refunded');
-select throws_ok($$select public.request_refund(pg_temp.invoice('unpaid'))$$,
-  'P0001', format('amount: a refund must be more than 0 (invoice %s has 0 left to refund)', pg_temp.number('unpaid')),
+select throws_ok($$select public.request_refund(tests.invoice('unpaid'))$$,
+  'P0001', format('amount: a refund must be more than 0 (invoice %s has 0 left to refund)', tests.invoice_number('unpaid')),
   'an unpaid invoice has nothing to refund');
-select throws_ok($$select public.request_refund(pg_temp.invoice('goodwill'), 0)$$,
-  'P0001', format('amount: a refund must be more than 0 (invoice %s has 10000 left to refund)', pg_temp.number('goodwill')),
+select throws_ok($$select public.request_refund(tests.invoice('goodwill'), 0)$$,
+  'P0001', format('amount: a refund must be more than 0 (invoice %s has 10000 left to refund)', tests.invoice_number('goodwill')),
   'a refund of nothing is refused');
-select throws_ok($$select public.request_refund(pg_temp.invoice('goodwill'), 10001)$$,
-  'P0001', format('amount: 10001 is more than the 10000 EUR left to refund on invoice %s', pg_temp.number('goodwill')),
+select throws_ok($$select public.request_refund(tests.invoice('goodwill'), 10001)$$,
+  'P0001', format('amount: 10001 is more than the 10000 EUR left to refund on invoice %s', tests.invoice_number('goodwill')),
   'a refund above what was paid is refused');
-select is_empty($$select * from public.refunds where invoice_id = pg_temp.invoice('goodwill')$$, 'the refused requests queued nothing');
+select is_empty($$select * from public.refunds where invoice_id = tests.invoice('goodwill')$$, 'the refused requests queued nothing');
 
 select results_eq(
   $$select payment_id, invoice_id, booking_id, client_id, provider_id, kind::text, status::text, amount, currency::text, reason,
            requested_by, reverse_transfer, refund_application_fee
-    from public.request_refund(pg_temp.invoice('goodwill'), 3000, 'late start')$$,
-  $$values (pg_temp.payment('goodwill'), pg_temp.invoice('goodwill'), pg_temp.booking('goodwill'), tests.get_supabase_uid('client'),
+    from public.request_refund(tests.invoice('goodwill'), 3000, 'late start')$$,
+  $$values (pg_temp.payment('goodwill'), tests.invoice('goodwill'), tests.booking('goodwill'), tests.get_supabase_uid('client'),
             tests.get_supabase_uid('provider'), 'admin', 'requested', 3000::bigint, 'EUR', 'late start', tests.get_supabase_uid('admin'),
             true, true)$$,
   'an admin queues a partial refund: requested, reversing the provider''s transfer and the platform''s fee');
-select throws_ok($$select public.request_refund(pg_temp.invoice('goodwill'), 7001)$$,
-  'P0001', format('amount: 7001 is more than the 7000 EUR left to refund on invoice %s', pg_temp.number('goodwill')),
+select throws_ok($$select public.request_refund(tests.invoice('goodwill'), 7001)$$,
+  'P0001', format('amount: 7001 is more than the 7000 EUR left to refund on invoice %s', tests.invoice_number('goodwill')),
   'a queued refund counts against what is left: 7000, not 10000');
-select results_eq($$select kind::text, amount from public.request_refund(pg_temp.invoice('goodwill'))$$,
+select results_eq($$select kind::text, amount from public.request_refund(tests.invoice('goodwill'))$$,
   $$values ('admin', 7000::bigint)$$, 'without an amount an admin refunds everything that is left');
-select throws_ok($$select public.request_refund(pg_temp.invoice('goodwill'))$$,
-  'P0001', format('amount: a refund must be more than 0 (invoice %s has 0 left to refund)', pg_temp.number('goodwill')),
+select throws_ok($$select public.request_refund(tests.invoice('goodwill'))$$,
+  'P0001', format('amount: a refund must be more than 0 (invoice %s has 0 left to refund)', tests.invoice_number('goodwill')),
   'once everything is queued nothing is left to refund');
 select results_eq($$select * from pg_temp.totals('goodwill')$$, $$values ('paid', 0::bigint, 0::bigint)$$,
   'queued refunds change no totals until Stripe confirms them');
 
 -- Cancellations refund what the policy does not keep ----------------------------------------------------------------
 select tests.authenticate_as('client');
-select public.transition_booking(pg_temp.booking('early'), 'cancelled', 'plans changed');
+select public.transition_booking(tests.booking('early'), 'cancelled', 'plans changed');
 select results_eq(
-  $$select kind::text, status::text, amount, reason, requested_by from public.refunds where invoice_id = pg_temp.invoice('early')$$,
+  $$select kind::text, status::text, amount, reason, requested_by from public.refunds where invoice_id = tests.invoice('early')$$,
   $$values ('cancellation', 'requested', 10000::bigint, 'booking cancelled', tests.get_supabase_uid('client'))$$,
   'a client cancelling a paid booking inside the free window gets everything back');
-select public.transition_booking(pg_temp.booking('strict'), 'cancelled');
+select public.transition_booking(tests.booking('strict'), 'cancelled');
 select results_eq(
   $$select b.cancellation_fee, r.kind::text, r.amount from public.bookings b join public.refunds r on r.booking_id = b.id
-    where b.id = pg_temp.booking('strict')$$,
+    where b.id = tests.booking('strict')$$,
   $$values (2000::bigint, 'cancellation', 6000::bigint)$$,
   'a client cancelling late gets back what is paid less the cancellation fee (8000 − 25% = 6000)');
 select tests.authenticate_as('provider');
-select public.transition_booking(pg_temp.booking('dropped'), 'cancelled', 'ill');
-select results_eq($$select kind::text, amount, requested_by from public.refunds where booking_id = pg_temp.booking('dropped')$$,
+select public.transition_booking(tests.booking('dropped'), 'cancelled', 'ill');
+select results_eq($$select kind::text, amount, requested_by from public.refunds where booking_id = tests.booking('dropped')$$,
   $$values ('cancellation', 8000::bigint, tests.get_supabase_uid('provider'))$$,
   'a provider cancelling late refunds everything: their cancellation keeps no fee');
 select tests.authenticate_as('admin');
-select public.request_refund(pg_temp.invoice('partial'), 3000, 'discount');
+select public.request_refund(tests.invoice('partial'), 3000, 'discount');
 select tests.authenticate_as('client');
-select public.transition_booking(pg_temp.booking('partial'), 'cancelled');
-select results_eq($$select kind::text, amount from public.refunds where booking_id = pg_temp.booking('partial') order by amount$$,
+select public.transition_booking(tests.booking('partial'), 'cancelled');
+select results_eq($$select kind::text, amount from public.refunds where booking_id = tests.booking('partial') order by amount$$,
   $$values ('admin', 3000::bigint), ('cancellation', 7000::bigint)$$,
   'a cancellation after a partial refund gives back only what is left');
-select results_eq($$select status::text from public.invoices where id = pg_temp.invoice('early')$$, $$values ('paid')$$,
+select results_eq($$select status::text from public.invoices where id = tests.invoice('early')$$, $$values ('paid')$$,
   'the cancelled booking''s invoice stays paid until the refund succeeds');
 
 -- refunds_to_submit: claims -------------------------------------------------------------------------------------------
@@ -185,11 +149,11 @@ select throws_ok($$select * from service.refunds_to_submit()$$, '42501', 'permis
 select tests.authenticate_as_service_role();
 select results_eq(
   $$select refund_id, payment_intent_id, amount, currency, reverse_transfer, refund_application_fee, idempotency_key
-    from service.refunds_to_submit(booking_id => pg_temp.booking('strict'))$$,
+    from service.refunds_to_submit(booking_id => tests.booking('strict'))$$,
   $$values (pg_temp.refund('strict', 'cancellation'), 'pi_strict', 6000::bigint, 'eur', true, true,
             'refund-' || pg_temp.refund('strict', 'cancellation'))$$,
   'refunds_to_submit of one booking claims its queued refund with everything Stripe needs and the refund id as idempotency key');
-select results_eq($$select amount from service.refunds_to_submit(invoice_id => pg_temp.invoice('dropped'))$$, $$values (8000::bigint)$$,
+select results_eq($$select amount from service.refunds_to_submit(invoice_id => tests.invoice('dropped'))$$, $$values (8000::bigint)$$,
   'refunds_to_submit of one invoice claims that invoice''s refund only');
 select results_eq($$select attempts, claimed_until from public.refunds where id = pg_temp.refund('strict', 'cancellation')$$,
   $$values (1, now() + interval '5 minutes')$$, 'the claim lasts five minutes and counts an attempt');
@@ -198,7 +162,7 @@ select set_eq($$select amount from service.refunds_to_submit()$$,
   'refunds_to_submit claims every other queued Stripe refund (goodwill 3000 + 7000, early, partial 3000 + 7000)');
 select is_empty($$select * from service.refunds_to_submit()$$,
   'claimed refunds are not handed out again within five minutes (a second sweeper run finds nothing)');
-select is_empty($$select * from service.refunds_to_submit(booking_id => pg_temp.booking('transfer'))$$,
+select is_empty($$select * from service.refunds_to_submit(booking_id => tests.booking('transfer'))$$,
   'the refund of a bank transfer is never submitted to Stripe');
 select tests.clear_authentication();
 update public.refunds set claimed_until = now() - interval '1 second' where id = pg_temp.refund('dropped', 'cancellation');
@@ -221,13 +185,13 @@ select results_eq($$select status::text, failure_reason, last_error from public.
 select is(service.record_refund_submission_failed(pg_temp.refund('dropped', 'cancellation'), 'again', true), 'unchanged',
   'a refusal reported for a refund no longer queued changes nothing');
 select tests.authenticate_as('admin');
-select results_eq($$select amount from public.request_refund(pg_temp.invoice('dropped'))$$, $$values (8000::bigint)$$,
+select results_eq($$select amount from public.request_refund(tests.invoice('dropped'))$$, $$values (8000::bigint)$$,
   'a failed refund no longer counts against what is left: an admin can queue it again');
 
 -- record_refund_submitted and refund events: forward only ------------------------------------------------------------------
 select tests.authenticate_as_service_role();
 select set_config('t.r3000', pg_temp.refund('goodwill')::text, true);
-select set_config('t.r7000', (select r.id::text from public.refunds r where r.invoice_id = pg_temp.invoice('goodwill') and r.amount = 7000), true);
+select set_config('t.r7000', (select r.id::text from public.refunds r where r.invoice_id = tests.invoice('goodwill') and r.amount = 7000), true);
 select is(service.record_refund_submitted(current_setting('t.r3000')::uuid, 're_goodwill_3000', 'pending'), 'refund_pending',
   'record_refund_submitted: Stripe created the refund, pending');
 select throws_ok($$select service.record_refund_submitted('00000000-0000-4000-8000-000000000000', 're_nothing', 'pending')$$,
@@ -254,7 +218,7 @@ select is(service.record_refund_submitted(current_setting('t.r7000')::uuid, 're_
   'Stripe''s earlier answer (pending) recorded afterwards is stale');
 select results_eq($$select * from pg_temp.totals('goodwill')$$, $$values ('refunded', 10000::bigint, 10000::bigint)$$,
   'both refunds succeeded: the invoice is refunded in full');
-select results_eq($$select b.status::text from public.bookings b where b.id = pg_temp.booking('goodwill')$$, $$values ('confirmed')$$,
+select results_eq($$select b.status::text from public.bookings b where b.id = tests.booking('goodwill')$$, $$values ('confirmed')$$,
   'a refund alone does not cancel the booking');
 
 select is(pg_temp.refund_event('evt_re3000_failed', 'refund.failed', 're_goodwill_3000', null, '2 minutes', 'failed', 'pi_goodwill', 3000,
@@ -313,7 +277,7 @@ select is(pg_temp.refund_event('evt_old_ghost', 'refund.created', 're_ghost', nu
 
 -- Manual payments are refunded by hand ----------------------------------------------------------------------------------------
 select tests.authenticate_as('admin');
-select set_config('t.manual_refund', (select r.id::text from public.request_refund(pg_temp.invoice('transfer')) r), true);
+select set_config('t.manual_refund', (select r.id::text from public.request_refund(tests.invoice('transfer')) r), true);
 select tests.authenticate_as('client');
 select throws_ok($$select public.complete_manual_refund(current_setting('t.manual_refund')::uuid)$$, '42501',
   'only admins can record refunds', 'a client cannot record a manual refund');
@@ -335,7 +299,7 @@ select is(pg_temp.dispute('evt_dp_created', 'charge.dispute.created', '30 minute
 select results_eq(
   $$select payment_id, invoice_id, client_id, provider_id, amount, currency::text, status, reason, evidence_due_by, last_event_at, closed_at
     from public.disputes where stripe_dispute_id = 'dp_disputed'$$,
-  $$values (pg_temp.payment('disputed'), pg_temp.invoice('disputed'), tests.get_supabase_uid('client'), tests.get_supabase_uid('provider'),
+  $$values (pg_temp.payment('disputed'), tests.invoice('disputed'), tests.get_supabase_uid('client'), tests.get_supabase_uid('provider'),
             10000::bigint, 'EUR', 'needs_response', 'product_not_received', now() + interval '7 days', now() - interval '30 minutes',
             null::timestamptz)$$,
   'the dispute belongs to the payment, invoice, client and provider, with its evidence deadline');

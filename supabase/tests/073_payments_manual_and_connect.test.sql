@@ -8,52 +8,20 @@ select plan(52);
 select tests.start_with_empty_marketplace();
 
 -- Fixture -------------------------------------------------------------------------------------------
-select tests.create_supabase_user('client');
+select tests.open_marketplace();
 select tests.create_supabase_user('other_client');
 select tests.create_supabase_user('stranger');
-select tests.create_supabase_user('admin');
-select tests.create_supabase_user('provider', metadata => '{"account_type": "provider"}');
-select tests.create_supabase_user('newcomer', metadata => '{"account_type": "provider"}');
+select tests.create_provider('newcomer');
 select tests.create_supabase_user('unprofiled', metadata => '{"account_type": "provider"}');
-select tests.grant_role('admin', 'admin');
-insert into public.provider_profiles (user_id, kind, countries) values
-  (tests.get_supabase_uid('provider'), 'consultant', '{DE}'),
-  (tests.get_supabase_uid('newcomer'), 'consultant', '{FR,BE}');
-insert into public.provider_payout_accounts (provider_id, stripe_account_id, charges_enabled, payouts_enabled, details_submitted)
-values (tests.get_supabase_uid('provider'), 'acct_provider', true, true, true);
-insert into public.categories (id, slug, name) values ('ca000000-0000-4000-8000-000000000001', 'consulting', 'Consulting');
+update public.provider_profiles set countries = '{DE}' where user_id = tests.get_supabase_uid('provider');
+update public.provider_profiles set countries = '{FR,BE}' where user_id = tests.get_supabase_uid('newcomer');
 insert into public.offerings (id, provider_id, category_id, kind, title, price, currency, duration_minutes, status, location)
-values
-  ('0f000000-0000-4000-8000-000000000001', tests.get_supabase_uid('provider'), 'ca000000-0000-4000-8000-000000000001',
-   'service', 'Advice', 10000, 'EUR', 60, 'active', 'online'),
-  ('0f000000-0000-4000-8000-000000000002', tests.get_supabase_uid('newcomer'), 'ca000000-0000-4000-8000-000000000001',
-   'service', 'Lesson', 6000, 'EUR', 60, 'active', 'online');
-insert into public.schedules (user_id, timezone, min_notice_minutes)
-select tests.get_supabase_uid(u), 'UTC', 0 from unnest(array['provider', 'newcomer']) u;
-insert into public.availability_rules (user_id, weekday, start_time, end_time)
-select s.user_id, d, '08:00', '20:00' from public.schedules s cross join generate_series(1, 7) d;
-update private.settings set value = '50' where key = 'bookings.max_live_holds_per_client';
+values ('0f000000-0000-4000-8000-000000000002', tests.get_supabase_uid('newcomer'), tests.consulting(),
+        'service', 'Lesson', 6000, 'EUR', 60, 'active', 'online');
 
-create function pg_temp.slot(days integer, at_time time) returns timestamptz language sql stable as $$
-  select ((now() at time zone 'UTC')::date + days + at_time) at time zone 'UTC'
-$$;
-create function pg_temp.booking(name text) returns uuid language sql stable as $$
-  select (current_setting('t.' || name, true)::jsonb ->> 'booking_id')::uuid
-$$;
-create function pg_temp.invoice(name text) returns uuid language sql stable as $$
-  select (current_setting('t.' || name, true)::jsonb ->> 'invoice_id')::uuid
-$$;
-create function pg_temp.number(name text) returns text language sql stable as $$
-  select current_setting('t.' || name, true)::jsonb ->> 'invoice_number'
-$$;
-create function pg_temp.book(name text, starts_at timestamptz, offering text default '0f000000-0000-4000-8000-000000000001')
-returns text language sql as $$
-  select set_config('t.' || name, public.create_booking(jsonb_build_array(jsonb_build_object('offering_id', offering)),
-                                                        starts_at)::text, true)
-$$;
 -- The manual payment of booking <name>'s invoice awaiting review, else the one reviewed last.
 create function pg_temp.manual(name text) returns uuid language sql stable as $$
-  select p.id from public.payments p where p.invoice_id = pg_temp.invoice(name) and p.method <> 'stripe'
+  select p.id from public.payments p where p.invoice_id = tests.invoice(name) and p.method <> 'stripe'
   order by p.status = 'pending' desc, p.reviewed_at desc nulls last, p.id limit 1
 $$;
 create function pg_temp.state(name text) returns table (payment text, invoice text, booking text) language sql stable as $$
@@ -65,70 +33,69 @@ create function pg_temp.account_event(id text, ago interval, account text, charg
 returns text language sql as $$
   select service.apply_account_event(id, 'account.updated', now() - ago, account, charges, payouts, true)
 $$;
-grant execute on function pg_temp.slot(integer, time), pg_temp.booking(text), pg_temp.invoice(text), pg_temp.number(text),
-  pg_temp.book(text, timestamptz, text), pg_temp.manual(text), pg_temp.state(text),
+grant execute on function pg_temp.manual(text), pg_temp.state(text),
   pg_temp.account_event(text, interval, text, boolean, boolean)
   to anon, authenticated, service_role;
 
 select tests.authenticate_as('client');
-select pg_temp.book('transfer', pg_temp.slot(2, '10:00'));
-select pg_temp.book('rejected', pg_temp.slot(2, '12:00'));
-select pg_temp.book('carded', pg_temp.slot(2, '14:00'));
-select pg_temp.book('late', pg_temp.slot(2, '16:00'));
-select pg_temp.book('lapsed', pg_temp.slot(3, '10:00'));
+select tests.book('transfer', tests.slot(2, '10:00'));
+select tests.book('rejected', tests.slot(2, '12:00'));
+select tests.book('carded', tests.slot(2, '14:00'));
+select tests.book('late', tests.slot(2, '16:00'));
+select tests.book('lapsed', tests.slot(3, '10:00'));
 
 -- declare_manual_payment: the rules --------------------------------------------------------------------------
-select throws_ok($$select public.declare_manual_payment(pg_temp.invoice('transfer'), 'stripe', 'pi_123')$$,
+select throws_ok($$select public.declare_manual_payment(tests.invoice('transfer'), 'stripe', 'pi_123')$$,
   'P0001', 'method: card payments go through Stripe Checkout', 'a card payment cannot be declared by hand');
-select throws_ok($$select public.declare_manual_payment(pg_temp.invoice('transfer'), 'bank_transfer', '   ')$$,
+select throws_ok($$select public.declare_manual_payment(tests.invoice('transfer'), 'bank_transfer', '   ')$$,
   'P0001', 'reference: say which transfer or transaction paid the invoice', 'a declaration needs a reference');
 select throws_ok($$select public.declare_manual_payment('00000000-0000-4000-8000-000000000000', 'cash', 'paid at the desk')$$,
   'PT404', 'invoice_id: invoice 00000000-0000-4000-8000-000000000000 not found', 'an unknown invoice is not found');
 select tests.authenticate_as('stranger');
-select throws_ok($$select public.declare_manual_payment(pg_temp.invoice('transfer'), 'cash', 'paid at the desk')$$,
-  'PT404', format('invoice_id: invoice %s not found', pg_temp.invoice('transfer')),
+select throws_ok($$select public.declare_manual_payment(tests.invoice('transfer'), 'cash', 'paid at the desk')$$,
+  'PT404', format('invoice_id: invoice %s not found', tests.invoice('transfer')),
   'someone else''s invoice is not found for a stranger');
 select tests.authenticate_as('provider');
-select throws_ok($$select public.declare_manual_payment(pg_temp.invoice('transfer'), 'cash', 'paid at the desk')$$,
-  '42501', format('invoice_id: only the client of invoice %s can pay it', pg_temp.number('transfer')),
+select throws_ok($$select public.declare_manual_payment(tests.invoice('transfer'), 'cash', 'paid at the desk')$$,
+  '42501', format('invoice_id: only the client of invoice %s can pay it', tests.invoice_number('transfer')),
   'the provider cannot declare their client''s payment');
 select tests.authenticate_as('admin');
-select throws_ok($$select public.declare_manual_payment(pg_temp.invoice('transfer'), 'cash', 'paid at the desk')$$,
-  '42501', format('invoice_id: only the client of invoice %s can pay it', pg_temp.number('transfer')),
+select throws_ok($$select public.declare_manual_payment(tests.invoice('transfer'), 'cash', 'paid at the desk')$$,
+  '42501', format('invoice_id: only the client of invoice %s can pay it', tests.invoice_number('transfer')),
   'an admin cannot declare a client''s payment either (they review it)');
 select tests.authenticate_as_anon();
-select throws_ok($$select public.declare_manual_payment(pg_temp.invoice('transfer'), 'cash', 'paid at the desk')$$,
+select throws_ok($$select public.declare_manual_payment(tests.invoice('transfer'), 'cash', 'paid at the desk')$$,
   '42501', null, 'visitors cannot declare payments');
 
 select tests.authenticate_as('client');
 select results_eq(
   $$select method::text, status::text, amount, currency::text, reference, application_fee, client_id, provider_id, applied
-    from public.declare_manual_payment(pg_temp.invoice('transfer'), 'bank_transfer', '  TRX-2026-0042 ')$$,
+    from public.declare_manual_payment(tests.invoice('transfer'), 'bank_transfer', '  TRX-2026-0042 ')$$,
   $$values ('bank_transfer', 'pending', 10000::bigint, 'EUR', 'TRX-2026-0042', 0::bigint, tests.get_supabase_uid('client'),
             tests.get_supabase_uid('provider'), false)$$,
   'the client declares a bank transfer of the whole invoice: pending review, the reference trimmed');
 select results_eq(
   $$select b.status::text, b.hold_expires_at, i.due_at from public.bookings b join public.invoices i on i.booking_id = b.id
-    where b.id = pg_temp.booking('transfer')$$,
+    where b.id = tests.booking('transfer')$$,
   $$values ('held', now() + interval '24 hours', now() + interval '24 hours')$$,
   'the booking stays held for the review (24 hours since 20260113000300), and the invoice is due then');
-select throws_ok($$select public.declare_manual_payment(pg_temp.invoice('transfer'), 'qr', 'QR-1')$$,
-  'PT409', format('invoice_id: a payment of invoice %s is already in progress', pg_temp.number('transfer')),
+select throws_ok($$select public.declare_manual_payment(tests.invoice('transfer'), 'qr', 'QR-1')$$,
+  'PT409', format('invoice_id: a payment of invoice %s is already in progress', tests.invoice_number('transfer')),
   'a second declaration waits for the first one''s review');
-select throws_ok($$select public.begin_checkout(pg_temp.invoice('transfer'))$$,
-  'PT409', format('invoice_id: a manual payment of invoice %s awaits approval', pg_temp.number('transfer')),
+select throws_ok($$select public.begin_checkout(tests.invoice('transfer'))$$,
+  'PT409', format('invoice_id: a manual payment of invoice %s awaits approval', tests.invoice_number('transfer')),
   'no card checkout while a declaration awaits review');
 
-select public.begin_checkout(pg_temp.invoice('carded'));
-select throws_ok($$select public.declare_manual_payment(pg_temp.invoice('carded'), 'cash', 'cash at the door')$$,
-  'PT409', format('invoice_id: a payment of invoice %s is already in progress', pg_temp.number('carded')),
+select public.begin_checkout(tests.invoice('carded'));
+select throws_ok($$select public.declare_manual_payment(tests.invoice('carded'), 'cash', 'cash at the door')$$,
+  'PT409', format('invoice_id: a payment of invoice %s is already in progress', tests.invoice_number('carded')),
   'no declaration while a card checkout is open');
 
 select tests.clear_authentication();
-update public.bookings set hold_expires_at = now() - interval '1 minute' where id = pg_temp.booking('lapsed');
+update public.bookings set hold_expires_at = now() - interval '1 minute' where id = tests.booking('lapsed');
 select tests.authenticate_as('client');
-select throws_ok($$select public.declare_manual_payment(pg_temp.invoice('lapsed'), 'cash', 'cash at the door')$$,
-  'PT409', format('invoice_id: invoice %s is void and cannot be paid', pg_temp.number('lapsed')),
+select throws_ok($$select public.declare_manual_payment(tests.invoice('lapsed'), 'cash', 'cash at the door')$$,
+  'PT409', format('invoice_id: invoice %s is void and cannot be paid', tests.invoice_number('lapsed')),
   'a hold that already lapsed cannot be paid by a declaration: the invoice is void');
 
 -- review_manual_payment ---------------------------------------------------------------------------------------------
@@ -141,9 +108,9 @@ select tests.authenticate_as('admin');
 select throws_ok($$select public.review_manual_payment('00000000-0000-4000-8000-000000000000', true)$$,
   'PT404', 'payment_id: payment 00000000-0000-4000-8000-000000000000 not found', 'an unknown payment cannot be reviewed');
 select throws_ok(
-  $$select public.review_manual_payment((select p.id from public.payments p where p.invoice_id = pg_temp.invoice('carded')), true)$$,
+  $$select public.review_manual_payment((select p.id from public.payments p where p.invoice_id = tests.invoice('carded')), true)$$,
   'PT409', format('payment_id: payment %s is a stripe payment that is pending, not one awaiting review',
-                  (select p.id from public.payments p where p.invoice_id = pg_temp.invoice('carded'))),
+                  (select p.id from public.payments p where p.invoice_id = tests.invoice('carded'))),
   'a card payment cannot be approved by hand');
 
 select results_eq(
@@ -155,20 +122,20 @@ select results_eq($$select * from pg_temp.state('transfer')$$, $$values ('succee
   'approval takes the same path to paid as Stripe: the invoice is paid and the booking confirmed');
 select results_eq(
   $$select i.amount_paid, i.paid_at = now(), c.actor, c.changed_by, c.reason from public.invoices i
-    join public.booking_status_changes c on c.booking_id = i.booking_id and c.to_status = 'confirmed' where i.id = pg_temp.invoice('transfer')$$,
+    join public.booking_status_changes c on c.booking_id = i.booking_id and c.to_status = 'confirmed' where i.id = tests.invoice('transfer')$$,
   $$values (10000::bigint, true, 'system', null::uuid, 'paid')$$,
   'the invoice is paid in full, and the booking confirmed by the system as a card payment would be');
-select results_eq($$select b.hold_expires_at from public.bookings b where b.id = pg_temp.booking('transfer')$$,
+select results_eq($$select b.hold_expires_at from public.bookings b where b.id = tests.booking('transfer')$$,
   $$values (null::timestamptz)$$, 'the confirmed booking holds nothing any more');
 select throws_ok($$select public.review_manual_payment(pg_temp.manual('transfer'), true)$$,
   'PT409', format('payment_id: payment %s is a bank_transfer payment that is succeeded, not one awaiting review', pg_temp.manual('transfer')),
   'a payment is approved once');
 select tests.authenticate_as('client');
-select throws_ok($$select public.declare_manual_payment(pg_temp.invoice('transfer'), 'cash', 'again')$$,
-  'PT409', format('invoice_id: invoice %s is paid and cannot be paid', pg_temp.number('transfer')),
+select throws_ok($$select public.declare_manual_payment(tests.invoice('transfer'), 'cash', 'again')$$,
+  'PT409', format('invoice_id: invoice %s is paid and cannot be paid', tests.invoice_number('transfer')),
   'a paid invoice cannot be declared paid again');
 
-select public.declare_manual_payment(pg_temp.invoice('rejected'), 'qr', 'QR-MISSING');
+select public.declare_manual_payment(tests.invoice('rejected'), 'qr', 'QR-MISSING');
 select tests.authenticate_as('admin');
 select results_eq(
   $$select status::text, applied, failure_message, review_note, reviewed_by
@@ -178,7 +145,7 @@ select results_eq(
 select results_eq($$select * from pg_temp.state('rejected')$$, $$values ('failed', 'open', 'held')$$,
   'the rejected declaration settles nothing: the invoice stays open, the booking held');
 select tests.authenticate_as('client');
-select lives_ok($$select public.declare_manual_payment(pg_temp.invoice('rejected'), 'cash', 'cash handed to the provider')$$,
+select lives_ok($$select public.declare_manual_payment(tests.invoice('rejected'), 'cash', 'cash handed to the provider')$$,
   'after a rejection the client may declare again');
 select tests.authenticate_as('admin');
 select results_eq($$select status::text, failure_message, review_note from public.review_manual_payment(pg_temp.manual('rejected'), false)$$,
@@ -186,11 +153,11 @@ select results_eq($$select status::text, failure_message, review_note from publi
 
 -- A late approval is refunded like a late card payment ---------------------------------------------------------------------
 select tests.authenticate_as('client');
-select public.declare_manual_payment(pg_temp.invoice('late'), 'bank_transfer', 'TRX-LATE');
+select public.declare_manual_payment(tests.invoice('late'), 'bank_transfer', 'TRX-LATE');
 select tests.clear_authentication();
-update public.bookings set hold_expires_at = now() - interval '1 minute' where id = pg_temp.booking('late');
+update public.bookings set hold_expires_at = now() - interval '1 minute' where id = tests.booking('late');
 select tests.authenticate_as('other_client');
-select pg_temp.book('retaken', pg_temp.slot(2, '16:00'));
+select tests.book('retaken', tests.slot(2, '16:00'));
 select tests.authenticate_as('admin');
 select results_eq($$select status::text, applied, review_note from public.review_manual_payment(pg_temp.manual('late'), true)$$,
   $$values ('succeeded', false, 'refund_queued')$$,
@@ -241,9 +208,9 @@ select results_eq($$select public.begin_payout_onboarding() ->> 'stripe_account_
 
 -- apply_account_event ------------------------------------------------------------------------------------------------------------------
 select tests.authenticate_as('client');
-select pg_temp.book('lesson', pg_temp.slot(2, '10:00'), '0f000000-0000-4000-8000-000000000002');
-select throws_ok($$select public.begin_checkout(pg_temp.invoice('lesson'))$$,
-  'PT409', format('invoice_id: the provider of invoice %s cannot take payments yet', pg_temp.number('lesson')),
+select tests.book('lesson', tests.slot(2, '10:00'), '0f000000-0000-4000-8000-000000000002');
+select throws_ok($$select public.begin_checkout(tests.invoice('lesson'))$$,
+  'PT409', format('invoice_id: the provider of invoice %s cannot take payments yet', tests.invoice_number('lesson')),
   'the newcomer cannot be paid before Stripe enables charges');
 select tests.authenticate_as_service_role();
 select is(pg_temp.account_event('evt_acct_1', '10 minutes', 'acct_newcomer1', true), 'account_updated',
@@ -253,7 +220,7 @@ select results_eq(
     where stripe_account_id = 'acct_newcomer1'$$,
   $$values (true, true, true, now() - interval '10 minutes')$$, 'the account records what Stripe said and when');
 select tests.authenticate_as('client');
-select results_eq($$select c ->> 'destination', (c ->> 'application_fee')::bigint from public.begin_checkout(pg_temp.invoice('lesson')) c$$,
+select results_eq($$select c ->> 'destination', (c ->> 'application_fee')::bigint from public.begin_checkout(tests.invoice('lesson')) c$$,
   $$values ('acct_newcomer1', 900::bigint)$$, 'once charges are enabled the newcomer is paid through their account');
 select tests.authenticate_as_service_role();
 select is(pg_temp.account_event('evt_acct_0', '20 minutes', 'acct_newcomer1', false, false), 'stale',

@@ -15,49 +15,29 @@ select tests.create_supabase_user('sock_1');
 select tests.create_supabase_user('sock_2');
 select tests.create_supabase_user('honest');
 select tests.create_supabase_user('admin');
-select tests.create_supabase_user('provider', metadata => '{"account_type": "provider"}');
-select tests.create_supabase_user('other_provider', metadata => '{"account_type": "provider"}');
 select tests.grant_role('admin', 'admin');
-insert into public.provider_profiles (user_id, kind) values
-  (tests.get_supabase_uid('provider'), 'consultant'), (tests.get_supabase_uid('other_provider'), 'consultant');
-insert into public.categories (id, slug, name) values ('ca000000-0000-4000-8000-000000000001', 'consulting', 'Consulting');
+select tests.create_provider('provider');
+select tests.create_provider('other_provider');
+insert into public.categories (id, slug, name) values (tests.consulting(), 'consulting', 'Consulting');
 insert into public.offerings (id, provider_id, category_id, kind, title, price, currency, duration_minutes, status, location)
 values
-  ('0f000000-0000-4000-8000-000000000001', tests.get_supabase_uid('provider'), 'ca000000-0000-4000-8000-000000000001',
-   'service', 'Advice', 10000, 'EUR', 60, 'active', 'online'),
-  ('0f000000-0000-4000-8000-000000000002', tests.get_supabase_uid('other_provider'), 'ca000000-0000-4000-8000-000000000001',
+  (tests.advice(), tests.get_supabase_uid('provider'), tests.consulting(), 'service', 'Advice', 10000, 'EUR', 60, 'active', 'online'),
+  ('0f000000-0000-4000-8000-000000000002', tests.get_supabase_uid('other_provider'), tests.consulting(),
    'service', 'Second opinion', 10000, 'EUR', 60, 'active', 'online');
-insert into public.schedules (user_id, timezone, min_notice_minutes)
-select tests.get_supabase_uid(u), 'UTC', 0 from unnest(array['provider', 'other_provider']) u;
-insert into public.availability_rules (user_id, weekday, start_time, end_time)
-select s.user_id, d, '08:00', '20:00' from public.schedules s cross join generate_series(1, 7) d;
 
-create function pg_temp.slot(days integer, at_time time) returns timestamptz language sql stable as $$
-  select ((now() at time zone 'UTC')::date + days + at_time) at time zone 'UTC'
-$$;
-create function pg_temp.invoice(name text) returns uuid language sql stable as $$
-  select (current_setting('t.' || name, true)::jsonb ->> 'invoice_id')::uuid
-$$;
-create function pg_temp.book(name text, starts_at timestamptz, offering text default '0f000000-0000-4000-8000-000000000001')
-returns text language sql as $$
-  select set_config('t.' || name, public.create_booking(jsonb_build_array(jsonb_build_object('offering_id', offering)),
-                                                        starts_at)::text, true)
-$$;
 create function pg_temp.declare(name text) returns uuid language sql as $$
-  select (public.declare_manual_payment(pg_temp.invoice(name), 'bank_transfer', 'trust me')).id
+  select (public.declare_manual_payment(tests.invoice(name), 'bank_transfer', 'trust me')).id
 $$;
 -- How long booking <name> is held from now, and until when its invoice is due.
 create function pg_temp.held_for(name text) returns interval language sql stable security definer as $$
   select b.hold_expires_at - now() from public.bookings b join public.invoices i on i.booking_id = b.id
-  where i.id = pg_temp.invoice(name) and i.due_at = b.hold_expires_at
+  where i.id = tests.invoice(name) and i.due_at = b.hold_expires_at
 $$;
-grant execute on function pg_temp.slot(integer, time), pg_temp.invoice(text), pg_temp.book(text, timestamptz, text),
-  pg_temp.declare(text), pg_temp.held_for(text)
-  to anon, authenticated, service_role;
+grant execute on function pg_temp.declare(text), pg_temp.held_for(text) to anon, authenticated, service_role;
 
 -- One free account, five holds, five declarations -------------------------------------------------------
 select tests.authenticate_as('attacker');
-select pg_temp.book('a' || n, pg_temp.slot(2, make_time(8 + 2 * n, 0, 0))) from generate_series(1, 5) n;
+select tests.book('a' || n, tests.slot(2, make_time(8 + 2 * n, 0, 0))) from generate_series(1, 5) n;
 select lives_ok($$select pg_temp.declare('a1')$$, 'the attacker declares a transfer for their first hold');
 select is(pg_temp.held_for('a1'), interval '24 hours',
   'a client''s first declaration keeps its slot for the review, 24 hours (no longer 48)');
@@ -73,12 +53,12 @@ select results_eq(
 
 -- More accounts against the same calendar ---------------------------------------------------------------
 select tests.authenticate_as('sock_1');
-select pg_temp.book('s1', pg_temp.slot(3, '10:00'));
+select tests.book('s1', tests.slot(3, '10:00'));
 select lives_ok($$select pg_temp.declare('s1')$$, 'a second account declares for the same provider');
 select is(pg_temp.held_for('s1'), interval '24 hours', 'the provider''s second place for a declared hold is taken');
 select tests.authenticate_as('sock_2');
-select pg_temp.book('s2', pg_temp.slot(3, '12:00'));
-select pg_temp.book('s2_elsewhere', pg_temp.slot(3, '12:00'), '0f000000-0000-4000-8000-000000000002');
+select tests.book('s2', tests.slot(3, '12:00'));
+select tests.book('s2_elsewhere', tests.slot(3, '12:00'), '0f000000-0000-4000-8000-000000000002');
 select lives_ok($$select pg_temp.declare('s2')$$, 'a third account declares for the same provider');
 select is(pg_temp.held_for('s2'), interval '15 minutes',
   'a calendar holds at most two bookings for declarations awaiting review: the third keeps its ordinary hold');
@@ -89,40 +69,40 @@ select is(pg_temp.held_for('s2_elsewhere'), interval '24 hours',
 -- The slots not held by a declaration free up as any unpaid hold does -----------------------------------------
 select tests.clear_authentication();
 update public.bookings b set hold_expires_at = now() - interval '1 minute'
-from public.invoices i where i.booking_id = b.id and i.id = pg_temp.invoice('s2');
+from public.invoices i where i.booking_id = b.id and i.id = tests.invoice('s2');
 select tests.authenticate_as('honest');
-select lives_ok($$select pg_temp.book('taken_over', pg_temp.slot(3, '12:00'))$$,
+select lives_ok($$select tests.book('taken_over', tests.slot(3, '12:00'))$$,
   'once the ordinary hold of a declared booking lapses, another client books its slot');
 select tests.authenticate_as('admin');
 select results_eq(
   $$select p.status::text, p.applied, p.review_note from public.review_manual_payment(
-      (select p.id from public.payments p where p.invoice_id = pg_temp.invoice('s2')), true) p$$,
+      (select p.id from public.payments p where p.invoice_id = tests.invoice('s2')), true) p$$,
   $$values ('succeeded', false, 'refund_queued')$$,
   'a declaration that did hold nothing and turns out paid after its slot was taken is refunded, not double-booked');
 
 -- Rejected: the account holds nothing more for 30 days ------------------------------------------------------
 select results_eq(
   $$select status::text from public.review_manual_payment(
-      (select p.id from public.payments p where p.invoice_id = pg_temp.invoice('s1')), false, 'no such transfer')$$,
+      (select p.id from public.payments p where p.invoice_id = tests.invoice('s1')), false, 'no such transfer')$$,
   $$values ('failed')$$, 'an admin rejects the second account''s declaration');
 select is(pg_temp.held_for('s1'), interval '15 minutes', 'its booking falls back to an ordinary hold from now');
 select tests.authenticate_as('sock_1');
-select pg_temp.book('s1_again', pg_temp.slot(4, '10:00'));
+select tests.book('s1_again', tests.slot(4, '10:00'));
 select lives_ok($$select pg_temp.declare('s1_again')$$, 'the rejected account declares again for a new booking');
 select is(pg_temp.held_for('s1_again'), interval '15 minutes',
   'a client whose declaration was rejected in the last 30 days holds nothing by declaring, though a place is free');
 
 -- An honest client gets the free place ----------------------------------------------------------------------
 select tests.authenticate_as('honest');
-select pg_temp.book('h1', pg_temp.slot(4, '12:00'));
+select tests.book('h1', tests.slot(4, '12:00'));
 select lives_ok($$select pg_temp.declare('h1')$$, 'an honest client declares a real transfer');
 select is(pg_temp.held_for('h1'), interval '24 hours',
   'the place the rejection freed goes to them: their booking is held for the review');
 select tests.authenticate_as('admin');
-select public.review_manual_payment((select p.id from public.payments p where p.invoice_id = pg_temp.invoice('h1')), true);
+select public.review_manual_payment((select p.id from public.payments p where p.invoice_id = tests.invoice('h1')), true);
 select results_eq(
   $$select i.status::text, b.status::text from public.invoices i join public.bookings b on b.id = i.booking_id
-    where i.id = pg_temp.invoice('h1')$$,
+    where i.id = tests.invoice('h1')$$,
   $$values ('paid', 'confirmed')$$, 'and the approval confirms it as before');
 
 -- The settings, and who may change them ----------------------------------------------------------------------

@@ -33,9 +33,6 @@ insert into public.offerings (provider_id, category_id, kind, title, price, curr
 insert into public.topic_subscriptions (topic, user_id) values
   ('product_updates', tests.get_supabase_uid('client')), ('product_updates', tests.get_supabase_uid('walker'));
 
-create function pg_temp.uids(variadic names text[]) returns uuid[] language sql stable as $$
-  select array(select tests.get_supabase_uid(n) from unnest(names) n order by 1)
-$$;
 create function pg_temp.members(topic text) returns uuid[] language sql stable as $$
   select array(select m from private.topic_members(topic) m order by 1)
 $$;
@@ -48,7 +45,7 @@ exception when sqlstate '22023' then
   return true;
 end
 $$;
-grant execute on function pg_temp.uids(text[]), pg_temp.members(text), pg_temp.refuses_link(text) to anon, authenticated, service_role;
+grant execute on function pg_temp.members(text), pg_temp.refuses_link(text) to anon, authenticated, service_role;
 
 -- enqueue_notification ------------------------------------------------------------------------------
 select isnt(
@@ -59,11 +56,11 @@ select isnt(
 select results_eq(
   $$select event_type, recipient_ids, data, status, topic, booking_id, deliver_after = now(), expanded_at
     from private.notification_outbox where dedup_key = 'test:first'$$,
-  $$values ('booking.confirmed', pg_temp.uids('owner', 'client'), '{"booking_id": "b1", "offering_title": "Grooming"}'::jsonb,
+  $$values ('booking.confirmed', tests.uids('owner', 'client'), '{"booking_id": "b1", "offering_title": "Grooming"}'::jsonb,
             'pending', null::text, null::uuid, true, null::timestamptz)$$,
   'the outbox row is pending, due now, with each recipient once (nulls dropped)');
 select is(
-  private.enqueue_notification('booking.confirmed', 'test:first', pg_temp.uids('stranger'), '{"offering_title": "Other"}'),
+  private.enqueue_notification('booking.confirmed', 'test:first', tests.uids('stranger'), '{"offering_title": "Other"}'),
   null, 'a second enqueue with the same dedup key returns null');
 select results_eq(
   $$select count(*), min(data ->> 'offering_title') from private.notification_outbox where dedup_key = 'test:first'$$,
@@ -89,23 +86,23 @@ select throws_ok(
 select throws_ok(
   $$select private.enqueue_notification('announcement', '  ', '{}', '{}')$$,
   '22023', 'dedup_key: a notification needs a dedup key', 'an event needs a dedup key');
-select private.enqueue_notification('booking.reminder_1h', 'test:later', pg_temp.uids('owner'), '{}', now() + interval '3 days');
+select private.enqueue_notification('booking.reminder_1h', 'test:later', tests.uids('owner'), '{}', now() + interval '3 days');
 select is((select deliver_after from private.notification_outbox where dedup_key = 'test:later'),
   now() + interval '3 days', 'an event may wait: deliver_after is kept');
 
 -- Topics: their members, set-based -----------------------------------------------------------------------
-select is(pg_temp.members('all_clients'), pg_temp.uids('owner', 'client', 'stranger', 'admin'),
+select is(pg_temp.members('all_clients'), tests.uids('owner', 'client', 'stranger', 'admin'),
   'all_clients: every holder of the client role');
-select is(pg_temp.members('all_providers'), pg_temp.uids('groomer', 'walker', 'drafter', 'tutor'),
+select is(pg_temp.members('all_providers'), tests.uids('groomer', 'walker', 'drafter', 'tutor'),
   'all_providers: every holder of the provider role');
-select is(pg_temp.members('all_admins'), pg_temp.uids('admin'), 'all_admins: the admins');
+select is(pg_temp.members('all_admins'), tests.uids('admin'), 'all_admins: the admins');
 select is(pg_temp.members('all_users'),
-  pg_temp.uids('owner', 'client', 'stranger', 'admin', 'groomer', 'walker', 'drafter', 'tutor'), 'all_users: everyone, once');
-select is(pg_temp.members('providers_of_category:ca000000-0000-4000-8000-000000000001'), pg_temp.uids('groomer', 'walker'),
+  tests.uids('owner', 'client', 'stranger', 'admin', 'groomer', 'walker', 'drafter', 'tutor'), 'all_users: everyone, once');
+select is(pg_temp.members('providers_of_category:ca000000-0000-4000-8000-000000000001'), tests.uids('groomer', 'walker'),
   'a category''s providers: active offerings in it or its subcategories, each provider once, drafts left out');
-select is(pg_temp.members('providers_of_category:ca000000-0000-4000-8000-000000000002'), pg_temp.uids('groomer'),
+select is(pg_temp.members('providers_of_category:ca000000-0000-4000-8000-000000000002'), tests.uids('groomer'),
   'a subcategory''s providers: only its own');
-select is(pg_temp.members('product_updates'), pg_temp.uids('client', 'walker'), 'a subscription topic: its subscribers');
+select is(pg_temp.members('product_updates'), tests.uids('client', 'walker'), 'a subscription topic: its subscribers');
 select is(pg_temp.members('all_martians'), '{}'::uuid[], 'an unknown topic has no members');
 
 -- send_announcement ------------------------------------------------------------------------------------
@@ -268,16 +265,16 @@ select lives_ok($$select private.enqueue_notification('announcement', 'test:no-u
 
 update private.settings set value = '"https://api.example.com/notify/dispatch"' where key = 'notifications.dispatch_url';
 update private.settings set value = '"s3cret"' where key = 'notifications.dispatch_secret';
-select private.enqueue_notification('booking.confirmed', 'test:nudged', pg_temp.uids('owner'), '{}');
+select private.enqueue_notification('booking.confirmed', 'test:nudged', tests.uids('owner'), '{}');
 select results_eq($$select * from pg_temp.nudges()$$,
   $$values ('https://api.example.com/notify/dispatch', '{}'::jsonb,
             '{"Content-Type": "application/json", "x-marketbase-dispatch-secret": "s3cret"}'::jsonb)$$,
   'an event due now nudges the dispatcher once: POST {} with the secret header');
-select private.enqueue_notification('booking.confirmed', 'test:nudged', pg_temp.uids('owner'), '{}');
-select private.enqueue_notification('booking.reminder_24h', 'test:tomorrow', pg_temp.uids('owner'), '{}', now() + interval '1 day');
+select private.enqueue_notification('booking.confirmed', 'test:nudged', tests.uids('owner'), '{}');
+select private.enqueue_notification('booking.reminder_24h', 'test:tomorrow', tests.uids('owner'), '{}', now() + interval '1 day');
 select is((select count(*) from pg_temp.nudges()), 1::bigint, 'a duplicate or an event for later does not nudge');
 insert into private.notification_outbox (event_type, dedup_key, recipient_ids)
-select 'booking.confirmed', 'test:batch:' || g, pg_temp.uids('owner') from generate_series(1, 3) g;
+select 'booking.confirmed', 'test:batch:' || g, tests.uids('owner') from generate_series(1, 3) g;
 select is((select count(*) from pg_temp.nudges()), 2::bigint, 'many events in one statement nudge once');
 update private.settings set value = 'null' where key = 'notifications.dispatch_url';
 

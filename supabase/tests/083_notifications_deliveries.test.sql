@@ -21,56 +21,55 @@ select tests.create_supabase_user('stranger');
 select tests.create_supabase_user('admin');
 select tests.grant_role('admin', 'admin');
 
-create function pg_temp.uid(name text) returns uuid language sql stable as $$ select tests.get_supabase_uid(name) $$;
 create function pg_temp.outbox(key text) returns bigint language sql stable as $$
   select o.id from private.notification_outbox o where o.dedup_key = key
 $$;
 -- The delivery of event <key> to <name> on <channel>.
 create function pg_temp.delivery(key text, name text, by_channel text) returns uuid language sql stable as $$
   select d.id from public.notification_deliveries d
-  where d.outbox_id = pg_temp.outbox(key) and d.user_id = pg_temp.uid(name) and d.channel::text = by_channel
+  where d.outbox_id = pg_temp.outbox(key) and d.user_id = tests.get_supabase_uid(name) and d.channel::text = by_channel
 $$;
-grant execute on function pg_temp.uid(text), pg_temp.outbox(text), pg_temp.delivery(text, text, text)
+grant execute on function pg_temp.outbox(text), pg_temp.delivery(text, text, text)
   to anon, authenticated, service_role;
 -- Bruno's phone is verified with Supabase Auth (stored without its '+'), where SMS go
 -- (20260115000200: never to a number nobody verified).
-update auth.users set phone = '5511999990000', phone_confirmed_at = now() where id = pg_temp.uid('bruno');
+update auth.users set phone = '5511999990000', phone_confirmed_at = now() where id = tests.get_supabase_uid('bruno');
 
 -- Bruno reads Portuguese (templates in pt serve pt-BR) and wants SMS about bookings.
 insert into public.notification_templates (event_type, channel, locale, title, body, action_url) values
   ('booking.completed', 'in_app', 'pt', 'Reserva concluída, {{ recipient_name }}', '{{ offering_title }}: obrigado!', '{{ action_url }}'),
   ('booking.completed', 'sms', 'pt', 'Reserva concluída', 'Concluído: {{ offering_title }} {{ action_url }}', '{{ action_url }}');
 insert into public.notification_preferences (user_id, category, channel, enabled) values
-  (pg_temp.uid('bruno'), 'bookings', 'sms', true),
-  (pg_temp.uid('muted'), 'bookings', 'email', false),
-  (pg_temp.uid('muted'), 'payments', 'push', false),
-  (pg_temp.uid('digester'), 'announcements', 'email', true);
+  (tests.get_supabase_uid('bruno'), 'bookings', 'sms', true),
+  (tests.get_supabase_uid('muted'), 'bookings', 'email', false),
+  (tests.get_supabase_uid('muted'), 'payments', 'push', false),
+  (tests.get_supabase_uid('digester'), 'announcements', 'email', true);
 -- Quiet from an hour ago to two hours from now, in São Paulo (no DST).
 insert into public.notification_settings (user_id, timezone, quiet_hours_start, quiet_hours_end) values
-  (pg_temp.uid('quiet'), 'America/Sao_Paulo', ((now() at time zone 'America/Sao_Paulo') - interval '1 hour')::time,
+  (tests.get_supabase_uid('quiet'), 'America/Sao_Paulo', ((now() at time zone 'America/Sao_Paulo') - interval '1 hour')::time,
    ((now() at time zone 'America/Sao_Paulo') + interval '2 hours')::time);
 insert into public.notification_settings (user_id, timezone, digest_enabled, digest_hour) values
-  (pg_temp.uid('digester'), 'Asia/Tokyo', true, 8);
+  (tests.get_supabase_uid('digester'), 'Asia/Tokyo', true, 8);
 insert into public.push_tokens (user_id, token, platform) values
-  (pg_temp.uid('owner'), 'token-owner-phone', 'android'),
-  (pg_temp.uid('quiet'), 'token-quiet-phone', 'ios'),
-  (pg_temp.uid('muted'), 'token-muted-phone', 'ios');
+  (tests.get_supabase_uid('owner'), 'token-owner-phone', 'android'),
+  (tests.get_supabase_uid('quiet'), 'token-quiet-phone', 'ios'),
+  (tests.get_supabase_uid('muted'), 'token-muted-phone', 'ios');
 insert into private.email_suppressions (address, reason) values ('bounced@example.com', 'mailbox does not exist');
 insert into public.topic_subscriptions (topic, user_id) values
-  ('product_updates', pg_temp.uid('digester')), ('product_updates', pg_temp.uid('owner'));
+  ('product_updates', tests.get_supabase_uid('digester')), ('product_updates', tests.get_supabase_uid('owner'));
 
 select private.enqueue_notification('booking.completed', 'test:completed',
-  array[pg_temp.uid('owner'), pg_temp.uid('bruno'), pg_temp.uid('muted'), pg_temp.uid('quiet'), pg_temp.uid('digester'),
-        pg_temp.uid('bounced')],
+  array[tests.get_supabase_uid('owner'), tests.get_supabase_uid('bruno'), tests.get_supabase_uid('muted'), tests.get_supabase_uid('quiet'), tests.get_supabase_uid('digester'),
+        tests.get_supabase_uid('bounced')],
   '{"booking_id": "b-1", "offering_title": "Grooming", "starts_at": "Tue 13 Jan 2026, 10:00", "timezone": "UTC",
     "client_name": "Owner", "provider_name": "Groomer", "action_url": "https://app.example.com/bookings/b-1"}');
 select private.enqueue_notification('payment.failed', 'test:failed',
-  array[pg_temp.uid('muted'), pg_temp.uid('quiet'), pg_temp.uid('digester')],
+  array[tests.get_supabase_uid('muted'), tests.get_supabase_uid('quiet'), tests.get_supabase_uid('digester')],
   '{"invoice_number": "INV-7", "offering_title": "Grooming", "amount": "50.00", "currency": "EUR", "reason": "card declined",
     "action_url": "https://app.example.com/invoices/7"}');
-select private.enqueue_notification('announcement', 'test:news', array[pg_temp.uid('owner')],
+select private.enqueue_notification('announcement', 'test:news', array[tests.get_supabase_uid('owner')],
   '{"title": "We moved", "body": "Same app, new office.", "action_url": null, "severity": "success"}', now(), null, 'product_updates');
-select private.enqueue_notification('booking.reminder_1h', 'test:later', array[pg_temp.uid('owner')], '{}', now() + interval '1 day');
+select private.enqueue_notification('booking.reminder_1h', 'test:later', array[tests.get_supabase_uid('owner')], '{}', now() + interval '1 day');
 
 -- Expansion ---------------------------------------------------------------------------------------------
 select tests.authenticate_as_service_role();
@@ -87,12 +86,12 @@ select results_eq(
 -- The inbox: rendered, per locale and recipient
 select results_eq(
   $$select title, body, action_url, severity::text, priority, category, data ->> 'booking_id'
-    from public.notifications where outbox_id = pg_temp.outbox('test:completed') and user_id = pg_temp.uid('owner')$$,
+    from public.notifications where outbox_id = pg_temp.outbox('test:completed') and user_id = tests.get_supabase_uid('owner')$$,
   $$values ('Booking completed', 'Grooming on Tue 13 Jan 2026, 10:00 is done. Thank you!', 'https://app.example.com/bookings/b-1',
             'success', 3::smallint, 'bookings', 'b-1')$$,
   'an inbox row holds the rendered English template, the event''s severity, priority, category and data');
 select results_eq(
-  $$select title, body from public.notifications where outbox_id = pg_temp.outbox('test:completed') and user_id = pg_temp.uid('bruno')$$,
+  $$select title, body from public.notifications where outbox_id = pg_temp.outbox('test:completed') and user_id = tests.get_supabase_uid('bruno')$$,
   $$values ('Reserva concluída, bruno', 'Grooming: obrigado!')$$,
   'pt-BR falls back to the pt template, and recipient_name is each recipient''s own');
 select is((select count(*) from public.notifications where outbox_id = pg_temp.outbox('test:completed')), 6::bigint,
@@ -106,7 +105,7 @@ select results_eq(
 select results_eq(
   $$select u.name, d.channel::text, d.destination, d.status::text, d.digest, d.next_attempt_at, d.locale, d.priority
     from public.notification_deliveries d
-    join (values ('owner'), ('bruno'), ('muted'), ('quiet'), ('digester'), ('bounced')) u (name) on pg_temp.uid(u.name) = d.user_id
+    join (values ('owner'), ('bruno'), ('muted'), ('quiet'), ('digester'), ('bounced')) u (name) on tests.get_supabase_uid(u.name) = d.user_id
     where d.outbox_id = pg_temp.outbox('test:completed')
     order by u.name, d.channel$$,
   $$values
@@ -129,7 +128,7 @@ select is((select last_error from public.notification_deliveries where id = pg_t
 select results_eq(
   $$select u.name, d.channel::text, d.status::text, d.digest, d.next_attempt_at
     from public.notification_deliveries d
-    join (values ('muted'), ('quiet'), ('digester')) u (name) on pg_temp.uid(u.name) = d.user_id
+    join (values ('muted'), ('quiet'), ('digester')) u (name) on tests.get_supabase_uid(u.name) = d.user_id
     where d.outbox_id = pg_temp.outbox('test:failed')
     order by u.name, d.channel$$,
   $$values ('digester', 'email', 'queued', false, now()), ('muted', 'email', 'queued', false, now()),
@@ -139,7 +138,7 @@ select is((select count(*) from public.notifications where outbox_id = pg_temp.o
   'a critical event reaches every inbox');
 select results_eq(
   $$select d.user_id, d.channel::text, d.digest from public.notification_deliveries d where d.outbox_id = pg_temp.outbox('test:news')$$,
-  $$values (pg_temp.uid('digester'), 'email', true)$$,
+  $$values (tests.get_supabase_uid('digester'), 'email', true)$$,
   'an announcement goes by email only to who asked for it (the inbox is its default), and waits for their digest');
 
 -- Claiming ----------------------------------------------------------------------------------------------
@@ -233,7 +232,7 @@ select ok(
   'a late attempt waits at most an hour (with jitter, half to all of it)');
 -- Jitter spreads retries: sixty deliveries failing together on their fourth attempt do not come back together.
 insert into public.notification_deliveries (outbox_id, user_id, channel, destination, status, attempts, claimed_by, lease_expires_at)
-select pg_temp.outbox('test:failed'), pg_temp.uid('digester'), 'email', 'jitter' || g || '@example.com', 'sending', 4, 'worker-j',
+select pg_temp.outbox('test:failed'), tests.get_supabase_uid('digester'), 'email', 'jitter' || g || '@example.com', 'sending', 4, 'worker-j',
        now() + interval '1 minute'
 from generate_series(1, 60) g;
 select is((select count(*) from public.notification_deliveries d where d.claimed_by = 'worker-j'
@@ -264,7 +263,7 @@ select results_eq(
 
 -- Bounces and dead push tokens
 select tests.clear_authentication();
-select private.enqueue_notification('booking.confirmed', 'test:confirmed', array[pg_temp.uid('owner')],
+select private.enqueue_notification('booking.confirmed', 'test:confirmed', array[tests.get_supabase_uid('owner')],
   '{"offering_title": "Grooming", "starts_at": "Wed 14 Jan 2026, 10:00", "timezone": "UTC", "client_name": "Owner",
     "provider_name": "Groomer", "action_url": "https://app.example.com/bookings/b-2"}');
 select tests.authenticate_as_service_role();
@@ -291,7 +290,7 @@ select is(service.record_delivery(pg_temp.delivery('test:completed', 'bruno', 's
 
 -- A message that can never be sent, through no fault of its address or device
 select tests.clear_authentication();
-select private.enqueue_notification('booking.confirmed', 'test:reconfirmed', array[pg_temp.uid('bruno'), pg_temp.uid('muted')],
+select private.enqueue_notification('booking.confirmed', 'test:reconfirmed', array[tests.get_supabase_uid('bruno'), tests.get_supabase_uid('muted')],
   '{"offering_title": "Grooming", "starts_at": "Wed 14 Jan 2026, 10:00", "timezone": "UTC", "client_name": "Owner",
     "provider_name": "Groomer", "action_url": "https://app.example.com/bookings/b-3"}');
 select tests.authenticate_as_service_role();
@@ -326,7 +325,7 @@ select results_eq(
   $$select event_type, recipient_ids, (data ->> 'item_count')::int, data -> 'items' -> 0 ->> 'title', data -> 'items' -> 1 ->> 'title',
            data -> 'items' -> 1 ->> 'body', data ->> 'action_url'
     from private.notification_outbox where event_type = 'digest.daily'$$,
-  $$values ('digest.daily', array[pg_temp.uid('digester')], 2, 'Booking completed', 'We moved', 'Same app, new office.',
+  $$values ('digest.daily', array[tests.get_supabase_uid('digester')], 2, 'Booking completed', 'We moved', 'Same app, new office.',
             'http://localhost:3000/notifications')$$,
   'the digest event lists the digested notifications, oldest first, as the inbox shows them');
 select is((select count(*) from public.notification_deliveries where digest and status = 'digested'), 2::bigint,
@@ -336,7 +335,7 @@ select service.expand_notifications();
 select results_eq(
   $$select d.user_id, d.channel::text, d.digest, d.status::text, d.next_attempt_at from public.notification_deliveries d
     join private.notification_outbox o on o.id = d.outbox_id where o.event_type = 'digest.daily'$$,
-  $$values (pg_temp.uid('digester'), 'email', false, 'queued', now())$$,
+  $$values (tests.get_supabase_uid('digester'), 'email', false, 'queued', now())$$,
   'the digest itself is an email that goes at once, not into the next digest');
 select tests.clear_authentication();
 
@@ -362,7 +361,7 @@ select throws_ok($$select service.record_delivery(gen_random_uuid(), 'me', 'sent
 
 -- notifications (the inbox): access --------------------------------------------------------------------------
 select tests.clear_authentication();
-select set_config('t.bruno_note', (select id::text from public.notifications where user_id = pg_temp.uid('bruno') limit 1), true);
+select set_config('t.bruno_note', (select id::text from public.notifications where user_id = tests.get_supabase_uid('bruno') limit 1), true);
 select set_config('t.deliveries', (select count(*)::text from public.notification_deliveries), true);
 select tests.authenticate_as_anon();
 select throws_ok($$select * from public.notifications$$, '42501', 'permission denied for table notifications',
@@ -403,7 +402,7 @@ select results_eq($$delete from public.notifications where title = 'We moved' re
 select tests.authenticate_as('stranger');
 select is_empty($$select * from public.notifications$$, '[notifications/stranger/select] a user cannot read other inboxes');
 select throws_ok($$insert into public.notifications (user_id, outbox_id, event_type, category, title, body)
-                   values (pg_temp.uid('owner'), 1, 'announcement', 'announcements', 'Phish', 'Click')$$,
+                   values (tests.get_supabase_uid('owner'), 1, 'announcement', 'announcements', 'Phish', 'Click')$$,
   '42501', 'permission denied for table notifications', '[notifications/stranger/insert] a user cannot write into another inbox');
 select is_empty($$update public.notifications set read_at = now() returning id$$,
   '[notifications/stranger/update] a user cannot mark other people''s notifications');
@@ -416,7 +415,7 @@ select is(public.count_unread_notifications(), 0, 'a user counts only their own 
 select tests.authenticate_as('admin');
 select is_empty($$select * from public.notifications$$, '[notifications/admin/select] an inbox is private, from admins too');
 select throws_ok($$insert into public.notifications (user_id, outbox_id, event_type, category, title, body)
-                   values (pg_temp.uid('owner'), 1, 'announcement', 'announcements', 'x', 'y')$$,
+                   values (tests.get_supabase_uid('owner'), 1, 'announcement', 'announcements', 'x', 'y')$$,
   '42501', 'permission denied for table notifications', '[notifications/admin/insert] admins announce, they do not write inboxes');
 select is_empty($$update public.notifications set read_at = now() returning id$$,
   '[notifications/admin/update] admins cannot mark users'' notifications');
@@ -494,13 +493,13 @@ select is(private.undefined_template_variables('{{ a }} {{ recipient_name }} {{ 
 -- An event that cannot be expanded fails alone ----------------------------------------------------------------
 select tests.create_supabase_user('reader');
 -- booking.confirmed without starts_at, timezone, client_name and provider_name: its templates cannot be filled.
-select private.enqueue_notification('booking.confirmed', 'test:holey', array[pg_temp.uid('reader')],
+select private.enqueue_notification('booking.confirmed', 'test:holey', array[tests.get_supabase_uid('reader')],
   '{"offering_title": "Grooming", "action_url": "/bookings/b-9"}');
 -- A severity that is none (written past enqueue_notification's checks).
 insert into private.notification_outbox (event_type, dedup_key, recipient_ids, data) values
-  ('announcement', 'test:bad-severity', array[pg_temp.uid('reader')],
+  ('announcement', 'test:bad-severity', array[tests.get_supabase_uid('reader')],
    '{"title": "t", "body": "b", "action_url": null, "severity": "catastrophic"}');
-select private.enqueue_notification('announcement', 'test:fine', array[pg_temp.uid('reader')],
+select private.enqueue_notification('announcement', 'test:fine', array[tests.get_supabase_uid('reader')],
   '{"title": "Still {{ title }}", "body": "{{recipient_name}}, {{ body }} is not a placeholder here.", "action_url": null}');
 select tests.authenticate_as_service_role();
 select is(service.expand_notifications(), 3, 'a batch with events that cannot be expanded is dealt with whole');
@@ -545,7 +544,7 @@ select tests.authenticate_as('seller');
 select public.register_push_token(t, 'android')
 from unnest(array['seller-phone-0001', 'seller-tablet-0002', 'seller-watch-0003', 'seller-laptop-0004']) t;
 select tests.clear_authentication();
-select private.enqueue_notification('payment.failed', 'test:private', array[pg_temp.uid('seller')],
+select private.enqueue_notification('payment.failed', 'test:private', array[tests.get_supabase_uid('seller')],
   '{"invoice_number": "INV-9", "offering_title": "Grooming", "amount": "50.00", "currency": "EUR", "reason": "card declined",
     "action_url": "/invoices/9"}');
 select tests.authenticate_as_service_role();
@@ -603,7 +602,7 @@ select results_eq(
   $$values ('email', 'sending')$$, 'the seller''s email still goes');
 
 -- A deleted user takes their inbox and deliveries along
-delete from auth.users where id = pg_temp.uid('bruno');
+delete from auth.users where id = tests.get_supabase_uid('bruno');
 select is((select count(*) from public.notifications n where n.user_id not in (select id from public.profiles))
           + (select count(*) from public.notification_deliveries d where d.user_id not in (select id from public.profiles)),
   0::bigint, 'deleting a user deletes their notifications and deliveries');

@@ -28,27 +28,14 @@ select s.user_id, d, '00:00', '23:59' from public.schedules s cross join generat
 update private.settings set value = '50' where key = 'bookings.max_live_holds_per_client';
 update private.settings set value = '"https://app.example.com"' where key = 'notifications.app_url';
 
-create function pg_temp.slot(days integer, at_time time) returns timestamptz language sql stable as $$
-  select ((now() at time zone 'Europe/Lisbon')::date + days + at_time) at time zone 'Europe/Lisbon'
-$$;
-create function pg_temp.booking(name text) returns uuid language sql stable as $$
-  select (current_setting('t.' || name, true)::jsonb ->> 'booking_id')::uuid
-$$;
-create function pg_temp.invoice(name text) returns uuid language sql stable as $$
-  select (current_setting('t.' || name, true)::jsonb ->> 'invoice_id')::uuid
-$$;
-create function pg_temp.uids(variadic names text[]) returns uuid[] language sql stable as $$
-  select array(select tests.get_supabase_uid(n) from unnest(names) n order by 1)
-$$;
 -- The client books (held); the checkout of booking <name> is cs_<name> / pi_<name>.
 create function pg_temp.book(name text, starts_at timestamptz) returns void language plpgsql as $$
 declare
   checkout jsonb;
 begin
   perform tests.authenticate_as('client');
-  perform set_config('t.' || name, public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]', starts_at)::text,
-                     true);
-  checkout := public.begin_checkout(pg_temp.invoice(name));
+  perform tests.book(name, starts_at);
+  checkout := public.begin_checkout(tests.invoice(name));
   perform set_config('t.pay_' || name, checkout ->> 'payment_id', true);
   perform tests.authenticate_as_service_role();
   perform service.attach_checkout_session((checkout ->> 'payment_id')::uuid, 'cs_' || name,
@@ -69,27 +56,27 @@ end
 $$;
 -- The outbox events about booking <name>, as (event type, status) in order.
 create function pg_temp.events(name text) returns table (event_type text, status text) language sql stable as $$
-  select o.event_type, o.status from private.notification_outbox o where o.booking_id = pg_temp.booking(name) order by o.id
+  select o.event_type, o.status from private.notification_outbox o where o.booking_id = tests.booking(name) order by o.id
 $$;
 create function pg_temp.event(key text) returns private.notification_outbox language sql stable as $$
   select o from private.notification_outbox o where o.dedup_key = key
 $$;
-grant execute on function pg_temp.slot(integer, time), pg_temp.booking(text), pg_temp.invoice(text), pg_temp.uids(text[]),
-  pg_temp.book(text, timestamptz), pg_temp.pay(text), pg_temp.events(text), pg_temp.event(text)
+grant execute on function pg_temp.book(text, timestamptz), pg_temp.pay(text),
+  pg_temp.events(text), pg_temp.event(text)
   to anon, authenticated, service_role;
 
 -- Held ------------------------------------------------------------------------------------------------
-select pg_temp.book('main', pg_temp.slot(3, '10:00'));
+select pg_temp.book('main', tests.slot(3, '10:00', 'Europe/Lisbon'));
 select results_eq(
   $$select o.event_type, o.recipient_ids, o.status, o.deliver_after = now(), o.data ->> 'offering_title', o.data ->> 'amount',
            o.data ->> 'currency', o.data ->> 'timezone', o.data ->> 'provider_name', o.data ->> 'client_name', o.data ->> 'action_url'
-    from private.notification_outbox o where o.dedup_key = 'booking.held:' || pg_temp.booking('main')$$,
-  $$values ('booking.held', pg_temp.uids('client'), 'pending', true, 'Advice', '120.50', 'EUR', 'Europe/Lisbon', 'provider', 'client',
-            'https://app.example.com/bookings/' || pg_temp.booking('main'))$$,
+    from private.notification_outbox o where o.dedup_key = 'booking.held:' || tests.booking('main')$$,
+  $$values ('booking.held', tests.uids('client'), 'pending', true, 'Advice', '120.50', 'EUR', 'Europe/Lisbon', 'provider', 'client',
+            'https://app.example.com/bookings/' || tests.booking('main'))$$,
   'a new booking tells its client it is held: amounts in major units, the provider''s timezone, a link to it');
-select ok((pg_temp.event('booking.held:' || pg_temp.booking('main'))).data ->> 'starts_at'
-            = to_char(pg_temp.slot(3, '10:00') at time zone 'Europe/Lisbon', 'Dy DD Mon YYYY, HH24:MI')
-          and (pg_temp.event('booking.held:' || pg_temp.booking('main'))).data ->> 'starts_at' ~ '^[A-Z][a-z]{2} \d{2} [A-Z][a-z]{2} \d{4}, 10:00$',
+select ok((pg_temp.event('booking.held:' || tests.booking('main'))).data ->> 'starts_at'
+            = to_char(tests.slot(3, '10:00', 'Europe/Lisbon') at time zone 'Europe/Lisbon', 'Dy DD Mon YYYY, HH24:MI')
+          and (pg_temp.event('booking.held:' || tests.booking('main'))).data ->> 'starts_at' ~ '^[A-Z][a-z]{2} \d{2} [A-Z][a-z]{2} \d{4}, 10:00$',
   'times are written for people, in the booking''s timezone');
 
 -- Paid: the payment and the confirmation, in the transaction that applies the webhook --------------------
@@ -106,21 +93,21 @@ select is(pg_temp.pay('main'), 'paid', 'the payment lands');
 select results_eq(
   $$select o.event_type, o.recipient_ids, o.data ->> 'amount', o.data ->> 'invoice_number' is not null, o.data ->> 'offering_title'
     from private.notification_outbox o where o.dedup_key = 'payment.succeeded:' || current_setting('t.pay_main')$$,
-  $$values ('payment.succeeded', pg_temp.uids('client'), '120.50', true, 'Advice')$$,
+  $$values ('payment.succeeded', tests.uids('client'), '120.50', true, 'Advice')$$,
   'payment.succeeded goes to the client, with the amount and the invoice number');
 select results_eq(
   $$select o.event_type, o.recipient_ids from private.notification_outbox o
-    where o.dedup_key = 'booking.confirmed:' || pg_temp.booking('main')$$,
-  $$values ('booking.confirmed', pg_temp.uids('client', 'provider'))$$,
+    where o.dedup_key = 'booking.confirmed:' || tests.booking('main')$$,
+  $$values ('booking.confirmed', tests.uids('client', 'provider'))$$,
   'booking.confirmed goes to the client and the provider');
 select results_eq(
   $$select o.event_type, o.deliver_after, o.recipient_ids, o.data ->> 'offering_title' from private.notification_outbox o
-    where o.booking_id = pg_temp.booking('main') and o.event_type like 'booking.reminder%' order by o.deliver_after$$,
-  $$values ('booking.reminder_24h', pg_temp.slot(3, '10:00') - interval '24 hours', pg_temp.uids('client', 'provider'), 'Advice'),
-           ('booking.reminder_1h', pg_temp.slot(3, '10:00') - interval '1 hour', pg_temp.uids('client', 'provider'), 'Advice')$$,
+    where o.booking_id = tests.booking('main') and o.event_type like 'booking.reminder%' order by o.deliver_after$$,
+  $$values ('booking.reminder_24h', tests.slot(3, '10:00', 'Europe/Lisbon') - interval '24 hours', tests.uids('client', 'provider'), 'Advice'),
+           ('booking.reminder_1h', tests.slot(3, '10:00', 'Europe/Lisbon') - interval '1 hour', tests.uids('client', 'provider'), 'Advice')$$,
   'reminders wait until 24 hours and 1 hour before the start, for both sides');
 select is(pg_temp.pay('main'), 'duplicate', 'a replayed webhook changes nothing');
-select is((select count(*) from private.notification_outbox o where o.booking_id = pg_temp.booking('main')), 5::bigint,
+select is((select count(*) from private.notification_outbox o where o.booking_id = tests.booking('main')), 5::bigint,
   'and enqueues nothing twice');
 select tests.authenticate_as_service_role();
 select is(service.expand_notifications(), 3, 'the dispatcher expands what is due (held, paid, confirmed), not the reminders');
@@ -130,118 +117,118 @@ select tests.clear_authentication();
 -- (No RPC moves a booking yet; any change of starts_at is a move.)
 -- The 24-hour reminder is expanded early, as if its time had come, and held by quiet hours.
 update private.notification_outbox set deliver_after = now() - interval '1 second'
-where booking_id = pg_temp.booking('main') and event_type = 'booking.reminder_24h';
+where booking_id = tests.booking('main') and event_type = 'booking.reminder_24h';
 select tests.authenticate_as_service_role();
 select service.expand_notifications();
 select tests.clear_authentication();
 update public.notification_deliveries set next_attempt_at = now() + interval '3 hours'
-where outbox_id = (select id from private.notification_outbox where booking_id = pg_temp.booking('main') and event_type = 'booking.reminder_24h');
+where outbox_id = (select id from private.notification_outbox where booking_id = tests.booking('main') and event_type = 'booking.reminder_24h');
 select is((select count(*) from public.notification_deliveries d join private.notification_outbox o on o.id = d.outbox_id
-           where o.booking_id = pg_temp.booking('main') and o.event_type = 'booking.reminder_24h' and d.status = 'queued'), 2::bigint,
+           where o.booking_id = tests.booking('main') and o.event_type = 'booking.reminder_24h' and d.status = 'queued'), 2::bigint,
   'fixture: the 24-hour reminder''s emails wait in the queue');
 update public.bookings set starts_at = starts_at + interval '1 day', ends_at = ends_at + interval '1 day',
                            blocked_during = tstzrange(lower(blocked_during) + interval '1 day', upper(blocked_during) + interval '1 day')
-where id = pg_temp.booking('main');
+where id = tests.booking('main');
 select results_eq(
   $$select o.recipient_ids, o.data ->> 'previous_starts_at', o.data ->> 'starts_at' from private.notification_outbox o
-    where o.dedup_key = format('booking.rescheduled:%s:%s', pg_temp.booking('main'), extract(epoch from pg_temp.slot(4, '10:00'))::bigint)$$,
-  $$values (pg_temp.uids('client', 'provider'), to_char(pg_temp.slot(3, '10:00') at time zone 'Europe/Lisbon', 'Dy DD Mon YYYY, HH24:MI'),
-            to_char(pg_temp.slot(4, '10:00') at time zone 'Europe/Lisbon', 'Dy DD Mon YYYY, HH24:MI'))$$,
+    where o.dedup_key = format('booking.rescheduled:%s:%s', tests.booking('main'), extract(epoch from tests.slot(4, '10:00', 'Europe/Lisbon'))::bigint)$$,
+  $$values (tests.uids('client', 'provider'), to_char(tests.slot(3, '10:00', 'Europe/Lisbon') at time zone 'Europe/Lisbon', 'Dy DD Mon YYYY, HH24:MI'),
+            to_char(tests.slot(4, '10:00', 'Europe/Lisbon') at time zone 'Europe/Lisbon', 'Dy DD Mon YYYY, HH24:MI'))$$,
   'a move tells both sides the old and the new time');
 select results_eq(
   $$select o.event_type, o.status, o.deliver_after from private.notification_outbox o
-    where o.booking_id = pg_temp.booking('main') and o.event_type like 'booking.reminder%' order by o.id$$,
+    where o.booking_id = tests.booking('main') and o.event_type like 'booking.reminder%' order by o.id$$,
   $$values ('booking.reminder_24h', 'expanded', now() - interval '1 second'),
-           ('booking.reminder_1h', 'cancelled', pg_temp.slot(3, '10:00') - interval '1 hour'),
-           ('booking.reminder_24h', 'pending', pg_temp.slot(4, '10:00') - interval '24 hours'),
-           ('booking.reminder_1h', 'pending', pg_temp.slot(4, '10:00') - interval '1 hour')$$,
+           ('booking.reminder_1h', 'cancelled', tests.slot(3, '10:00', 'Europe/Lisbon') - interval '1 hour'),
+           ('booking.reminder_24h', 'pending', tests.slot(4, '10:00', 'Europe/Lisbon') - interval '24 hours'),
+           ('booking.reminder_1h', 'pending', tests.slot(4, '10:00', 'Europe/Lisbon') - interval '1 hour')$$,
   'the reminders of the old time are withdrawn and new ones wait for the new time');
 select is((select count(*) from public.notification_deliveries d join private.notification_outbox o on o.id = d.outbox_id
-           where o.booking_id = pg_temp.booking('main') and o.event_type = 'booking.reminder_24h' and d.status = 'cancelled'), 2::bigint,
+           where o.booking_id = tests.booking('main') and o.event_type = 'booking.reminder_24h' and d.status = 'cancelled'), 2::bigint,
   'and the old reminder''s deliveries still waiting are cancelled');
 update public.bookings set starts_at = starts_at - interval '1 day', ends_at = ends_at - interval '1 day',
                            blocked_during = tstzrange(lower(blocked_during) - interval '1 day', upper(blocked_during) - interval '1 day')
-where id = pg_temp.booking('main');
+where id = tests.booking('main');
 select results_eq(
   $$select o.event_type, o.status from private.notification_outbox o
-    where o.booking_id = pg_temp.booking('main') and o.event_type = 'booking.reminder_1h' order by o.id$$,
+    where o.booking_id = tests.booking('main') and o.event_type = 'booking.reminder_1h' order by o.id$$,
   $$values ('booking.reminder_1h', 'pending'), ('booking.reminder_1h', 'cancelled')$$,
   'moved back, the booking''s first 1-hour reminder comes back and the second is withdrawn');
-select is((select count(*) from private.notification_outbox o where o.booking_id = pg_temp.booking('main')
+select is((select count(*) from private.notification_outbox o where o.booking_id = tests.booking('main')
            and o.event_type = 'booking.rescheduled'), 2::bigint, 'each move is its own event');
 
 -- Soon: reminders already past are not scheduled
 update public.bookings set starts_at = now() + interval '2 hours', ends_at = now() + interval '3 hours',
                            blocked_during = tstzrange(now() + interval '2 hours', now() + interval '3 hours')
-where id = pg_temp.booking('main');
+where id = tests.booking('main');
 select results_eq(
   $$select o.event_type, o.deliver_after from private.notification_outbox o
-    where o.booking_id = pg_temp.booking('main') and o.event_type like 'booking.reminder%' and o.status = 'pending'$$,
+    where o.booking_id = tests.booking('main') and o.event_type like 'booking.reminder%' and o.status = 'pending'$$,
   $$values ('booking.reminder_1h', now() + interval '1 hour')$$,
   'a booking less than 24 hours away gets only the 1-hour reminder');
 
 -- Cancelled: the event for both sides, the reminders withdrawn, the refund -----------------------------
 savepoint before_cancel;
 select tests.authenticate_as('client');
-select public.transition_booking(pg_temp.booking('main'), 'cancelled', 'change of plans');
+select public.transition_booking(tests.booking('main'), 'cancelled', 'change of plans');
 select tests.clear_authentication();
 select results_eq(
-  $$select o.event_type, o.recipient_ids from private.notification_outbox o where o.dedup_key = 'booking.cancelled:' || pg_temp.booking('main')$$,
-  $$values ('booking.cancelled', pg_temp.uids('client', 'provider'))$$,
+  $$select o.event_type, o.recipient_ids from private.notification_outbox o where o.dedup_key = 'booking.cancelled:' || tests.booking('main')$$,
+  $$values ('booking.cancelled', tests.uids('client', 'provider'))$$,
   'a cancellation tells the client and the provider');
 select is_empty(
-  $$select 1 from private.notification_outbox o where o.booking_id = pg_temp.booking('main') and o.event_type like 'booking.reminder%'
+  $$select 1 from private.notification_outbox o where o.booking_id = tests.booking('main') and o.event_type like 'booking.reminder%'
     and o.status = 'pending'$$,
   'a cancelled booking has no reminder left');
 rollback to savepoint before_cancel;
-select is_empty($$select 1 from private.notification_outbox o where o.dedup_key = 'booking.cancelled:' || pg_temp.booking('main')$$,
+select is_empty($$select 1 from private.notification_outbox o where o.dedup_key = 'booking.cancelled:' || tests.booking('main')$$,
   'a cancellation rolled back takes its event with it');
 select tests.authenticate_as('provider');
-select public.transition_booking(pg_temp.booking('main'), 'cancelled', 'ill');
+select public.transition_booking(tests.booking('main'), 'cancelled', 'ill');
 select tests.clear_authentication();
-select is((select count(*) from private.notification_outbox o where o.dedup_key = 'booking.cancelled:' || pg_temp.booking('main')),
+select is((select count(*) from private.notification_outbox o where o.dedup_key = 'booking.cancelled:' || tests.booking('main')),
   1::bigint, 'the cancellation that commits is told once');
 
 -- Refunded
 select tests.authenticate_as_service_role();
 select service.apply_refund_event('evt_refund_main', 'refund.updated', now(), 're_main',
-  (select r.id from public.refunds r where r.booking_id = pg_temp.booking('main')), 'pi_main', 12050, 'eur', 'succeeded', null);
+  (select r.id from public.refunds r where r.booking_id = tests.booking('main')), 'pi_main', 12050, 'eur', 'succeeded', null);
 select tests.clear_authentication();
 select results_eq(
   $$select o.event_type, o.recipient_ids, o.data ->> 'amount', o.data ->> 'currency', o.booking_id from private.notification_outbox o
     where o.event_type = 'payment.refunded'$$,
-  $$values ('payment.refunded', pg_temp.uids('client'), '120.50', 'EUR', pg_temp.booking('main'))$$,
+  $$values ('payment.refunded', tests.uids('client'), '120.50', 'EUR', tests.booking('main'))$$,
   'a refund that succeeds tells the client how much');
 select tests.authenticate_as_service_role();
 select service.apply_refund_event('evt_refund_main_again', 'refund.updated', now(), 're_main',
-  (select r.id from public.refunds r where r.booking_id = pg_temp.booking('main')), 'pi_main', 12050, 'eur', 'succeeded', null);
+  (select r.id from public.refunds r where r.booking_id = tests.booking('main')), 'pi_main', 12050, 'eur', 'succeeded', null);
 select tests.clear_authentication();
 select is((select count(*) from private.notification_outbox o where o.event_type = 'payment.refunded'), 1::bigint,
   'a refund is told once');
 
 -- Started and completed: reminders withdrawn when it starts, completion told to both sides ------------------
-select pg_temp.book('session', pg_temp.slot(5, '10:00'));
+select pg_temp.book('session', tests.slot(5, '10:00', 'Europe/Lisbon'));
 select pg_temp.pay('session');
 update private.settings set value = '100000' where key = 'bookings.start_early_minutes';
 select tests.authenticate_as('provider');
-select public.transition_booking(pg_temp.booking('session'), 'in_progress');
+select public.transition_booking(tests.booking('session'), 'in_progress');
 select tests.clear_authentication();
 select is_empty(
-  $$select 1 from private.notification_outbox o where o.booking_id = pg_temp.booking('session') and o.event_type like 'booking.reminder%'
+  $$select 1 from private.notification_outbox o where o.booking_id = tests.booking('session') and o.event_type like 'booking.reminder%'
     and o.status = 'pending'$$,
   'a booking that has started needs no reminder');
 select tests.authenticate_as('provider');
-select public.transition_booking(pg_temp.booking('session'), 'completed');
+select public.transition_booking(tests.booking('session'), 'completed');
 select tests.clear_authentication();
 select results_eq($$select * from pg_temp.events('session')$$,
   $$values ('booking.held', 'pending'), ('payment.succeeded', 'pending'), ('booking.confirmed', 'pending'),
            ('booking.reminder_24h', 'cancelled'), ('booking.reminder_1h', 'cancelled'), ('booking.completed', 'pending')$$,
   'a booking''s life in events: held, paid, confirmed, reminders withdrawn when it started, completed');
-select is((pg_temp.event('booking.completed:' || pg_temp.booking('session'))).recipient_ids, pg_temp.uids('client', 'provider'),
+select is((pg_temp.event('booking.completed:' || tests.booking('session'))).recipient_ids, tests.uids('client', 'provider'),
   'completion is told to both sides');
 
 -- A declined card ------------------------------------------------------------------------------------------
-select pg_temp.book('declined', pg_temp.slot(6, '10:00'));
+select pg_temp.book('declined', tests.slot(6, '10:00', 'Europe/Lisbon'));
 select tests.authenticate_as_service_role();
 select service.apply_payment_intent_failed('evt_declined', 'payment_intent.payment_failed', now(), 'pi_declined',
   current_setting('t.pay_declined')::uuid, 'Your card was declined.');
@@ -249,7 +236,7 @@ select tests.clear_authentication();
 select results_eq(
   $$select o.event_type, o.recipient_ids, o.data ->> 'reason', o.data ->> 'amount', o.booking_id from private.notification_outbox o
     where o.event_type = 'payment.failed'$$,
-  $$values ('payment.failed', pg_temp.uids('client'), 'Your card was declined.', '120.50', pg_temp.booking('declined'))$$,
+  $$values ('payment.failed', tests.uids('client'), 'Your card was declined.', '120.50', tests.booking('declined'))$$,
   'a declined card tells the client why');
 
 -- A dispute -------------------------------------------------------------------------------------------------
@@ -262,18 +249,18 @@ select tests.clear_authentication();
 select results_eq(
   $$select o.event_type, o.recipient_ids, o.data ->> 'amount', o.data ->> 'reason', o.data ->> 'respond_by', o.data ->> 'invoice_number' is not null
     from private.notification_outbox o where o.event_type = 'dispute.opened'$$,
-  $$values ('dispute.opened', pg_temp.uids('provider', 'admin', 'second_admin'), '120.50', 'product not received',
+  $$values ('dispute.opened', tests.uids('provider', 'admin', 'second_admin'), '120.50', 'product not received',
             'Sun 01 Mar 2026, 12:00 UTC', true)$$,
   'a dispute, once, tells the provider and every admin what is disputed and by when to respond');
 
 -- Manual payments: approved and rejected -------------------------------------------------------------------
 select tests.authenticate_as('client');
 select set_config('t.transfer', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]',
-                                                     pg_temp.slot(7, '10:00'))::text, true);
-select set_config('t.transfer_pay', (public.declare_manual_payment(pg_temp.invoice('transfer'), 'bank_transfer', 'TRX-1')).id::text, true);
+                                                     tests.slot(7, '10:00', 'Europe/Lisbon'))::text, true);
+select set_config('t.transfer_pay', (public.declare_manual_payment(tests.invoice('transfer'), 'bank_transfer', 'TRX-1')).id::text, true);
 select set_config('t.rejected', public.create_booking('[{"offering_id": "0f000000-0000-4000-8000-000000000001"}]',
-                                                     pg_temp.slot(7, '14:00'))::text, true);
-select set_config('t.rejected_pay', (public.declare_manual_payment(pg_temp.invoice('rejected'), 'qr', 'QR-9')).id::text, true);
+                                                     tests.slot(7, '14:00', 'Europe/Lisbon'))::text, true);
+select set_config('t.rejected_pay', (public.declare_manual_payment(tests.invoice('rejected'), 'qr', 'QR-9')).id::text, true);
 select tests.authenticate_as('admin');
 select public.review_manual_payment(current_setting('t.transfer_pay')::uuid, true);
 select public.review_manual_payment(current_setting('t.rejected_pay')::uuid, false, 'no transfer with reference QR-9 arrived');
@@ -281,7 +268,7 @@ select tests.clear_authentication();
 select results_eq(
   $$select o.event_type, o.recipient_ids, o.data ->> 'amount' from private.notification_outbox o
     where o.dedup_key = 'invoice.approved:' || current_setting('t.transfer_pay')$$,
-  $$values ('invoice.approved', pg_temp.uids('client'), '120.50')$$,
+  $$values ('invoice.approved', tests.uids('client'), '120.50')$$,
   'an approved manual payment tells the client their invoice is paid');
 select results_eq($$select * from pg_temp.events('transfer')$$,
   $$values ('booking.held', 'pending'), ('booking.confirmed', 'pending'), ('booking.reminder_24h', 'pending'),
@@ -292,10 +279,10 @@ select is_empty($$select 1 from private.notification_outbox o where o.dedup_key 
 select results_eq(
   $$select o.event_type, o.recipient_ids, o.data ->> 'reason' from private.notification_outbox o
     where o.dedup_key = 'invoice.rejected:' || current_setting('t.rejected_pay')$$,
-  $$values ('invoice.rejected', pg_temp.uids('client'), 'no transfer with reference QR-9 arrived')$$,
+  $$values ('invoice.rejected', tests.uids('client'), 'no transfer with reference QR-9 arrived')$$,
   'a rejected manual payment tells the client why');
 select is_empty($$select 1 from private.notification_outbox o where o.event_type = 'payment.failed'
-                  and o.data ->> 'invoice_number' = (select number from public.invoices where id = pg_temp.invoice('rejected'))$$,
+                  and o.data ->> 'invoice_number' = (select number from public.invoices where id = tests.invoice('rejected'))$$,
   'nor is a rejection told twice as a failed card payment');
 
 -- Everything enqueued here renders: no event lacks a variable its templates use --------------------------

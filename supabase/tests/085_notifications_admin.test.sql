@@ -17,7 +17,6 @@ select tests.create_supabase_user('stranger');
 select tests.create_supabase_user('admin');
 select tests.grant_role('admin', 'admin');
 
-create function pg_temp.uid(name text) returns uuid language sql stable as $$ select tests.get_supabase_uid(name) $$;
 -- Security definer (the test's own role): the ids are looked up while acting as anyone.
 create function pg_temp.outbox(key text) returns bigint language sql stable security definer as $$
   select o.id from private.notification_outbox o where o.dedup_key = key
@@ -25,27 +24,27 @@ $$;
 -- The delivery of event <key> to <name> on <channel>.
 create function pg_temp.delivery(key text, name text, by_channel text) returns uuid language sql stable security definer as $$
   select d.id from public.notification_deliveries d
-  where d.outbox_id = pg_temp.outbox(key) and d.user_id = pg_temp.uid(name) and d.channel::text = by_channel
+  where d.outbox_id = pg_temp.outbox(key) and d.user_id = tests.get_supabase_uid(name) and d.channel::text = by_channel
 $$;
-grant execute on function pg_temp.uid(text), pg_temp.outbox(text), pg_temp.delivery(text, text, text)
+grant execute on function pg_temp.outbox(text), pg_temp.delivery(text, text, text)
   to anon, authenticated, service_role;
 
 insert into public.push_tokens (user_id, token, platform) values
-  (pg_temp.uid('owner'), 'token-owner-phone', 'android'),
-  (pg_temp.uid('device'), 'token-device-phone', 'ios');
+  (tests.get_supabase_uid('owner'), 'token-owner-phone', 'android'),
+  (tests.get_supabase_uid('device'), 'token-device-phone', 'ios');
 insert into private.email_suppressions (address, reason) values ('bounced@example.com', 'mailbox does not exist');
 
 -- A booking event to three users (email and push by default); an announcement whose data lacks
 -- action_url, which the inbox template needs; one for later; a withdrawn reminder.
 select private.enqueue_notification('booking.completed', 'test:completed',
-  array[pg_temp.uid('owner'), pg_temp.uid('bounced'), pg_temp.uid('device')],
+  array[tests.get_supabase_uid('owner'), tests.get_supabase_uid('bounced'), tests.get_supabase_uid('device')],
   '{"booking_id": "b-1", "offering_title": "Grooming", "starts_at": "Tue 13 Jan 2026, 10:00", "timezone": "UTC",
     "client_name": "Owner", "provider_name": "Groomer", "action_url": "https://app.example.com/bookings/b-1"}');
-select private.enqueue_notification('announcement', 'test:holey', array[pg_temp.uid('reader')],
+select private.enqueue_notification('announcement', 'test:holey', array[tests.get_supabase_uid('reader')],
   '{"title": "We moved", "body": "Same app, new office."}');
-select private.enqueue_notification('booking.reminder_1h', 'test:later', array[pg_temp.uid('owner')], '{}', now() + interval '1 day');
+select private.enqueue_notification('booking.reminder_1h', 'test:later', array[tests.get_supabase_uid('owner')], '{}', now() + interval '1 day');
 insert into private.notification_outbox (event_type, dedup_key, recipient_ids, status)
-values ('booking.reminder_24h', 'test:withdrawn', array[pg_temp.uid('owner')], 'cancelled');
+values ('booking.reminder_24h', 'test:withdrawn', array[tests.get_supabase_uid('owner')], 'cancelled');
 
 select tests.authenticate_as_service_role();
 select service.expand_notifications();
@@ -64,7 +63,7 @@ select tests.clear_authentication();
 select results_eq(
   $$select u.name, d.channel::text, d.status::text, d.attempts, d.last_error
     from public.notification_deliveries d
-    join (values ('owner'), ('bounced'), ('device')) u (name) on pg_temp.uid(u.name) = d.user_id
+    join (values ('owner'), ('bounced'), ('device')) u (name) on tests.get_supabase_uid(u.name) = d.user_id
     order by u.name, d.channel$$,
   $$values ('bounced', 'email', 'skipped', 0, 'suppressed: mailbox does not exist'),
            ('device', 'email', 'dead', 1, '550 5.1.1 user unknown'),
@@ -209,7 +208,7 @@ select tests.clear_authentication();
 select results_eq(
   $$select u.name, d.channel::text, d.status::text
     from public.notification_deliveries d
-    join (values ('owner'), ('bounced'), ('device')) u (name) on pg_temp.uid(u.name) = d.user_id
+    join (values ('owner'), ('bounced'), ('device')) u (name) on tests.get_supabase_uid(u.name) = d.user_id
     order by u.name, d.channel$$,
   $$values ('bounced', 'email', 'queued'), ('device', 'email', 'dead'), ('device', 'push', 'skipped'),
            ('owner', 'email', 'queued'), ('owner', 'push', 'sent')$$,
@@ -222,7 +221,7 @@ select tests.clear_authentication();
 select results_eq(
   $$select o.status, o.error, o.recipient_count, n.user_id, n.title, n.action_url
     from private.notification_outbox o join public.notifications n on n.outbox_id = o.id where o.dedup_key = 'test:holey'$$,
-  $$values ('expanded', null::text, 1, pg_temp.uid('reader'), 'We moved', null::text)$$,
+  $$values ('expanded', null::text, 1, tests.get_supabase_uid('reader'), 'We moved', null::text)$$,
   'its recipient has it in the inbox, rendered with the fixed template');
 select tests.authenticate_as_service_role();
 select results_eq(

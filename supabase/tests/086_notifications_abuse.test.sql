@@ -40,7 +40,6 @@ update auth.users set phone = '14155550186', phone_confirmed_at = now() where id
 insert into public.notification_preferences (user_id, category, channel, enabled)
 values (tests.get_supabase_uid('provider'), 'bookings', 'sms', true);
 
-create function pg_temp.uid(name text) returns uuid language sql stable as $$ select tests.get_supabase_uid(name) $$;
 -- Slots start at 06:00 UTC three days out, so every one ends before the 23:59 closing whatever the hour
 -- the suite runs at.
 create function pg_temp.slot(hours integer) returns timestamptz language sql stable as $$
@@ -72,10 +71,11 @@ $$;
 create function pg_temp.told_provider(booking uuid) returns text[] language sql stable as $$
   select array_agg(d.channel || ' ' || d.status || coalesce(': ' || d.last_error, '') order by d.channel)
   from public.notification_deliveries d join private.notification_outbox o on o.id = d.outbox_id
-  where o.dedup_key = 'booking.cancelled:' || booking and d.user_id = pg_temp.uid('provider')
+  where o.dedup_key = 'booking.cancelled:' || booking and d.user_id = tests.get_supabase_uid('provider')
 $$;
-grant execute on function pg_temp.uid(text), pg_temp.slot(integer), pg_temp.book_and_cancel(text, integer),
-  pg_temp.expand(), pg_temp.told_provider(uuid) to anon, authenticated, service_role;
+grant execute on function pg_temp.slot(integer), pg_temp.book_and_cancel(text, integer), pg_temp.expand(),
+  pg_temp.told_provider(uuid)
+  to anon, authenticated, service_role;
 
 -- 9. The relay -------------------------------------------------------------------------------------------
 select is((private.setting('notifications.max_per_actor_per_hour'))::integer, 5,
@@ -89,7 +89,7 @@ select lives_ok(
 select tests.clear_authentication();
 
 -- The client reads French, whose inbox greeting names the recipient.
-update public.profile_details set locale = 'fr' where user_id = pg_temp.uid('relay');
+update public.profile_details set locale = 'fr' where user_id = tests.get_supabase_uid('relay');
 insert into public.notification_templates (event_type, channel, locale, title, body, action_url)
 values ('booking.held', 'in_app', 'fr', 'Bonjour {{ recipient_name }}', 'Payez {{ amount }} {{ currency }}.', '{{ action_url }}');
 
@@ -100,7 +100,7 @@ select set_config('t.b4', pg_temp.book_and_cancel('relay', 3)::text, true);
 select results_eq(
   $$select count(*)::integer, count(distinct o.actor_id)::integer, min(o.actor_id::text) from private.notification_outbox o
     where o.event_type = 'booking.cancelled'$$,
-  $$values (4, 1, pg_temp.uid('relay')::text)$$,
+  $$values (4, 1, tests.get_supabase_uid('relay')::text)$$,
   'each cancellation is an event caused by the client who made it');
 select ok(pg_temp.expand() >= 8, 'the dispatcher expands the four holds and four cancellations');
 
@@ -113,7 +113,7 @@ select is(pg_temp.told_provider(current_setting('t.b4')::uuid),
         'sms skipped: rate limited: 3 notifications from the same person in the last hour; the inbox has it'],
   'the fourth within the hour is not sent: its email and SMS are skipped, saying why');
 select is((select count(*)::integer from public.notifications n
-           where n.user_id = pg_temp.uid('provider') and n.event_type = 'booking.cancelled'), 4,
+           where n.user_id = tests.get_supabase_uid('provider') and n.event_type = 'booking.cancelled'), 4,
   'the provider''s inbox still records every cancellation');
 select is((select n.title from public.notifications n join private.notification_outbox o on o.id = n.outbox_id
             where o.dedup_key = 'booking.held:' || current_setting('t.b1')),
@@ -121,7 +121,7 @@ select is((select n.title from public.notifications n join private.notification_
   'where an inbox template names the recipient, the name is neutralised too');
 select is_empty(
   $$select d.status from public.notification_deliveries d
-    where d.user_id = pg_temp.uid('relay') and d.status = 'skipped'$$,
+    where d.user_id = tests.get_supabase_uid('relay') and d.status = 'skipped'$$,
   'what the client causes for themselves (their own holds and cancellations) is not limited');
 
 -- What a template makes of the name, in the inbox (SQL) and in the email's words (the same rules).
@@ -134,13 +134,13 @@ select tests.clear_authentication();
 select ok(pg_temp.expand() >= 1, 'its confirmation is expanded');
 select is(
   (select n.body from public.notifications n
-   where n.user_id = pg_temp.uid('provider') and n.event_type = 'booking.confirmed'),
+   where n.user_id = tests.get_supabase_uid('provider') and n.event_type = 'booking.confirmed'),
   'Advice on ' || to_char(pg_temp.slot(5), 'Dy DD Mon YYYY, HH24:MI')
     || ' (UTC) is confirmed: Claim refund at https[:]//evil[.]example/r?id=1 www[.]evil[.]example with provider.',
   'the provider''s inbox shows the name with its links neutralised, on one line, its invisible characters gone');
 select is((select count(*)::integer from public.notification_deliveries d join private.notification_outbox o on o.id = d.outbox_id
            where o.dedup_key = 'booking.confirmed:' || current_setting('t.kept') and d.status = 'queued'
-             and d.user_id = pg_temp.uid('provider')), 2,
+             and d.user_id = tests.get_supabase_uid('provider')), 2,
   'an admin''s action is not limited: the provider gets its email and SMS');
 select tests.authenticate_as_service_role();
 select is(
@@ -176,38 +176,38 @@ select tests.clear_authentication();
 select set_config('t.typed', pg_temp.book_and_cancel('typist', 8)::text, true);
 select ok(pg_temp.expand() >= 2, 'their booking''s events are expanded');
 select is_empty(
-  $$select d.destination from public.notification_deliveries d where d.user_id = pg_temp.uid('typist') and d.channel = 'sms'$$,
+  $$select d.destination from public.notification_deliveries d where d.user_id = tests.get_supabase_uid('typist') and d.channel = 'sms'$$,
   'no SMS is written to a typed number: the stranger at +14155550199 gets nothing');
 select isnt_empty(
-  $$select 1 from public.notifications n where n.user_id = pg_temp.uid('typist')$$,
+  $$select 1 from public.notifications n where n.user_id = tests.get_supabase_uid('typist')$$,
   'the user is still told in the inbox');
 
 -- A verified phone gets SMS, at most max_sms_per_day in 24 hours.
-update auth.users set phone = '14155550123', phone_confirmed_at = now() where id = pg_temp.uid('texter');
-insert into public.notification_preferences (user_id, category, channel, enabled) values (pg_temp.uid('texter'), 'payments', 'sms', true);
+update auth.users set phone = '14155550123', phone_confirmed_at = now() where id = tests.get_supabase_uid('texter');
+insert into public.notification_preferences (user_id, category, channel, enabled) values (tests.get_supabase_uid('texter'), 'payments', 'sms', true);
 select is((private.setting('notifications.max_sms_per_day'))::integer, 10, 'by default a user gets at most ten SMS a day');
 update private.settings set value = '2' where key = 'notifications.max_sms_per_day';
-select private.enqueue_notification('payment.failed', 'test:sms:' || n, array[pg_temp.uid('texter')],
+select private.enqueue_notification('payment.failed', 'test:sms:' || n, array[tests.get_supabase_uid('texter')],
   '{"booking_id": null, "invoice_number": "INV-1", "offering_title": "Advice", "amount": "1.00", "currency": "EUR",
     "reason": "card declined", "action_url": "/invoices/1"}')
 from generate_series(1, 3) n;
 select pg_temp.expand();
 select results_eq(
   $$select o.dedup_key, d.destination, d.status::text, d.last_error from public.notification_deliveries d
-    join private.notification_outbox o on o.id = d.outbox_id where d.user_id = pg_temp.uid('texter') and d.channel = 'sms'
+    join private.notification_outbox o on o.id = d.outbox_id where d.user_id = tests.get_supabase_uid('texter') and d.channel = 'sms'
     order by o.id$$,
   $$values ('test:sms:1', '+14155550123', 'queued', null::text), ('test:sms:2', '+14155550123', 'queued', null),
            ('test:sms:3', '+14155550123', 'skipped', 'sms daily cap: 2 SMS sent to this user in the last 24 hours')$$,
   'SMS go to the verified phone with its +; beyond the daily cap they are skipped, saying why');
 select is((select count(*)::integer from public.notification_deliveries d
-           where d.user_id = pg_temp.uid('texter') and d.channel = 'email' and d.status = 'queued'), 3,
+           where d.user_id = tests.get_supabase_uid('texter') and d.channel = 'email' and d.status = 'queued'), 3,
   'the email of every one still goes');
 
 -- 11. Push token takeover -----------------------------------------------------------------------------------
 select tests.authenticate_as('owner');
 select isnt(public.register_push_token('owner-phone-token-0086', 'android'), null, 'the owner registers their phone');
 select tests.clear_authentication();
-select private.enqueue_notification('payment.failed', 'test:owner-push', array[pg_temp.uid('owner')],
+select private.enqueue_notification('payment.failed', 'test:owner-push', array[tests.get_supabase_uid('owner')],
   '{"booking_id": null, "invoice_number": "INV-2", "offering_title": "Advice", "amount": "1.00", "currency": "EUR",
     "reason": "card declined", "action_url": "/invoices/2"}');
 select pg_temp.expand();
@@ -232,7 +232,7 @@ select tests.clear_authentication();
 select results_eq(
   $$select t.user_id, t.platform, d.status::text from public.push_tokens t
     join public.notification_deliveries d on d.push_token_id = t.id where t.token = 'owner-phone-token-0086'$$,
-  $$values (pg_temp.uid('owner'), 'android', 'queued')$$,
+  $$values (tests.get_supabase_uid('owner'), 'android', 'queued')$$,
   'the token stays the owner''s, and the owner''s waiting push still waits for it');
 
 select tests.authenticate_as('owner');
@@ -249,12 +249,12 @@ select isnt(public.register_push_token('owner-phone-token-0086', 'ios'), null, '
 -- Signing out on the device releases it too, even when the app never unregistered: the token
 -- remembers the Auth session it was registered in, and Auth deletes that session at sign-out.
 select tests.clear_authentication();
-insert into auth.sessions (id, user_id) values ('5e550000-0000-4000-8000-000000000086', pg_temp.uid('owner'));
+insert into auth.sessions (id, user_id) values ('5e550000-0000-4000-8000-000000000086', tests.get_supabase_uid('owner'));
 select tests.authenticate_as('owner');
 select tests.authenticate_with(auth.jwt() || '{"session_id": "5e550000-0000-4000-8000-000000000086"}');
 select isnt(public.register_push_token('owner-tablet-token-0086', 'android'), null, 'the owner registers a tablet, signed in');
 select tests.clear_authentication();
-select private.enqueue_notification('payment.failed', 'test:owner-tablet', array[pg_temp.uid('owner')],
+select private.enqueue_notification('payment.failed', 'test:owner-tablet', array[tests.get_supabase_uid('owner')],
   '{"booking_id": null, "invoice_number": "INV-3", "offering_title": "Advice", "amount": "1.00", "currency": "EUR",
     "reason": "card declined", "action_url": "/invoices/3"}');
 select pg_temp.expand();
