@@ -1800,6 +1800,7 @@ export type Database = {
       }
       pets: {
         Row: {
+          archived_at: string | null
           birth_date: string | null
           breed: string | null
           created_at: string
@@ -1813,6 +1814,7 @@ export type Database = {
           weight_kg: number | null
         }
         Insert: {
+          archived_at?: string | null
           birth_date?: string | null
           breed?: string | null
           created_at?: string
@@ -1826,6 +1828,7 @@ export type Database = {
           weight_kg?: number | null
         }
         Update: {
+          archived_at?: string | null
           birth_date?: string | null
           breed?: string | null
           created_at?: string
