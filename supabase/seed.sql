@@ -5,7 +5,7 @@
 --   admin@marketbase.local        admin
 --   collector@petlab.local        staff (collector)       pet lab
 --   analyst@petlab.local          staff (analyst)         pet lab
---   lab@petlab.local              provider (lab)          pet lab
+--   lab@petlab.local              admin                   pet lab: the clinic, which is the platform
 --   consultant@consulting.local   provider (consultant)   consulting
 --   coach@coaching.local          provider (coach)        coaching
 --   plumber@homeservices.local    provider (service)      job portal
@@ -32,7 +32,7 @@ from (values
   ('a0000000-0000-4000-8000-000000000001'::uuid, 'admin@marketbase.local', 'Admin', 'Ada Admin', 'client'),
   ('a0000000-0000-4000-8000-000000000002'::uuid, 'collector@petlab.local', 'Colin (collector)', 'Colin Collector', 'client'),
   ('a0000000-0000-4000-8000-000000000003'::uuid, 'analyst@petlab.local', 'Ana (analyst)', 'Ana Analyst', 'client'),
-  ('b0000000-0000-4000-8000-000000000001'::uuid, 'lab@petlab.local', 'Happy Paws Lab', 'Happy Paws Lab Ltd', 'provider'),
+  ('a0000000-0000-4000-8000-000000000004'::uuid, 'lab@petlab.local', 'Happy Paws Lab', 'Happy Paws Lab Ltd', 'client'),
   ('b0000000-0000-4000-8000-000000000002'::uuid, 'consultant@consulting.local', 'Carla Consults', 'Carla Consultant', 'provider'),
   ('b0000000-0000-4000-8000-000000000003'::uuid, 'coach@coaching.local', 'Kenji Coach', 'Kenji Tanaka', 'provider'),
   ('b0000000-0000-4000-8000-000000000004'::uuid, 'plumber@homeservices.local', 'Pat Plumbing', 'Pat Plumber', 'provider'),
@@ -47,20 +47,21 @@ insert into auth.identities (provider_id, user_id, identity_data, provider, crea
 select u.id::text, u.id, jsonb_build_object('sub', u.id::text, 'email', u.email), 'email', now(), now()
 from auth.users u;
 
--- Roles beyond the client / provider chosen at sign-up.
+-- Roles beyond the client / provider chosen at sign-up. The pet lab (seed 001) is one clinic
+-- that is the platform itself: its account administers the lab's catalog, and its staff
+-- collect and analyse; the lab tests have no provider (no Stripe account, no commission).
 insert into public.user_roles (user_id, role, staff_role) values
   ('a0000000-0000-4000-8000-000000000001', 'admin', null),
+  ('a0000000-0000-4000-8000-000000000004', 'admin', null),
   ('a0000000-0000-4000-8000-000000000002', 'staff', 'collector'),
   ('a0000000-0000-4000-8000-000000000003', 'staff', 'analyst');
 delete from public.user_roles
 where user_id in ('a0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000002',
-                  'a0000000-0000-4000-8000-000000000003')
+                  'a0000000-0000-4000-8000-000000000003', 'a0000000-0000-4000-8000-000000000004')
   and role = 'client';
 
 insert into public.provider_profiles (user_id, kind, headline, bio, expertise, languages, countries, hourly_rate, currency)
 values
-  ('b0000000-0000-4000-8000-000000000001', 'lab', 'Veterinary diagnostics with home sample collection',
-   'Blood, urine and stool tests for dogs and cats, collected at home.', '{hematology,biochemistry}', '{en}', '{GB}', null, 'GBP'),
   ('b0000000-0000-4000-8000-000000000002', 'consultant', 'Operations consultant for small firms',
    'Fifteen years helping small firms run leaner.', '{operations,strategy}', '{en,fr}', '{FR,GB}', 12000, 'EUR'),
   ('b0000000-0000-4000-8000-000000000003', 'coach', 'Cross-cultural coach: Japan and the West',
@@ -72,8 +73,8 @@ values
 -- insurance, background check), so that their offerings are live and bookable.
 update public.provider_profiles
 set is_verified = true, verified_at = now(), verified_by = 'a0000000-0000-4000-8000-000000000001'
-where user_id in ('b0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000002',
-                  'b0000000-0000-4000-8000-000000000003', 'b0000000-0000-4000-8000-000000000004');
+where user_id in ('b0000000-0000-4000-8000-000000000002', 'b0000000-0000-4000-8000-000000000003',
+                  'b0000000-0000-4000-8000-000000000004');
 
 insert into public.provider_verifications (provider_id, requirement, status, reference, verified_by, verified_at, expires_at)
 values
@@ -97,9 +98,17 @@ insert into public.client_profiles (user_id, timezone) values
 insert into public.addresses (user_id, label, line1, city, postal_code, country_code, latitude, longitude, is_default)
 values
   ('c0000000-0000-4000-8000-000000000002', 'Home', '12 Baker Street', 'London', 'NW1 6XE', 'GB', 51.5237, -0.1585, true),
-  ('b0000000-0000-4000-8000-000000000001', 'Lab', '1 Lab Lane', 'London', 'E1 6AN', 'GB', 51.5205, -0.0725, true),
+  ('a0000000-0000-4000-8000-000000000004', 'Lab', '1 Lab Lane', 'London', 'E1 6AN', 'GB', 51.5205, -0.0725, true),
   ('c0000000-0000-4000-8000-000000000004', 'Home', '233 S Wacker Dr', 'Chicago', '60606', 'US', 41.8789, -87.6359, true),
   ('b0000000-0000-4000-8000-000000000004', 'Workshop', '400 N State St', 'Chicago', '60654', 'US', 41.8897, -87.6280, true);
+
+-- Pia's animals (pet lab): fixed ids f000….
+insert into public.pets (id, owner_id, name, species, breed, sex, birth_date, weight_kg, notes)
+values
+  ('f0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000002', 'Biscuit', 'dog', 'Beagle', 'male',
+   '2021-04-02', 12.5, 'Nervous with needles.'),
+  ('f0000000-0000-4000-8000-000000000002', 'c0000000-0000-4000-8000-000000000002', 'Miso', 'cat', 'British Shorthair',
+   'female', '2019-09-15', 4.2, null);
 
 -- Catalog ---------------------------------------------------------------------------------------
 -- Fixed ids d000… (categories), e000… (offerings) so that docs and frontends can use them.
@@ -126,10 +135,10 @@ values
 insert into public.offerings (id, provider_id, category_id, kind, title, description, price, currency, duration_minutes,
                               status, location, scheduled_on, features, free_cancellation_hours, late_cancellation_fee_share)
 values
-  ('e0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'd0000000-0000-4000-8000-000000000002',
+  ('e0000000-0000-4000-8000-000000000001', null, 'd0000000-0000-4000-8000-000000000002',
    'lab_test', 'Complete blood count', 'Red and white cells, platelets; home collection.', 4500, 'GBP', 30,
    'active', 'client_site', 'collector', '{home-collection}', 24, 0.5),
-  ('e0000000-0000-4000-8000-000000000002', 'b0000000-0000-4000-8000-000000000001', 'd0000000-0000-4000-8000-000000000002',
+  ('e0000000-0000-4000-8000-000000000002', null, 'd0000000-0000-4000-8000-000000000002',
    'lab_test', 'Kidney panel', 'Urea, creatinine, SDMA.', 6000, 'GBP', 30,
    'active', 'client_site', 'collector', '{home-collection}', 24, 0.5),
   ('e0000000-0000-4000-8000-000000000003', 'b0000000-0000-4000-8000-000000000002', 'd0000000-0000-4000-8000-000000000003',
@@ -158,13 +167,16 @@ values ('e2000000-0000-4000-8000-000000000001', 'e0000000-0000-4000-8000-0000000
 insert into public.package_addons (package_id, addon_id, quantity)
 values ('e2000000-0000-4000-8000-000000000001', 'e1000000-0000-4000-8000-000000000001', 2);
 
+-- The platform's own area (no provider): centred on the lab, which only an admin may do.
+select set_config('request.jwt.claims', '{"sub": "a0000000-0000-4000-8000-000000000004", "role": "authenticated", "user_roles": ["admin"]}', false);
 insert into public.service_areas (provider_id, name, address_id, radius_km)
-select a.user_id, 'Home collections around the lab', a.id, 15 from public.addresses a where a.user_id = 'b0000000-0000-4000-8000-000000000001';
+select null, 'Home collections around the lab', a.id, 15 from public.addresses a where a.user_id = 'a0000000-0000-4000-8000-000000000004';
+select set_config('request.jwt.claims', '', false);
 insert into public.service_areas (provider_id, name, address_id, radius_km)
 select a.user_id, 'Chicago downtown', a.id, 20 from public.addresses a where a.user_id = 'b0000000-0000-4000-8000-000000000004';
 
 insert into public.travel_fee_policies (provider_id, currency, free_radius_km, per_km_fee, minimum_fee, maximum_fee) values
-  ('b0000000-0000-4000-8000-000000000001', 'GBP', 3, 150, 500, 2500),
+  (null, 'GBP', 3, 150, 500, 2500),
   ('b0000000-0000-4000-8000-000000000004', 'USD', 5, 200, 1000, 4000);
 
 insert into public.tax_rates (country_code, name, rate) values ('GB', 'VAT', 0.2);

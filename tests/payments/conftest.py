@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -169,10 +170,10 @@ def stripe_fake() -> Iterator[FakeStripe]:
         yield fake
 
 
-@pytest.fixture
-def payments(test_database: TestDatabase, fresh_db: str, stripe_fake: FakeStripe) -> Iterator[Payments]:
-    market = create_marketplace(test_database, fresh_db)
-    market.add_clients(3)
+@contextmanager
+def wired(market: Marketplace, stripe_fake: FakeStripe) -> Iterator[Payments]:
+    """The payments Lambdas wired to `market`'s database (as authenticator, like the Supabase
+    API) and to the fake Stripe, for as long as the block runs."""
     settings = Settings(
         supabase_jwt_secret=JWT_SECRET,
         stripe_secret_key=stripe_fake.api_key,
@@ -181,27 +182,36 @@ def payments(test_database: TestDatabase, fresh_db: str, stripe_fake: FakeStripe
         stripe_connect_webhook_secret=stripe_fake.connect_webhook_secret,
         site_url="https://market.example",
     )
-    database = PostgresDatabase(test_database.url(fresh_db, user="authenticator"), pool_size=8)
+    database = PostgresDatabase(market.test_database.url(market.name, user="authenticator"), pool_size=8)
     gateway = stripe_fake.gateway()
-    p = Payments(market, stripe_fake, settings, database)
-    with market.owner() as conn:
-        p.admin_id = sign_up(conn, "admin")
-        grant_role(conn, p.admin_id, "admin")
-        p.account_id = stripe_fake.add_account(email="provider@example.com", provider_id=market.provider_id)
-        conn.execute(
-            "insert into public.provider_payout_accounts (provider_id, stripe_account_id, charges_enabled,"
-            " payouts_enabled, details_submitted) values (%s, %s, true, true, true)",
-            (market.provider_id, p.account_id),
-        )
     apps: list[FastAPI] = [importlib.import_module(name).app for name in APPS]
     for app in apps:
         app.dependency_overrides[get_settings] = lambda: settings
         app.dependency_overrides[get_database] = lambda: database
         app.dependency_overrides[get_stripe] = lambda: gateway
-    yield p
-    for app in apps:
-        app.dependency_overrides.clear()
-    database.close()
+    try:
+        yield Payments(market, stripe_fake, settings, database)
+    finally:
+        for app in apps:
+            app.dependency_overrides.clear()
+        database.close()
+
+
+@pytest.fixture
+def payments(test_database: TestDatabase, fresh_db: str, stripe_fake: FakeStripe) -> Iterator[Payments]:
+    market = create_marketplace(test_database, fresh_db)
+    market.add_clients(3)
+    with wired(market, stripe_fake) as p:
+        with market.owner() as conn:
+            p.admin_id = sign_up(conn, "admin")
+            grant_role(conn, p.admin_id, "admin")
+            p.account_id = stripe_fake.add_account(email="provider@example.com", provider_id=market.provider_id)
+            conn.execute(
+                "insert into public.provider_payout_accounts (provider_id, stripe_account_id, charges_enabled,"
+                " payouts_enabled, details_submitted) values (%s, %s, true, true, true)",
+                (market.provider_id, p.account_id),
+            )
+        yield p
 
 
 @pytest.fixture(autouse=True)
