@@ -3,6 +3,7 @@
 marketbase db start | stop | reset | url | status | migrate
 marketbase dev [--host H] [--port P] [--reset]   (mail: MARKETBASE_SMTP_PORT, default 1025)
 marketbase token EMAIL
+marketbase as EMAIL|anon SQL                     (a request as PostgREST runs it for that user)
 marketbase types [--local] [--check]
 
 Settings come from the environment; a .env file in the project's root (copy .env.example) adds
@@ -128,6 +129,44 @@ def cmd_token(stack: Stack, email: str) -> int:
     return 1
 
 
+def cmd_as(stack: Stack, who: str, query: str) -> int:
+    """Run one SQL statement as PostgREST runs a request of `who` (a demo user's email, or anon):
+    logged in as authenticator, the role and claims of their access token set for the
+    transaction, RLS deciding what is seen. Prints the rows as a table."""
+    import psycopg
+
+    from .claims import ANON_CLAIMS, HookRefused, issue_claims
+    from .impersonation import as_request
+
+    _ensure_database(stack)
+    with psycopg.connect(stack.owner_url, autocommit=True) as owner:
+        if who == "anon":
+            claims = dict(ANON_CLAIMS)
+        else:
+            row = owner.execute("select id from auth.users where email = %s", (who,)).fetchone()
+            if row is None:
+                print(f"marketbase: no user with email {who}", file=sys.stderr)
+                return 1
+            try:
+                claims = issue_claims(owner, row[0])
+            except HookRefused as refused:
+                print(f"marketbase: no token for {who}: {refused.message}", file=sys.stderr)
+                return 1
+    try:
+        with psycopg.connect(stack.api_url) as conn, as_request(conn, claims, method="GET") as request:
+            cursor = request.execute(query.encode())
+            names = [column.name for column in cursor.description or []]
+            rows = [["" if v is None else str(v) for v in r] for r in cursor.fetchall()] if names else []
+    except psycopg.Error as error:
+        print(f"marketbase: {error.sqlstate}: {error}".rstrip(), file=sys.stderr)
+        return 1
+    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
+    for line in [names, ["-" * w for w in widths], *rows]:
+        print(" | ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
+    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return 0
+
+
 def cmd_types(stack: Stack, local: bool, check: bool) -> int:
     """Regenerate types/database.types.ts, or (--check) say whether it is stale."""
     if local:
@@ -164,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     dev.add_argument("--reset", action="store_true", help="rebuild the database first")
     token = commands.add_parser("token", help="print an access token for a user")
     token.add_argument("email")
+    as_user = commands.add_parser("as", help="run SQL as PostgREST would for a user (email) or anon")
+    as_user.add_argument("who", help="a user's email, or anon")
+    as_user.add_argument("sql")
     typegen = commands.add_parser("types", help="regenerate types/database.types.ts with Supabase's generator")
     typegen.add_argument(
         "--local", action="store_true", help="read the local database as it is, not a throwaway one from the migrations"
@@ -182,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_dev(stack, args.host, args.port, args.reset)
         if args.command == "types":
             return cmd_types(stack, args.local, args.check)
+        if args.command == "as":
+            return cmd_as(stack, args.who, args.sql)
         return cmd_token(stack, args.email)
     except (ClusterError, SqlFileError, frontend_types.TypesError) as error:
         print(f"marketbase: {error}", file=sys.stderr)

@@ -199,3 +199,182 @@ select s.user_id, d, h.start_time, h.end_time
 from public.schedules s
 cross join generate_series(1, 5) d
 cross join lateral (values ('09:00'::time, '17:00'::time)) h (start_time, end_time);
+
+-- Stripe: the demo providers finished Connect onboarding (their accounts exist only here; the
+-- checkout Lambda needs a real test-mode account to open a session for them).
+insert into public.provider_payout_accounts (provider_id, stripe_account_id, charges_enabled, payouts_enabled, details_submitted)
+values
+  ('b0000000-0000-4000-8000-000000000002', 'acct_1DemoConsultant', true, true, true),
+  ('b0000000-0000-4000-8000-000000000003', 'acct_1DemoCoach', true, true, true),
+  ('b0000000-0000-4000-8000-000000000004', 'acct_1DemoPlumber', true, true, true);
+
+-- The story so far -------------------------------------------------------------------------------
+-- Every vertical's screens populated: bookings in every state, paid and refunded invoices,
+-- inboxes. Made through the same functions the apps call, acting as the people would (their
+-- access-token claims), so the rows are what the product writes. The helpers live in pg_temp:
+-- they vanish with the seed's session.
+
+-- Act as a demo user, with the claims the access-token hook gives them.
+create function pg_temp.act_as(email text) returns void language plpgsql as $$
+declare
+  user_id uuid := (select u.id from auth.users u where u.email = act_as.email);
+  issued jsonb;
+begin
+  issued := public.custom_access_token_hook(jsonb_build_object(
+    'user_id', user_id, 'authentication_method', 'password',
+    'claims', jsonb_build_object(
+      'iss', 'seed', 'sub', user_id, 'aud', 'authenticated', 'role', 'authenticated', 'email', email, 'phone', '',
+      'exp', extract(epoch from now() + interval '1 hour')::bigint, 'iat', extract(epoch from now())::bigint,
+      'aal', 'aal1', 'session_id', gen_random_uuid(), 'is_anonymous', false,
+      'app_metadata', '{}'::jsonb, 'user_metadata', '{}'::jsonb)));
+  perform set_config('request.jwt.claims', (issued -> 'claims')::text, false);
+end
+$$;
+
+create function pg_temp.act_as_service() returns void language sql as $$
+  select set_config('request.jwt.claims', '{"role": "service_role"}', false)
+$$;
+
+-- <email> books the <nth> free slot of <offering> from tomorrow on, as the app would.
+create function pg_temp.book(email text, offering uuid, nth integer, address uuid default null, pet uuid default null,
+                             coupon text default null)
+returns jsonb language plpgsql as $$
+declare
+  slot timestamptz;
+begin
+  perform pg_temp.act_as(email);
+  select f.starts_at into slot
+  from public.free_slots(offering, current_date + 1, current_date + 45) f order by f.starts_at offset nth limit 1;
+  return public.create_booking(jsonb_build_array(jsonb_build_object('offering_id', offering)), slot,
+                               address_id => address, pet_id => pet, coupon_code => coupon);
+end
+$$;
+
+-- <email> pays <booking>'s invoice by card: Checkout, then Stripe's checkout.session.completed.
+create function pg_temp.pay(email text, booking jsonb) returns void language plpgsql as $$
+declare
+  checkout jsonb;
+  tag text := replace(booking ->> 'booking_id', '-', '');
+begin
+  perform pg_temp.act_as(email);
+  checkout := public.begin_checkout((booking ->> 'invoice_id')::uuid);
+  perform pg_temp.act_as_service();
+  perform service.attach_checkout_session((checkout ->> 'payment_id')::uuid, 'cs_demo_' || tag,
+                                          'https://checkout.stripe.com/c/pay/cs_demo_' || tag, now() + interval '31 minutes');
+  perform service.apply_checkout_event('evt_demo_' || tag, 'checkout.session.completed', now(), 'cs_demo_' || tag,
+                                       (checkout ->> 'payment_id')::uuid, 'paid', 'pi_demo_' || tag,
+                                       (checkout ->> 'amount')::bigint, checkout ->> 'currency');
+end
+$$;
+
+-- Time passes for <booking>: it took place <ago> ago (at its booked time of day; under a day:
+-- it started <ago> ago, to the hour). Not a reschedule: the
+-- bookings' notify trigger is held back while the clock is moved.
+create function pg_temp.move_back(booking jsonb, ago interval) returns void language plpgsql as $$
+begin
+  alter table public.bookings disable trigger notify;
+  update public.bookings b
+  set starts_at = b.starts_at - shift, ends_at = b.ends_at - shift,
+      blocked_during = tstzrange(lower(b.blocked_during) - shift, upper(b.blocked_during) - shift)
+  from (select case when ago >= interval '1 day'  -- days ago: at the booked time of day
+                    then date_trunc('day', x.starts_at) - date_trunc('day', now() - ago)
+                    else x.starts_at - date_trunc('hour', now() - ago) end as shift
+        from public.bookings x where x.id = (booking ->> 'booking_id')::uuid) s
+  where b.id = (booking ->> 'booking_id')::uuid;
+  alter table public.bookings enable trigger notify;
+end
+$$;
+
+create function pg_temp.move(email text, booking jsonb, to_status public.booking_status, reason text default null)
+returns void language plpgsql as $$
+begin
+  perform pg_temp.act_as(email);
+  perform public.transition_booking((booking ->> 'booking_id')::uuid, to_status, reason);
+end
+$$;
+
+-- What the refunds Lambda does with a queued refund once Stripe accepted it.
+create function pg_temp.refund_settled(booking jsonb) returns void language plpgsql as $$
+declare
+  queued record;
+begin
+  perform pg_temp.act_as_service();
+  for queued in select * from service.refunds_to_submit(booking_id => (booking ->> 'booking_id')::uuid) loop
+    perform service.record_refund_submitted(queued.refund_id, 're_demo_' || replace(queued.refund_id::text, '-', ''),
+                                            'succeeded');
+  end loop;
+end
+$$;
+
+do $$
+declare
+  chris text := 'client@consulting.local';
+  carla text := 'consultant@consulting.local';
+  amara text := 'coachee@coaching.local';
+  kenji text := 'coach@coaching.local';
+  hana text := 'homeowner@homeservices.local';
+  pat text := 'plumber@homeservices.local';
+  pia text := 'petowner@petlab.local';
+  colin text := 'collector@petlab.local';
+  review uuid := 'e0000000-0000-4000-8000-000000000003';
+  coaching uuid := 'e0000000-0000-4000-8000-000000000004';
+  leak uuid := 'e0000000-0000-4000-8000-000000000005';
+  blood uuid := 'e0000000-0000-4000-8000-000000000001';
+  kidney uuid := 'e0000000-0000-4000-8000-000000000002';
+  hana_home uuid := (select a.id from public.addresses a where a.user_id = 'c0000000-0000-4000-8000-000000000004');
+  pia_home uuid := (select a.id from public.addresses a where a.user_id = 'c0000000-0000-4000-8000-000000000002');
+  booking jsonb;
+begin
+  -- Consulting (seed 005): Chris's review done last month, one paid and coming, one awaiting
+  -- payment, one cancelled in time and refunded.
+  booking := pg_temp.book(chris, review, 0);
+  perform pg_temp.pay(chris, booking);
+  perform pg_temp.move_back(booking, interval '30 days');
+  perform pg_temp.move(carla, booking, 'in_progress');
+  perform pg_temp.move(carla, booking, 'completed');
+  booking := pg_temp.book(chris, review, 10);
+  perform pg_temp.pay(chris, booking);
+  booking := pg_temp.book(chris, review, 20);
+  perform pg_temp.pay(chris, booking);
+  perform pg_temp.move(chris, booking, 'cancelled', 'Moved the project to next quarter');
+  perform pg_temp.refund_settled(booking);
+  perform pg_temp.book(chris, review, 30);
+
+  -- Coaching (seed 002): Amara's first session with the welcome coupon, a missed one, a hold
+  -- she let lapse.
+  booking := pg_temp.book(amara, coaching, 0, coupon => 'WELCOME10');
+  perform pg_temp.pay(amara, booking);
+  booking := pg_temp.book(amara, coaching, 5);
+  perform pg_temp.pay(amara, booking);
+  perform pg_temp.move_back(booking, interval '7 days');
+  perform pg_temp.move(kenji, booking, 'no_show', 'Client did not join the call');
+  booking := pg_temp.book(amara, coaching, 10);
+  update public.bookings set hold_expires_at = now() - interval '1 minute' where id = (booking ->> 'booking_id')::uuid;
+  perform pg_temp.act_as_service();
+  perform service.expire_holds();
+
+  -- Home services (seed 004): Pat is fixing Hana's leak right now; a second visit is booked.
+  booking := pg_temp.book(hana, leak, 0, address => hana_home);
+  perform pg_temp.pay(hana, booking);
+  perform pg_temp.move_back(booking, interval '30 minutes');
+  perform pg_temp.move(pat, booking, 'in_progress');
+  booking := pg_temp.book(hana, leak, 12, address => hana_home);
+  perform pg_temp.pay(hana, booking);
+
+  -- Pet lab (seed 001): Miso's kidney panel was collected last week; Biscuit's blood count is
+  -- booked and paid, Colin collects it.
+  booking := pg_temp.book(pia, kidney, 0, address => pia_home, pet => 'f0000000-0000-4000-8000-000000000002');
+  perform pg_temp.pay(pia, booking);
+  perform pg_temp.move_back(booking, interval '6 days');
+  perform pg_temp.move(colin, booking, 'in_progress');
+  perform pg_temp.move(colin, booking, 'completed');
+  booking := pg_temp.book(pia, blood, 3, address => pia_home, pet => 'f0000000-0000-4000-8000-000000000001');
+  perform pg_temp.pay(pia, booking);
+
+  -- The dispatcher's first pass: every event of the story reaches its inboxes.
+  perform pg_temp.act_as_service();
+  perform service.expand_notifications(500);
+end
+$$;
+
+select set_config('request.jwt.claims', '', false);

@@ -157,8 +157,8 @@ $$;
 
 -- `supabase test db` runs on the database as `supabase db reset` left it, demo seed
 -- included. Each test file starts from an empty marketplace instead: this empties every
--- table of ours (inside the file's transaction, so the rollback at its end restores it),
--- keeping only the reference data migrations insert.
+-- table of ours in public and private (inside the file's transaction, so the rollback at its
+-- end restores it), keeping only the reference data migrations insert.
 create or replace function tests.start_with_empty_marketplace()
 returns void
 language plpgsql
@@ -169,11 +169,13 @@ declare
 begin
   select string_agg(format('%I.%I', n.nspname, c.relname), ', ') into tables
   from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-  where n.nspname = 'public' and c.relkind in ('r', 'p')
-    and c.relname not in ('matching_factors', 'provider_rate_bounds', 'notification_categories', 'notification_event_types',
-                          'notification_templates', 'notification_topics')
+  where n.nspname in ('public', 'private') and c.relkind in ('r', 'p')
+    and format('%I.%I', n.nspname, c.relname) not in (
+      'public.matching_factors', 'public.provider_rate_bounds', 'public.notification_categories',
+      'public.notification_event_types', 'public.notification_templates', 'public.notification_topics',
+      'private.settings', 'private.booking_transition_rules', 'private.timezone_names')
     and not exists (select 1 from pg_catalog.pg_depend d where d.objid = c.oid and d.deptype = 'e');
-  execute 'truncate ' || tables || ', private.invoice_counters cascade';
+  execute 'truncate ' || tables || ' cascade';
   -- As the Storage API does for its own deletes (storage-api's guard), for this delete only.
   perform set_config('storage.allow_delete_query', 'true', true);
   delete from storage.objects;

@@ -75,8 +75,8 @@ def test_a_pet_owner_books_a_home_blood_test_from_the_platform_and_pays_by_card(
         (booking["booking_id"],),
     )
     assert mine == {"status": "confirmed", "pet": "Biscuit", "invoice": "paid", "total": booking["total"]}
-    colins = journey.select(COLIN, "select id::text, status::text from public.bookings order by starts_at")
-    assert colins == [{"id": booking["booking_id"], "status": "confirmed"}]
+    colins = journey.select(COLIN, "select id::text, status::text from public.bookings where starts_at > now()")
+    assert {"id": booking["booking_id"], "status": "confirmed"} in colins
     (paid,) = journey.select(
         CLINIC,
         "select p.status::text, p.amount from public.payments p where p.booking_id = %s",
