@@ -94,7 +94,7 @@ def create_marketplace(test_database: TestDatabase, name: str) -> Marketplace:
         m.provider_id = sign_up(conn, "provider", account_type="provider")
         conn.execute(
             "insert into public.provider_profiles (user_id, kind, headline, hourly_rate, currency)"
-            " values (%s, 'consultant', 'Concurrency consultant', 10000, 'USD')",
+            " values (%s, 'consultant', 'Concurrency consultant', 20000, 'USD')",  # 30 minutes: 100.00
             (m.provider_id,),
         )
         m.category_id = str(
