@@ -2525,6 +2525,51 @@ export type Database = {
         }
         Relationships: []
       }
+      stripe_webhook_events: {
+        Row: {
+          attempts: number | null
+          created: string | null
+          id: string | null
+          last_attempt_at: string | null
+          last_error: string | null
+          last_error_code: string | null
+          outcome: string | null
+          payload: Json | null
+          processed: boolean | null
+          processed_at: string | null
+          received_at: string | null
+          type: string | null
+        }
+        Insert: {
+          attempts?: number | null
+          created?: string | null
+          id?: string | null
+          last_attempt_at?: string | null
+          last_error?: string | null
+          last_error_code?: string | null
+          outcome?: string | null
+          payload?: Json | null
+          processed?: never
+          processed_at?: string | null
+          received_at?: string | null
+          type?: string | null
+        }
+        Update: {
+          attempts?: number | null
+          created?: string | null
+          id?: string | null
+          last_attempt_at?: string | null
+          last_error?: string | null
+          last_error_code?: string | null
+          outcome?: string | null
+          payload?: Json | null
+          processed?: never
+          processed_at?: string | null
+          received_at?: string | null
+          type?: string | null
+        }
+        Relationships: []
+      }
     }
     Functions: {
       begin_checkout: { Args: { invoice_id: string }; Returns: Json }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
@@ -80,11 +81,14 @@ def apply_event(event: dict[str, Any], table: Mapping[str, Apply], database: Cal
         outcome = apply(database(), event)
     except (KeyError, TypeError, ValueError) as exc:
         log.error("webhook malformed event", extra={**ids, "error": repr(exc)})
-        return answer(400, message=f"malformed {event.get('type')} event: missing or invalid {exc}")
+        message = f"malformed {event.get('type')} event: missing or invalid {exc}"
+        record_failure(database, event, message, None)
+        return answer(400, message=message)
     except DatabaseUnavailable as exc:
         log.warning("webhook retry: database unavailable", extra={**ids, "error": str(exc)})
         return answer(503, message="database unavailable, retry")
     except DatabaseError as exc:
+        record_failure(database, event, exc.message, exc.code)
         if exc.retryable:
             log.warning("webhook retry", extra={**ids, "code": exc.code})
             return answer(503, message=f"retry: {exc.message}")
@@ -92,6 +96,30 @@ def apply_event(event: dict[str, Any], table: Mapping[str, Apply], database: Cal
         return answer(422, message=exc.message, code=exc.code)
     log.info("webhook applied", extra={**ids, "outcome": outcome})
     return answer(200, received=True, outcome=outcome, **ids)
+
+
+def record_failure(database: Callable[[], Database], event: dict[str, Any], error: str, code: str | None) -> None:
+    """Keep the failed delivery for admins to debug (the event's own transaction rolled back):
+    attempts, error, and the payload, which the database trims of personal and card data.
+    Best effort: Stripe's retry comes whether or not this is recorded."""
+    created = event.get("created")
+    try:
+        attempts = database().rpc(
+            "record_stripe_event_failure",
+            {
+                "event_id": str(event.get("id") or "")[:255] or None,
+                "event_type": str(event.get("type") or "")[:255] or None,
+                "event_created": datetime.fromtimestamp(created, UTC).isoformat() if isinstance(created, int) else None,
+                "error": error,
+                "error_code": code,
+                "payload": event,
+            },
+            schema="service",
+        )
+    except (DatabaseError, DatabaseUnavailable) as exc:
+        log.warning("webhook failure not recorded: %s", exc, extra={"event_id": event.get("id")})
+        return
+    log.info("webhook failure recorded", extra={"event_id": event.get("id"), "attempts": attempts})
 
 
 def answer(status: int, **body: Any) -> JSONResponse:

@@ -61,6 +61,11 @@ def test_every_exposed_table_has_rls_and_access_tests(db: psycopg.Connection) ->
 
 
 def test_tags_name_real_tables(db: psycopg.Connection) -> None:
-    """A tag for a table that does not exist (a typo) would hide a missing test."""
+    """A tag for a table (or view) that does not exist (a typo) would hide a missing test."""
     names = {row[0] for row in db.execute(OWNED_TABLES, (exposed_schemas(),)).fetchall()}
-    assert {table for table, _, _ in tagged_tests()} <= names
+    views = db.execute(
+        "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+        " where n.nspname = any(%s) and c.relkind = 'v'",
+        (exposed_schemas(),),
+    ).fetchall()
+    assert {table for table, _, _ in tagged_tests()} <= names | {row[0] for row in views}

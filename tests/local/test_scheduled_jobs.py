@@ -79,7 +79,11 @@ def test_every_scheduled_job_runs_and_succeeds(stack: Stack) -> None:
         assert ("expire-booking-holds", "* * * * *", "select service.expire_holds()") in jobs
         for name, _, command in jobs:
             conn.execute("select cron.schedule(%s, '* * * * *', %s)", (name + PROOF_SUFFIX, command))
-        expected = {name for name, _, _ in jobs} | {name + PROOF_SUFFIX for name, _, _ in jobs}
+        # Every job's one-minute twin must succeed; the jobs themselves too when they run every minute
+        # (a daily one, such as trim-stripe-events, is proven by its twin running the same command).
+        expected = {name for name, schedule, _ in jobs if schedule == "* * * * *"} | {
+            name + PROOF_SUFFIX for name, _, _ in jobs
+        }
 
         deadline = time.monotonic() + 75
         while True:

@@ -21,7 +21,10 @@ WEBHOOK = "/stripe/webhook"
 
 
 def ledger(payments: Payments) -> list[dict[str, Any]]:
-    return payments.rows("select id, type, outcome from private.stripe_events order by received_at, id")
+    """The events applied (a refused delivery is recorded for debugging, unprocessed: not applied)."""
+    return payments.rows(
+        "select id, type, outcome from private.stripe_events where processed_at is not null order by received_at, id"
+    )
 
 
 def state(payments: Payments) -> dict[str, Any]:
