@@ -39,6 +39,11 @@ export type Database = {
           city: string
           country_code: string
           created_at: string
+          geocode_attempts: number
+          geocode_claimed_until: string | null
+          geocode_status: Database["public"]["Enums"]["geocode_status"] | null
+          geocoded_at: string | null
+          geocoder: string | null
           id: string
           is_default: boolean
           label: string | null
@@ -55,6 +60,11 @@ export type Database = {
           city: string
           country_code: string
           created_at?: string
+          geocode_attempts?: number
+          geocode_claimed_until?: string | null
+          geocode_status?: Database["public"]["Enums"]["geocode_status"] | null
+          geocoded_at?: string | null
+          geocoder?: string | null
           id?: string
           is_default?: boolean
           label?: string | null
@@ -71,6 +81,11 @@ export type Database = {
           city?: string
           country_code?: string
           created_at?: string
+          geocode_attempts?: number
+          geocode_claimed_until?: string | null
+          geocode_status?: Database["public"]["Enums"]["geocode_status"] | null
+          geocoded_at?: string | null
+          geocoder?: string | null
           id?: string
           is_default?: boolean
           label?: string | null
@@ -2308,8 +2323,10 @@ export type Database = {
           is_active: boolean
           name: string
           postal_codes: string[] | null
+          price_multiplier: number
           provider_id: string | null
           radius_km: number | null
+          travel_fee: number | null
           updated_at: string
         }
         Insert: {
@@ -2320,8 +2337,10 @@ export type Database = {
           is_active?: boolean
           name: string
           postal_codes?: string[] | null
+          price_multiplier?: number
           provider_id?: string | null
           radius_km?: number | null
+          travel_fee?: number | null
           updated_at?: string
         }
         Update: {
@@ -2332,8 +2351,10 @@ export type Database = {
           is_active?: boolean
           name?: string
           postal_codes?: string[] | null
+          price_multiplier?: number
           provider_id?: string | null
           radius_km?: number | null
+          travel_fee?: number | null
           updated_at?: string
         }
         Relationships: [
@@ -3055,6 +3076,7 @@ export type Database = {
         | "photo"
         | "report"
         | "other"
+      geocode_status: "pending" | "located" | "not_found" | "failed"
       invoice_line_kind:
         | "item"
         | "addon"
@@ -3264,6 +3286,7 @@ export const Constants = {
         "report",
         "other",
       ],
+      geocode_status: ["pending", "located", "not_found", "failed"],
       invoice_line_kind: [
         "item",
         "addon",
