@@ -5,7 +5,8 @@ local collaborators: the Postgres adapter logged in as `authenticator` instead o
 Supabase API, settings whose JWT secret is the local one unless SUPABASE_JWT_SECRET says
 otherwise, and Stripe (test mode) as STRIPE_SECRET_KEY / STRIPE_API_BASE say, built on the
 first payment request. With a Stripe key, the payments sweeper runs every minute as the
-schedule runs it in AWS.
+schedule runs it in AWS; with GEOCODER_USER_AGENT set, so does the geocoder (Nominatim's
+usage policy wants an identifying User-Agent; GEOCODER_URL picks the server).
 
 Notifications: unless the environment configures email (SMTP_HOST, or
 NOTIFY_EMAIL_PROVIDER=resend), email goes to a local SMTP server (devstack/mailbox.py)
@@ -30,6 +31,8 @@ import psycopg
 from fastapi import FastAPI
 
 from functions.db.factory import get_database
+from functions.geocoding import run as geocoding
+from functions.geocoding.nominatim import Nominatim
 from functions.notifications import dispatcher
 from functions.notifications.channels import OUTCOMES
 from functions.notifications.senders import build_senders, get_senders
@@ -90,6 +93,16 @@ def build_app(
             except Exception:  # the next minute tries again, as the schedule would
                 log.exception("payments sweep failed")
 
+    def geocode_every_minute(stop: threading.Event) -> None:
+        geocoder = Nominatim(
+            settings.require("geocoder_user_agent"), base_url=settings.geocoder_url, email=settings.geocoder_email
+        )
+        while not stop.wait(SWEEP_SECONDS):
+            try:
+                geocoding.run(database, geocoder, budget_seconds=SWEEP_SECONDS / 2)
+            except Exception:  # the next minute tries again, as the schedule would
+                log.exception("geocoding failed")
+
     def dispatch_every_few_seconds(stop: threading.Event) -> None:
         worker = f"dev:{dispatcher.default_worker()}"
         while not stop.wait(NOTIFY_SECONDS):
@@ -121,6 +134,8 @@ def build_app(
                 mailbox = None
         if settings.stripe_secret_key:
             threading.Thread(target=sweep_every_minute, args=(stop,), name="payments-sweeper", daemon=True).start()
+        if settings.geocoder_user_agent:
+            threading.Thread(target=geocode_every_minute, args=(stop,), name="geocode", daemon=True).start()
         notifier = threading.Thread(target=dispatch_every_few_seconds, args=(stop,), name="notify", daemon=True)
         notifier.start()
         yield

@@ -74,6 +74,12 @@ class Settings(BaseSettings):
     notify_batch_size: int = Field(default=50, ge=1, le=500)  # deliveries claimed at once
     notify_lease_seconds: int = Field(default=120, ge=10)  # a dead worker's claims are taken again after this
 
+    # Geocoding (functions/geocoding): a Nominatim server, and how this application names itself
+    # to it (Nominatim's usage policy: an identifying User-Agent, e.g. "marketbase/1 (ops@market.example)").
+    geocoder_url: str = "https://nominatim.openstreetmap.org"
+    geocoder_user_agent: str | None = None
+    geocoder_email: str | None = None
+
     @field_validator("*", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any, info: Any) -> Any:

@@ -50,6 +50,7 @@ ENVIRONMENT = {
     | {"SUPABASE_JWT_SECRET", "STRIPE_SECRET_KEY", "STRIPE_CONNECT_WEBHOOK_SECRET", "SITE_URL"},
     "handlers/refunds.handler": DATABASE | {"SUPABASE_JWT_SECRET", "STRIPE_SECRET_KEY"},
     "handlers/payments_sweeper.handler": DATABASE | {"STRIPE_SECRET_KEY"},
+    "handlers/geocode.handler": DATABASE | {"GEOCODER_URL", "GEOCODER_USER_AGENT", "GEOCODER_EMAIL"},
     "handlers/notify_dispatch.handler": DATABASE
     | {
         "SITE_URL",
