@@ -1320,6 +1320,7 @@ export type Database = {
       }
       offering_addons: {
         Row: {
+          category_id: string | null
           created_at: string
           description: string | null
           duration_minutes: number
@@ -1328,12 +1329,13 @@ export type Database = {
           max_quantity: number
           min_quantity: number
           name: string
-          offering_id: string
+          offering_id: string | null
           price: number
           price_type: Database["public"]["Enums"]["addon_price_type"]
           updated_at: string
         }
         Insert: {
+          category_id?: string | null
           created_at?: string
           description?: string | null
           duration_minutes?: number
@@ -1342,12 +1344,13 @@ export type Database = {
           max_quantity?: number
           min_quantity?: number
           name: string
-          offering_id: string
+          offering_id?: string | null
           price: number
           price_type?: Database["public"]["Enums"]["addon_price_type"]
           updated_at?: string
         }
         Update: {
+          category_id?: string | null
           created_at?: string
           description?: string | null
           duration_minutes?: number
@@ -1356,12 +1359,19 @@ export type Database = {
           max_quantity?: number
           min_quantity?: number
           name?: string
-          offering_id?: string
+          offering_id?: string | null
           price?: number
           price_type?: Database["public"]["Enums"]["addon_price_type"]
           updated_at?: string
         }
         Relationships: [
+          {
+            foreignKeyName: "offering_addons_category_id_fkey"
+            columns: ["category_id"]
+            isOneToOne: false
+            referencedRelation: "categories"
+            referencedColumns: ["id"]
+          },
           {
             foreignKeyName: "offering_addons_offering_id_fkey"
             columns: ["offering_id"]
@@ -1411,45 +1421,58 @@ export type Database = {
       }
       offering_packages: {
         Row: {
+          category_id: string | null
           created_at: string
           description: string | null
-          discount_percent: number
+          discount_percent: number | null
           id: string
           is_active: boolean
           is_popular: boolean
           name: string
-          offering_id: string
+          offering_id: string | null
+          package_price: number | null
           updated_at: string
           valid_from: string | null
           valid_until: string | null
         }
         Insert: {
+          category_id?: string | null
           created_at?: string
           description?: string | null
-          discount_percent: number
+          discount_percent?: number | null
           id?: string
           is_active?: boolean
           is_popular?: boolean
           name: string
-          offering_id: string
+          offering_id?: string | null
+          package_price?: number | null
           updated_at?: string
           valid_from?: string | null
           valid_until?: string | null
         }
         Update: {
+          category_id?: string | null
           created_at?: string
           description?: string | null
-          discount_percent?: number
+          discount_percent?: number | null
           id?: string
           is_active?: boolean
           is_popular?: boolean
           name?: string
-          offering_id?: string
+          offering_id?: string | null
+          package_price?: number | null
           updated_at?: string
           valid_from?: string | null
           valid_until?: string | null
         }
         Relationships: [
+          {
+            foreignKeyName: "offering_packages_category_id_fkey"
+            columns: ["category_id"]
+            isOneToOne: false
+            referencedRelation: "categories"
+            referencedColumns: ["id"]
+          },
           {
             foreignKeyName: "offering_packages_offering_id_fkey"
             columns: ["offering_id"]
