@@ -174,6 +174,20 @@ select null, 'Home collections around the lab', a.id, 15 from public.addresses a
 select set_config('request.jwt.claims', '', false);
 insert into public.service_areas (provider_id, name, address_id, radius_km)
 select a.user_id, 'Chicago downtown', a.id, 20 from public.addresses a where a.user_id = 'b0000000-0000-4000-8000-000000000004';
+-- Pat also serves Evanston by postcode, for a flat $35 travel and 10% more (seed 004's areas).
+insert into public.service_areas (provider_id, name, country_code, postal_codes, travel_fee, price_multiplier)
+values ('b0000000-0000-4000-8000-000000000004', 'Evanston', 'US', '{60201,60202}', 3500, 1.1);
+
+-- The platform's plumbing extras (seed 004's subcategory add-ons and fixed-price packages): every
+-- plumbing offering, and later every plumbing job, can take them.
+insert into public.offering_addons (id, category_id, name, description, price, price_type, min_quantity, max_quantity)
+values ('e1000000-0000-4000-8000-000000000011', 'd0000000-0000-4000-8000-000000000006', 'Pipe insulation',
+        'Foam lagging for exposed pipes, per metre.', 800, 'per_unit', 0, 20);
+insert into public.offering_packages (id, category_id, name, description, package_price)
+values ('e2000000-0000-4000-8000-000000000011', 'd0000000-0000-4000-8000-000000000006', 'Winter-proof visit',
+        'A visit with ten metres of pipe insulation, for one price.', 18000);
+insert into public.package_addons (package_id, addon_id, quantity)
+values ('e2000000-0000-4000-8000-000000000011', 'e1000000-0000-4000-8000-000000000011', 10);
 
 insert into public.travel_fee_policies (provider_id, currency, free_radius_km, per_km_fee, minimum_fee, maximum_fee) values
   (null, 'GBP', 3, 150, 500, 2500),
