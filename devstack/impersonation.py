@@ -26,6 +26,27 @@ import psycopg
 API_ROLES = ("anon", "authenticated", "service_role", "marketbase_admin")
 
 
+def request_settings(
+    claims: dict[str, Any],
+    schema: str = "public",
+    path: str = "/",
+    extra: list[tuple[str, str]] | None = None,
+    method: str = "POST",
+) -> tuple[list[str], list[str]]:
+    """The settings PostgREST makes for a request, as (names, values) for one
+    `select set_config(k, v, true) from unnest(names, values)`; `extra`: the role's own settings
+    (ALTER ROLE ... SET), which PostgREST applies too."""
+    pairs = [
+        ("search_path", f'"{schema}", "extensions"'),
+        ("role", str(claims.get("role"))),
+        ("request.jwt.claims", json.dumps(claims)),
+        ("request.method", method),
+        ("request.path", path),
+        *(extra or []),
+    ]
+    return [k for k, _ in pairs], [v for _, v in pairs]
+
+
 @contextmanager
 def as_request(
     conn: psycopg.Connection,

@@ -31,7 +31,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from functions.db.port import SERVICE_ROLE, Caller, DatabaseError, DatabaseUnavailable
 
-from .impersonation import as_request
+from .impersonation import API_ROLES, request_settings
 
 if TYPE_CHECKING:
     from psycopg import Connection
@@ -137,19 +137,21 @@ class PostgresDatabase:
         body = dict(params or {})
         claims = caller.claims if caller is not None else SERVICE_ROLE_CLAIMS
         role = str(claims.get("role"))
+        if role not in API_ROLES:  # PostgREST answers 401 before touching the database
+            raise DatabaseError("42501", f"JWT role {role!r} is not an API role", role=role)
         try:
             with self._connection() as conn:
                 plan = self._plan(conn, schema, function, frozenset(body))
                 settings = self._settings_of(conn, role)
-                with as_request(conn, claims, schema=schema, path=f"/rpc/{function}"):
-                    if settings:
-                        conn.execute(
-                            "select pg_catalog.set_config(k, v, true) from unnest(%s::text[], %s::text[]) as s(k, v)",
-                            ([k for k, _ in settings], [v for _, v in settings]),
-                        )
-                    row = conn.execute(plan.query, _arguments(plan, body)).fetchone()
-        except PermissionError as error:  # a JWT role that is not an API role
-            raise DatabaseError("42501", str(error), role=role) from error
+                # One round trip, as PostgREST pipelines its transaction: BEGIN, the request's
+                # settings (as_request's, plus the role's own), the call, COMMIT, sent together.
+                with conn.pipeline(), conn.transaction():
+                    conn.execute(
+                        "select pg_catalog.set_config(k, v, true) from unnest(%s::text[], %s::text[]) as s(k, v)",
+                        request_settings(claims, schema, f"/rpc/{function}", settings),
+                    )
+                    cursor = conn.execute(plan.query, _arguments(plan, body))
+                row = cursor.fetchone()
         except PoolTimeout as error:
             raise DatabaseUnavailable(f"rpc {schema}.{function}: no connection within {self._timeout}s") from error
         except psycopg.Error as error:

@@ -1,6 +1,5 @@
-"""The FastAPI dependency aliases the apps share (`Annotated`): settings, the database (or its
-factory, for the webhooks), the verified caller, the Stripe gateway and the notification
-senders. Importing this module imports none of the clients: each factory builds its client on
+"""The FastAPI dependency aliases the apps share (`Annotated`): settings, the database, the
+verified caller, the Stripe gateway and the notification senders. Importing this module imports none of the clients: each factory builds its client on
 first use.
 
 Each factory is cached, so a warm Lambda builds its database client and settings once; tests
@@ -9,10 +8,9 @@ swap them through `app.dependency_overrides`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from .auth.dependencies import current_caller
 from .db.factory import get_database
@@ -26,13 +24,3 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 StripeDep = Annotated[StripeGateway, Depends(get_stripe)]
 SendersDep = Annotated[Senders, Depends(get_senders)]
 CallerDep = Annotated[Caller, Depends(current_caller)]
-
-
-def lazy_database(request: Request) -> Callable[[], Database]:
-    """The database factory itself, for the webhooks: a request with a bad signature is
-    refused before any database client is built (overrides are honoured as Depends would)."""
-    factory: Callable[[], Database] = request.app.dependency_overrides.get(get_database, get_database)
-    return factory
-
-
-LazyDatabaseDep = Annotated[Callable[[], Database], Depends(lazy_database)]

@@ -44,4 +44,3 @@ def current_caller(
             status.HTTP_503_SERVICE_UNAVAILABLE, detail="cannot verify tokens right now", headers={"Retry-After": "5"}
         ) from error
     return Caller(token=token, claims=claims)
-
