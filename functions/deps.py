@@ -1,6 +1,6 @@
 """The FastAPI dependency aliases the apps share (`Annotated`): settings, the database, the
-verified caller, the Stripe gateway and the notification senders. Importing this module imports none of the clients: each factory builds its client on
-first use.
+verified caller, the Stripe gateway and the notification senders. Importing this module imports
+none of the clients: each factory builds its client on first use.
 
 Each factory is cached, so a warm Lambda builds its database client and settings once; tests
 swap them through `app.dependency_overrides`.
