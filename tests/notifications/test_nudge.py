@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from psycopg.types.json import Jsonb
 
 from devstack.cluster import SUPERUSER
 from functions.notifications.app import app
@@ -78,3 +79,18 @@ def test_without_pg_net_there_is_no_nudge_and_enqueueing_works(
     assert nudging.row("select private.nudge_dispatcher() as nudged")["nudged"] is False
     outbox_id = nudging.enqueue("announcement", [], {"title": "t", "body": "b"})
     assert nudging.row("select count(*) from private.notification_outbox where id = %s", (outbox_id,))["count"] == 1
+
+
+def test_one_transaction_nudges_once_however_many_events_it_writes(nudging: Notify) -> None:
+    users = [nudging.person(f"twice{i}") for i in range(2)]
+    with nudging.market.owner() as conn:  # one transaction, two due events
+        for index, user in enumerate(users):
+            conn.execute(
+                "select private.enqueue_notification('announcement', %s, %s::uuid[], %s, now(), null, null)",
+                (f"announcement:once-{index}", [user.id], Jsonb({"title": "Hi", "body": "Two", "action_url": "/"})),
+            )
+    written = nudging.rows(
+        "select id from private.notification_outbox where dedup_key in ('announcement:once-0', 'announcement:once-1')"
+    )
+    assert len(written) == 2
+    assert len(queued(nudging)) == 1, "a second request would start a dispatch the first already covers"
