@@ -4,7 +4,7 @@
 -- subscriptions; and pg_net is asked to nudge the dispatcher when it exists, never otherwise.
 begin;
 set local time zone 'UTC';
-select plan(74);
+select plan(75);
 select tests.start_with_empty_marketplace();
 
 -- Fixture -------------------------------------------------------------------------------------------
@@ -273,6 +273,11 @@ select results_eq($$select * from pg_temp.nudges()$$,
 select private.enqueue_notification('booking.confirmed', 'test:nudged', tests.uids('owner'), '{}');
 select private.enqueue_notification('booking.reminder_24h', 'test:tomorrow', tests.uids('owner'), '{}', now() + interval '1 day');
 select is((select count(*) from pg_temp.nudges()), 1::bigint, 'a duplicate or an event for later does not nudge');
+select private.enqueue_notification('booking.cancelled', 'test:second', tests.uids('owner'), '{}');
+select is((select count(*) from pg_temp.nudges()), 1::bigint,
+  'a second due event in the same transaction does not nudge again: one dispatch run takes both');
+-- As if a new transaction began (the remembered nudge is transaction-local).
+select set_config('marketbase.dispatch_nudged', '', true);
 insert into private.notification_outbox (event_type, dedup_key, recipient_ids)
 select 'booking.confirmed', 'test:batch:' || g, tests.uids('owner') from generate_series(1, 3) g;
 select is((select count(*) from pg_temp.nudges()), 2::bigint, 'many events in one statement nudge once');
