@@ -385,6 +385,17 @@ begin
   booking := pg_temp.book(pia, blood, 3, address => pia_home, pet => 'f0000000-0000-4000-8000-000000000001');
   perform pg_temp.pay(pia, booking);
 
+  -- Reviews (issue 13): Chris rates his completed review and Carla answers; Pia rates Miso's panel.
+  perform pg_temp.act_as(chris);
+  perform public.write_review((select b.id from public.bookings b where b.offering_id = review and b.status = 'completed'), 4,
+                              'Sharp analysis and a plan we could follow; the written part came a day late.');
+  perform pg_temp.act_as(carla);
+  perform public.answer_review((select r.id from public.reviews r where r.offering_id = review),
+                               'Thank you, Chris. The delay was mine; the follow-up call is on me.');
+  perform pg_temp.act_as(pia);
+  perform public.write_review((select b.id from public.bookings b where b.offering_id = kidney and b.status = 'completed'), 5,
+                              'Colin was calm with Miso and the results came the next day.');
+
   -- The dispatcher's first pass: every event of the story reaches its inboxes.
   perform pg_temp.act_as_service();
   perform service.expand_notifications(500);

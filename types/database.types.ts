@@ -1527,6 +1527,9 @@ export type Database = {
           location: Database["public"]["Enums"]["offering_location"]
           price: number
           provider_id: string | null
+          rating: number
+          rating_count: number
+          rating_sum: number
           scheduled_on: Database["public"]["Enums"]["schedule_owner"]
           search: unknown
           status: Database["public"]["Enums"]["offering_status"]
@@ -1547,6 +1550,9 @@ export type Database = {
           location?: Database["public"]["Enums"]["offering_location"]
           price: number
           provider_id?: string | null
+          rating?: number
+          rating_count?: number
+          rating_sum?: number
           scheduled_on?: Database["public"]["Enums"]["schedule_owner"]
           search?: never
           status?: Database["public"]["Enums"]["offering_status"]
@@ -1567,6 +1573,9 @@ export type Database = {
           location?: Database["public"]["Enums"]["offering_location"]
           price?: number
           provider_id?: string | null
+          rating?: number
+          rating_count?: number
+          rating_sum?: number
           scheduled_on?: Database["public"]["Enums"]["schedule_owner"]
           search?: never
           status?: Database["public"]["Enums"]["offering_status"]
@@ -2002,6 +2011,7 @@ export type Database = {
           languages: string[]
           rating: number
           rating_count: number
+          rating_sum: number
           updated_at: string
           user_id: string
           verified_at: string | null
@@ -2022,6 +2032,7 @@ export type Database = {
           languages?: string[]
           rating?: number
           rating_count?: number
+          rating_sum?: number
           updated_at?: string
           user_id: string
           verified_at?: string | null
@@ -2042,6 +2053,7 @@ export type Database = {
           languages?: string[]
           rating?: number
           rating_count?: number
+          rating_sum?: number
           updated_at?: string
           user_id?: string
           verified_at?: string | null
@@ -2290,6 +2302,96 @@ export type Database = {
             isOneToOne: false
             referencedRelation: "profiles"
             referencedColumns: ["id"]
+          },
+        ]
+      }
+      reviews: {
+        Row: {
+          author_id: string
+          body: string | null
+          booking_id: string | null
+          created_at: string
+          deleted_at: string | null
+          hidden_at: string | null
+          hidden_by: string | null
+          hidden_reason: string | null
+          id: string
+          offering_id: string
+          provider_id: string | null
+          rating: number
+          responded_at: string | null
+          response: string | null
+          updated_at: string
+        }
+        Insert: {
+          author_id: string
+          body?: string | null
+          booking_id?: string | null
+          created_at?: string
+          deleted_at?: string | null
+          hidden_at?: string | null
+          hidden_by?: string | null
+          hidden_reason?: string | null
+          id?: string
+          offering_id: string
+          provider_id?: string | null
+          rating: number
+          responded_at?: string | null
+          response?: string | null
+          updated_at?: string
+        }
+        Update: {
+          author_id?: string
+          body?: string | null
+          booking_id?: string | null
+          created_at?: string
+          deleted_at?: string | null
+          hidden_at?: string | null
+          hidden_by?: string | null
+          hidden_reason?: string | null
+          id?: string
+          offering_id?: string
+          provider_id?: string | null
+          rating?: number
+          responded_at?: string | null
+          response?: string | null
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "reviews_author_id_fkey"
+            columns: ["author_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "reviews_booking_id_fkey"
+            columns: ["booking_id"]
+            isOneToOne: true
+            referencedRelation: "bookings"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "reviews_hidden_by_fkey"
+            columns: ["hidden_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "reviews_offering_id_fkey"
+            columns: ["offering_id"]
+            isOneToOne: false
+            referencedRelation: "offerings"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "reviews_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
           },
         ]
       }
@@ -2616,6 +2718,32 @@ export type Database = {
       }
     }
     Functions: {
+      answer_review: {
+        Args: { response: string; review_id: string }
+        Returns: {
+          author_id: string
+          body: string | null
+          booking_id: string | null
+          created_at: string
+          deleted_at: string | null
+          hidden_at: string | null
+          hidden_by: string | null
+          hidden_reason: string | null
+          id: string
+          offering_id: string
+          provider_id: string | null
+          rating: number
+          responded_at: string | null
+          response: string | null
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "reviews"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       begin_checkout: { Args: { invoice_id: string }; Returns: Json }
       begin_payout_onboarding: {
         Args: Record<PropertyKey, never>
@@ -2721,6 +2849,33 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      delete_review: { Args: { review_id: string }; Returns: undefined }
+      edit_review: {
+        Args: { body?: string; rating: number; review_id: string }
+        Returns: {
+          author_id: string
+          body: string | null
+          booking_id: string | null
+          created_at: string
+          deleted_at: string | null
+          hidden_at: string | null
+          hidden_by: string | null
+          hidden_reason: string | null
+          id: string
+          offering_id: string
+          provider_id: string | null
+          rating: number
+          responded_at: string | null
+          response: string | null
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "reviews"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       free_slots: {
         Args: {
           from_date: string
@@ -2742,6 +2897,32 @@ export type Database = {
           last_sign_in_at: string
           locked_until: string
         }[]
+      }
+      hide_review: {
+        Args: { hidden?: boolean; reason?: string; review_id: string }
+        Returns: {
+          author_id: string
+          body: string | null
+          booking_id: string | null
+          created_at: string
+          deleted_at: string | null
+          hidden_at: string | null
+          hidden_by: string | null
+          hidden_reason: string | null
+          id: string
+          offering_id: string
+          provider_id: string | null
+          rating: number
+          responded_at: string | null
+          response: string | null
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "reviews"
+          isOneToOne: true
+          isSetofReturn: false
+        }
       }
       lift_email_suppression: { Args: { address: string }; Returns: boolean }
       list_email_suppressions: {
@@ -2924,6 +3105,9 @@ export type Database = {
           location: Database["public"]["Enums"]["offering_location"]
           price: number
           provider_id: string | null
+          rating: number
+          rating_count: number
+          rating_sum: number
           scheduled_on: Database["public"]["Enums"]["schedule_owner"]
           search: unknown
           status: Database["public"]["Enums"]["offering_status"]
@@ -3029,6 +3213,7 @@ export type Database = {
           languages: string[]
           rating: number
           rating_count: number
+          rating_sum: number
           updated_at: string
           user_id: string
           verified_at: string | null
@@ -3081,6 +3266,32 @@ export type Database = {
       }
       unlock_user: { Args: { user_id: string }; Returns: undefined }
       unregister_push_token: { Args: { token: string }; Returns: boolean }
+      write_review: {
+        Args: { body?: string; booking_id: string; rating: number }
+        Returns: {
+          author_id: string
+          body: string | null
+          booking_id: string | null
+          created_at: string
+          deleted_at: string | null
+          hidden_at: string | null
+          hidden_by: string | null
+          hidden_reason: string | null
+          id: string
+          offering_id: string
+          provider_id: string | null
+          rating: number
+          responded_at: string | null
+          response: string | null
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "reviews"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
     }
     Enums: {
       addon_price_type: "fixed" | "per_unit" | "per_hour"

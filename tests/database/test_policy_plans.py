@@ -104,6 +104,24 @@ def test_a_child_list_under_its_parent_is_reached_by_index(
     assert reaches_by_index_condition(plan, table), json.dumps(plan, indent=1)
 
 
+# Public lists read under a filter: a provider's or an offering's page of reviews, newest first.
+# The filter's index reaches the rows (a page is then sorted, or read in order: the planner's
+# choice with real statistics); the policy must not turn it into a read of every visible row.
+FILTERED_LISTS = {"reviews": ("provider_id", "offering_id")}
+
+
+@pytest.mark.parametrize(("table", "column"), [(t, c) for t, cs in sorted(FILTERED_LISTS.items()) for c in cs])
+@pytest.mark.parametrize("claims", [ANON, USER, ADMIN], ids=["anon", "user", "admin"])
+def test_a_public_list_under_its_filter_is_reached_by_its_index(
+    db: psycopg.Connection, table: str, column: str, claims: dict[str, Any]
+) -> None:
+    query = f"select * from public.{table} where {column} = '{uuid.uuid4()}' order by created_at desc limit 20"
+    plan = explain(db, claims, query)
+    scans = [n for n in nodes(plan) if "Index Cond" in n]
+    assert reaches_by_index_condition(plan, table), json.dumps(plan, indent=1)
+    assert scans and all(column in n["Index Cond"] for n in scans), json.dumps(plan, indent=1)
+
+
 @pytest.mark.parametrize("claims", [ANON, USER, ADMIN], ids=["anon", "user", "admin"])
 def test_the_newest_active_offerings_come_from_an_index_in_order(
     db: psycopg.Connection, claims: dict[str, Any]
