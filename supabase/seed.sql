@@ -214,6 +214,20 @@ from public.schedules s
 cross join generate_series(1, 5) d
 cross join lateral (values ('09:00'::time, '17:00'::time)) h (start_time, end_time);
 
+-- Site content (issue 13): the clinic (seed 001), the consulting site's FAQs and testimonials
+-- (seed 000), Hana's favorite plumber (seed 004) and Amara's favorite coach (seed 002).
+insert into public.clinic_info (name, phone, email, address_line1, city, postal_code, country_code, opening_hours)
+values ('Happy Paws Lab', '+44 20 7946 0018', 'hello@petlab.local', '1 Lab Lane', 'London', 'E1 6AN', 'GB',
+        '{"mon": "08:00-18:00", "tue": "08:00-18:00", "wed": "08:00-18:00", "thu": "08:00-18:00", "fri": "08:00-18:00", "sat": "09:00-13:00"}');
+insert into public.faqs (question, answer, category, sort_order, is_published) values
+  ('How do I pay?', 'By card at checkout, or by bank transfer: your booking is held while we check it.', 'payments', 1, true),
+  ('Can I cancel?', 'Yes. Each service says until when cancelling is free; after that a share is kept.', 'bookings', 2, true);
+insert into public.testimonials (quote, author_name, author_role, sort_order, is_approved) values
+  ('Carla found the three things that were costing us most, and we fixed two in a month.', 'Chris Client', 'Owner, a small firm', 1, true);
+insert into public.favorites (user_id, provider_id) values
+  ('c0000000-0000-4000-8000-000000000004', 'b0000000-0000-4000-8000-000000000004'),
+  ('c0000000-0000-4000-8000-000000000003', 'b0000000-0000-4000-8000-000000000003');
+
 -- Stripe: the demo providers finished Connect onboarding (their accounts exist only here; the
 -- checkout Lambda needs a real test-mode account to open a session for them).
 insert into public.provider_payout_accounts (provider_id, stripe_account_id, charges_enabled, payouts_enabled, details_submitted)

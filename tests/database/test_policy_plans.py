@@ -42,6 +42,7 @@ OWNED_LISTS = {
     "disputes": "created_at",
     "notifications": "created_at",
     "notification_deliveries": "created_at",
+    "favorites": "created_at",
 }
 # Lists read under a parent's filter (PostgREST embeds and `?booking_id=eq.<id>`).
 CHILD_LISTS = {
