@@ -224,6 +224,9 @@ insert into public.faqs (question, answer, category, sort_order, is_published) v
   ('Can I cancel?', 'Yes. Each service says until when cancelling is free; after that a share is kept.', 'bookings', 2, true);
 insert into public.testimonials (quote, author_name, author_role, sort_order, is_approved) values
   ('Carla found the three things that were costing us most, and we fixed two in a month.', 'Chris Client', 'Owner, a small firm', 1, true);
+insert into public.contact_messages (name, email, subject, body, topic, severity) values
+  ('Vera Visitor', 'vera@example.com', 'A workflow for our clinic?', 'Do you sell workflows for appointment reminders?',
+   'partnership', 'low');
 insert into public.favorites (user_id, provider_id) values
   ('c0000000-0000-4000-8000-000000000004', 'b0000000-0000-4000-8000-000000000004'),
   ('c0000000-0000-4000-8000-000000000003', 'b0000000-0000-4000-8000-000000000003');

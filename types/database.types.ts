@@ -599,6 +599,72 @@ export type Database = {
         }
         Relationships: []
       }
+      contact_messages: {
+        Row: {
+          admin_note: string | null
+          assignee_id: string | null
+          body: string
+          created_at: string
+          email: string
+          id: string
+          name: string
+          severity: string
+          source_ip: unknown
+          status: Database["public"]["Enums"]["contact_status"]
+          subject: string
+          topic: string
+          updated_at: string
+          user_id: string | null
+        }
+        Insert: {
+          admin_note?: string | null
+          assignee_id?: string | null
+          body: string
+          created_at?: string
+          email: string
+          id?: string
+          name: string
+          severity?: string
+          source_ip?: unknown
+          status?: Database["public"]["Enums"]["contact_status"]
+          subject: string
+          topic?: string
+          updated_at?: string
+          user_id?: string | null
+        }
+        Update: {
+          admin_note?: string | null
+          assignee_id?: string | null
+          body?: string
+          created_at?: string
+          email?: string
+          id?: string
+          name?: string
+          severity?: string
+          source_ip?: unknown
+          status?: Database["public"]["Enums"]["contact_status"]
+          subject?: string
+          topic?: string
+          updated_at?: string
+          user_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "contact_messages_assignee_id_fkey"
+            columns: ["assignee_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "contact_messages_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       coupon_redemptions: {
         Row: {
           booking_id: string
@@ -3458,6 +3524,7 @@ export type Database = {
         | "cancelled"
         | "no_show"
         | "expired"
+      contact_status: "new" | "in_progress" | "resolved" | "spam"
       document_kind:
         | "prescription"
         | "intake_form"
@@ -3667,6 +3734,7 @@ export const Constants = {
         "no_show",
         "expired",
       ],
+      contact_status: ["new", "in_progress", "resolved", "spam"],
       document_kind: [
         "prescription",
         "intake_form",
