@@ -599,6 +599,70 @@ export type Database = {
         }
         Relationships: []
       }
+      comments: {
+        Row: {
+          author_id: string
+          body: string
+          created_at: string
+          deleted_at: string | null
+          depth: number
+          hidden_at: string | null
+          id: string
+          parent_id: string | null
+          post_id: string
+          reaction_count: number
+          updated_at: string
+        }
+        Insert: {
+          author_id: string
+          body: string
+          created_at?: string
+          deleted_at?: string | null
+          depth?: number
+          hidden_at?: string | null
+          id?: string
+          parent_id?: string | null
+          post_id: string
+          reaction_count?: number
+          updated_at?: string
+        }
+        Update: {
+          author_id?: string
+          body?: string
+          created_at?: string
+          deleted_at?: string | null
+          depth?: number
+          hidden_at?: string | null
+          id?: string
+          parent_id?: string | null
+          post_id?: string
+          reaction_count?: number
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "comments_author_id_fkey"
+            columns: ["author_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "comments_parent_id_fkey"
+            columns: ["parent_id"]
+            isOneToOne: false
+            referencedRelation: "comments"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "comments_post_id_fkey"
+            columns: ["post_id"]
+            isOneToOne: false
+            referencedRelation: "posts"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       contact_messages: {
         Row: {
           admin_note: string | null
@@ -2082,6 +2146,77 @@ export type Database = {
           },
         ]
       }
+      posts: {
+        Row: {
+          author_id: string
+          body: string
+          comment_count: number
+          cover_path: string | null
+          created_at: string
+          deleted_at: string | null
+          hidden_at: string | null
+          id: string
+          is_private: boolean
+          kind: Database["public"]["Enums"]["post_kind"]
+          published_at: string | null
+          reaction_count: number
+          search: unknown
+          slug: string | null
+          status: Database["public"]["Enums"]["post_status"]
+          tags: string[]
+          title: string
+          updated_at: string
+        }
+        Insert: {
+          author_id: string
+          body: string
+          comment_count?: number
+          cover_path?: string | null
+          created_at?: string
+          deleted_at?: string | null
+          hidden_at?: string | null
+          id?: string
+          is_private?: boolean
+          kind: Database["public"]["Enums"]["post_kind"]
+          published_at?: string | null
+          reaction_count?: number
+          search?: never
+          slug?: string | null
+          status?: Database["public"]["Enums"]["post_status"]
+          tags?: string[]
+          title: string
+          updated_at?: string
+        }
+        Update: {
+          author_id?: string
+          body?: string
+          comment_count?: number
+          cover_path?: string | null
+          created_at?: string
+          deleted_at?: string | null
+          hidden_at?: string | null
+          id?: string
+          is_private?: boolean
+          kind?: Database["public"]["Enums"]["post_kind"]
+          published_at?: string | null
+          reaction_count?: number
+          search?: never
+          slug?: string | null
+          status?: Database["public"]["Enums"]["post_status"]
+          tags?: string[]
+          title?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "posts_author_id_fkey"
+            columns: ["author_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       profile_details: {
         Row: {
           created_at: string
@@ -2361,6 +2496,55 @@ export type Database = {
         Relationships: [
           {
             foreignKeyName: "push_tokens_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      reactions: {
+        Row: {
+          comment_id: string | null
+          created_at: string
+          id: string
+          kind: string
+          post_id: string | null
+          user_id: string
+        }
+        Insert: {
+          comment_id?: string | null
+          created_at?: string
+          id?: string
+          kind?: string
+          post_id?: string | null
+          user_id: string
+        }
+        Update: {
+          comment_id?: string | null
+          created_at?: string
+          id?: string
+          kind?: string
+          post_id?: string | null
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "reactions_comment_id_fkey"
+            columns: ["comment_id"]
+            isOneToOne: false
+            referencedRelation: "comments"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "reactions_post_id_fkey"
+            columns: ["post_id"]
+            isOneToOne: false
+            referencedRelation: "posts"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "reactions_user_id_fkey"
             columns: ["user_id"]
             isOneToOne: false
             referencedRelation: "profiles"
@@ -3574,6 +3758,8 @@ export type Database = {
         | "failed"
         | "cancelled"
       pet_species: "dog" | "cat" | "rabbit" | "bird" | "reptile" | "other"
+      post_kind: "article" | "discussion" | "question" | "announcement"
+      post_status: "draft" | "published" | "archived"
       provider_kind: "consultant" | "coach" | "service_provider" | "lab"
       provider_requirement: "license" | "insurance" | "background_check"
       provider_verification_status: "verified" | "revoked"
@@ -3790,6 +3976,8 @@ export const Constants = {
         "cancelled",
       ],
       pet_species: ["dog", "cat", "rabbit", "bird", "reptile", "other"],
+      post_kind: ["article", "discussion", "question", "announcement"],
+      post_status: ["draft", "published", "archived"],
       provider_kind: ["consultant", "coach", "service_provider", "lab"],
       provider_requirement: ["license", "insurance", "background_check"],
       provider_verification_status: ["verified", "revoked"],

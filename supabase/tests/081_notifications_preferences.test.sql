@@ -289,7 +289,7 @@ select is_empty($$select * from private.email_suppressions$$, 'the service role 
 
 -- The grid of a settings screen
 select tests.authenticate_as('owner');
-select is((select count(*) from public.list_notification_preferences()), 44::bigint,
+select is((select count(*) from public.list_notification_preferences()), 48::bigint,
   'a user lists every category on every channel');
 select results_eq(
   $$select category, channel::text, enabled, is_default, locked from public.list_notification_preferences()

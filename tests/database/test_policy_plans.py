@@ -43,6 +43,7 @@ OWNED_LISTS = {
     "notifications": "created_at",
     "notification_deliveries": "created_at",
     "favorites": "created_at",
+    "reactions": "created_at",
 }
 # Lists read under a parent's filter (PostgREST embeds and `?booking_id=eq.<id>`).
 CHILD_LISTS = {
@@ -50,6 +51,7 @@ CHILD_LISTS = {
     "booking_status_changes": "booking_id",
     "booking_documents": "booking_id",
     "invoice_lines": "invoice_id",
+    "comments": "post_id",
 }
 
 
@@ -121,6 +123,16 @@ def test_a_public_list_under_its_filter_is_reached_by_its_index(
     scans = [n for n in nodes(plan) if "Index Cond" in n]
     assert reaches_by_index_condition(plan, table), json.dumps(plan, indent=1)
     assert scans and all(column in n["Index Cond"] for n in scans), json.dumps(plan, indent=1)
+
+
+@pytest.mark.parametrize("claims", [ANON, USER, ADMIN], ids=["anon", "user", "admin"])
+def test_the_newest_published_posts_come_from_an_index(db: psycopg.Connection, claims: dict[str, Any]) -> None:
+    newest = (
+        "select * from public.posts where status = 'published' and hidden_at is null and deleted_at is null"
+        " order by published_at desc limit 20"
+    )
+    plan = explain(db, claims, newest)
+    assert read_in_index_order(plan, "posts") or reaches_by_index_condition(plan, "posts"), json.dumps(plan, indent=1)
 
 
 @pytest.mark.parametrize("claims", [ANON, USER, ADMIN], ids=["anon", "user", "admin"])
