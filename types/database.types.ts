@@ -445,6 +445,52 @@ export type Database = {
           },
         ]
       }
+      bookmarks: {
+        Row: {
+          created_at: string
+          id: string
+          post_id: string | null
+          resource_id: string | null
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          id?: string
+          post_id?: string | null
+          resource_id?: string | null
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          id?: string
+          post_id?: string | null
+          resource_id?: string | null
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "bookmarks_post_id_fkey"
+            columns: ["post_id"]
+            isOneToOne: false
+            referencedRelation: "posts"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "bookmarks_resource_id_fkey"
+            columns: ["resource_id"]
+            isOneToOne: false
+            referencedRelation: "resources"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "bookmarks_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       categories: {
         Row: {
           commission_rate: number | null
@@ -2673,6 +2719,56 @@ export type Database = {
           },
         ]
       }
+      resources: {
+        Row: {
+          created_at: string
+          created_by: string
+          description: string | null
+          file_path: string | null
+          id: string
+          is_published: boolean
+          kind: Database["public"]["Enums"]["resource_kind"]
+          tags: string[]
+          title: string
+          updated_at: string
+          url: string | null
+        }
+        Insert: {
+          created_at?: string
+          created_by?: string
+          description?: string | null
+          file_path?: string | null
+          id?: string
+          is_published?: boolean
+          kind: Database["public"]["Enums"]["resource_kind"]
+          tags?: string[]
+          title: string
+          updated_at?: string
+          url?: string | null
+        }
+        Update: {
+          created_at?: string
+          created_by?: string
+          description?: string | null
+          file_path?: string | null
+          id?: string
+          is_published?: boolean
+          kind?: Database["public"]["Enums"]["resource_kind"]
+          tags?: string[]
+          title?: string
+          updated_at?: string
+          url?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "resources_created_by_fkey"
+            columns: ["created_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       reviews: {
         Row: {
           author_id: string
@@ -3525,6 +3621,35 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      search_posts: {
+        Args: { max_rows?: number; query: string }
+        Returns: {
+          author_id: string
+          body: string
+          comment_count: number
+          cover_path: string | null
+          created_at: string
+          deleted_at: string | null
+          hidden_at: string | null
+          id: string
+          is_private: boolean
+          kind: Database["public"]["Enums"]["post_kind"]
+          published_at: string | null
+          reaction_count: number
+          search: unknown
+          slug: string | null
+          status: Database["public"]["Enums"]["post_status"]
+          tags: string[]
+          title: string
+          updated_at: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "posts"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       send_announcement: {
         Args: {
           action_url?: string
@@ -3777,6 +3902,7 @@ export type Database = {
         | "succeeded"
         | "failed"
         | "canceled"
+      resource_kind: "article" | "video" | "document"
       schedule_owner: "provider" | "collector"
       staff_role: "collector" | "lab_tech" | "analyst" | "support"
     }
@@ -3997,6 +4123,7 @@ export const Constants = {
         "failed",
         "canceled",
       ],
+      resource_kind: ["article", "video", "document"],
       schedule_owner: ["provider", "collector"],
       staff_role: ["collector", "lab_tech", "analyst", "support"],
     },

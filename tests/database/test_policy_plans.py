@@ -44,6 +44,7 @@ OWNED_LISTS = {
     "notification_deliveries": "created_at",
     "favorites": "created_at",
     "reactions": "created_at",
+    "bookmarks": "created_at",
 }
 # Lists read under a parent's filter (PostgREST embeds and `?booking_id=eq.<id>`).
 CHILD_LISTS = {
