@@ -204,20 +204,6 @@ grant execute on function private.my_chat_room_ids() to authenticated, service_r
 
 comment on function private.my_chat_room_ids() is 'The rooms the signed-in user is a participant of (RLS of the messaging tables).';
 
--- Security definer: a report's policy checks the reported message is in one of the reporter's rooms.
-create function private.chat_message_room(message_id bigint)
-returns uuid
-language sql
-stable
-security definer
-set search_path = ''
-as $$
-  select m.room_id from public.chat_messages m where m.id = chat_message_room.message_id
-$$;
-
-revoke all on function private.chat_message_room(bigint) from public;
-grant execute on function private.chat_message_room(bigint) to authenticated, service_role;
-
 -- Grants and policies -------------------------------------------------------------------------------------
 
 alter table public.chat_rooms enable row level security;
@@ -296,8 +282,9 @@ create policy "reporters can read their reports"
   on public.chat_message_reports for select to authenticated using (reporter_id = (select auth.uid()));
 create policy "participants can report messages of their rooms"
   on public.chat_message_reports for insert to authenticated
+  -- the message must be one the reporter can read (the messages' own policy: their rooms)
   with check (reporter_id = (select auth.uid())
-              and private.chat_message_room(message_id) = any ((select private.my_chat_room_ids())::uuid[]));
+              and exists (select 1 from public.chat_messages m where m.id = chat_message_reports.message_id));
 create policy "admins can read every report"
   on public.chat_message_reports for select to marketbase_admin using ((select private.is_admin()));
 
