@@ -131,7 +131,9 @@ def test_the_latest_fifty_messages_of_a_room_come_from_an_index_in_order(
 
 def test_a_users_unread_counts_are_reached_by_index(db: psycopg.Connection) -> None:
     """The unread count is a column kept per participant: one row per room, read by index."""
-    unread = "select room_id, unread_count, muted_until from public.chat_participants where user_id = (select auth.uid())"
+    unread = (
+        "select room_id, unread_count, muted_until from public.chat_participants where user_id = (select auth.uid())"
+    )
     plan = explain(db, USER, unread, enable_indexscan="off")
     assert reaches_by_index_condition(plan, "chat_participants"), json.dumps(plan, indent=1)
 
