@@ -128,12 +128,15 @@ class Stack:
             ).fetchall():
                 conn.execute(f"drop {kind} if exists {name} cascade")
             conn.execute("delete from auth.users")
-            # Storage policies are ours too (Supabase ships storage.objects with none).
-            for (statement,) in conn.execute(
-                "select format('drop policy %I on %I.%I', policyname, schemaname, tablename)"
-                " from pg_policies where schemaname = 'storage'"
-            ).fetchall():
-                conn.execute(statement)
+            # Storage policies are ours too (Supabase ships storage.objects with none). Those that
+            # call a function of ours went with its schema; the others are dropped with the rights
+            # migrations have on storage policies.
+            with schema.storage_policy_rights(conn):
+                for (statement,) in conn.execute(
+                    "select format('drop policy %I on %I.%I', policyname, schemaname, tablename)"
+                    " from pg_policies where schemaname = 'storage'"
+                ).fetchall():
+                    conn.execute(statement)
             # storage-api refuses SQL deletes unless the session says they are meant.
             conn.execute("select set_config('storage.allow_delete_query', 'true', true)")
             conn.execute("delete from storage.objects")

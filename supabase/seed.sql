@@ -420,3 +420,40 @@ end
 $$;
 
 select set_config('request.jwt.claims', '', false);
+
+-- Messaging (issue 14) -------------------------------------------------------------------------------
+-- Hana and Pat talk in the chat of the leak repair he is doing now (its room and its system
+-- messages, confirmed and started, came with the booking); Pat has read all of it, Hana has
+-- his answer to read. Pat keeps a template of his own; the platform offers a closing one.
+do $$
+declare
+  hana uuid := 'c0000000-0000-4000-8000-000000000004';
+  pat uuid := 'b0000000-0000-4000-8000-000000000004';
+  room uuid := (select r.id from public.chat_rooms r join public.bookings b on b.id = r.booking_id
+                where b.client_id = 'c0000000-0000-4000-8000-000000000004' and b.status = 'in_progress');
+  question bigint;
+begin
+  insert into public.chat_templates (owner_id, name, category, content, variables) values
+    (pat, 'On my way', 'arrival', 'Hi {{ client_name }}, I am on my way: there in {{ minutes }} minutes.', '{client_name,minutes}'),
+    (null, 'Thank you', 'closing', 'Thank you for choosing us, {{ client_name }}!', '{client_name}');
+  insert into public.chat_messages (room_id, sender_id, body, template_id)
+  select room, pat, private.render_chat_template(t.content, t.variables, '{"client_name": "Hana", "minutes": 20}'), t.id
+  from public.chat_templates t where t.owner_id = pat and t.name = 'On my way';
+  insert into public.chat_messages (room_id, sender_id, body)
+  values (room, hana, 'Thanks Pat. The leak is under the kitchen sink; is the main valve enough?')
+  returning id into question;
+  insert into public.chat_messages (room_id, sender_id, body, reply_to_id)
+  values (room, pat, 'Yes, keep it closed. I am bringing two new valves to be safe.', question);
+  update public.chat_participants p
+  set last_read_message_id = (select max(m.id) from public.chat_messages m where m.room_id = room)
+  where p.room_id = room and p.user_id = pat;
+  update public.chat_participants p
+  set last_read_message_id = question
+  where p.room_id = room and p.user_id = hana;
+end
+$$;
+
+select pg_temp.act_as_service();
+select service.expand_notifications(500);
+select set_config('request.jwt.claims', '', false);
+-- End of messaging ------------------------------------------------------------------------------------

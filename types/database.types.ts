@@ -568,6 +568,266 @@ export type Database = {
           },
         ]
       }
+      chat_message_reports: {
+        Row: {
+          action_taken: Database["public"]["Enums"]["chat_report_action"] | null
+          admin_notes: string | null
+          created_at: string
+          description: string | null
+          evidence: string | null
+          id: string
+          message_id: number
+          reason: Database["public"]["Enums"]["chat_report_reason"]
+          reporter_id: string
+          resolved_at: string | null
+          resolved_by: string | null
+          status: Database["public"]["Enums"]["chat_report_status"]
+        }
+        Insert: {
+          action_taken?:
+            | Database["public"]["Enums"]["chat_report_action"]
+            | null
+          admin_notes?: string | null
+          created_at?: string
+          description?: string | null
+          evidence?: string | null
+          id?: string
+          message_id: number
+          reason: Database["public"]["Enums"]["chat_report_reason"]
+          reporter_id?: string
+          resolved_at?: string | null
+          resolved_by?: string | null
+          status?: Database["public"]["Enums"]["chat_report_status"]
+        }
+        Update: {
+          action_taken?:
+            | Database["public"]["Enums"]["chat_report_action"]
+            | null
+          admin_notes?: string | null
+          created_at?: string
+          description?: string | null
+          evidence?: string | null
+          id?: string
+          message_id?: number
+          reason?: Database["public"]["Enums"]["chat_report_reason"]
+          reporter_id?: string
+          resolved_at?: string | null
+          resolved_by?: string | null
+          status?: Database["public"]["Enums"]["chat_report_status"]
+        }
+        Relationships: [
+          {
+            foreignKeyName: "chat_message_reports_message_id_fkey"
+            columns: ["message_id"]
+            isOneToOne: false
+            referencedRelation: "chat_messages"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      chat_messages: {
+        Row: {
+          attachment_name: string | null
+          attachment_path: string | null
+          attachment_size: number | null
+          attachment_type: string | null
+          body: string | null
+          created_at: string
+          deleted_at: string | null
+          edited_at: string | null
+          id: number
+          is_deleted: boolean
+          is_edited: boolean
+          kind: Database["public"]["Enums"]["chat_message_kind"]
+          reply_to_id: number | null
+          room_id: string
+          sender_id: string | null
+          system_event: string | null
+          template_id: string | null
+        }
+        Insert: {
+          attachment_name?: string | null
+          attachment_path?: string | null
+          attachment_size?: number | null
+          attachment_type?: string | null
+          body?: string | null
+          created_at?: string
+          deleted_at?: string | null
+          edited_at?: string | null
+          id?: never
+          is_deleted?: boolean
+          is_edited?: boolean
+          kind?: Database["public"]["Enums"]["chat_message_kind"]
+          reply_to_id?: number | null
+          room_id: string
+          sender_id?: string | null
+          system_event?: string | null
+          template_id?: string | null
+        }
+        Update: {
+          attachment_name?: string | null
+          attachment_path?: string | null
+          attachment_size?: number | null
+          attachment_type?: string | null
+          body?: string | null
+          created_at?: string
+          deleted_at?: string | null
+          edited_at?: string | null
+          id?: never
+          is_deleted?: boolean
+          is_edited?: boolean
+          kind?: Database["public"]["Enums"]["chat_message_kind"]
+          reply_to_id?: number | null
+          room_id?: string
+          sender_id?: string | null
+          system_event?: string | null
+          template_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "chat_messages_reply_to_id_fkey"
+            columns: ["reply_to_id"]
+            isOneToOne: false
+            referencedRelation: "chat_messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "chat_messages_room_id_fkey"
+            columns: ["room_id"]
+            isOneToOne: false
+            referencedRelation: "chat_rooms"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "chat_messages_template_id_fkey"
+            columns: ["template_id"]
+            isOneToOne: false
+            referencedRelation: "chat_templates"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      chat_participants: {
+        Row: {
+          is_reading: boolean
+          joined_at: string
+          last_read_at: string | null
+          last_read_message_id: number | null
+          last_seen_at: string | null
+          muted_until: string | null
+          notifications_enabled: boolean
+          role: Database["public"]["Enums"]["chat_participant_role"]
+          room_id: string
+          unread_count: number
+          user_id: string
+        }
+        Insert: {
+          is_reading?: boolean
+          joined_at?: string
+          last_read_at?: string | null
+          last_read_message_id?: number | null
+          last_seen_at?: string | null
+          muted_until?: string | null
+          notifications_enabled?: boolean
+          role: Database["public"]["Enums"]["chat_participant_role"]
+          room_id: string
+          unread_count?: number
+          user_id: string
+        }
+        Update: {
+          is_reading?: boolean
+          joined_at?: string
+          last_read_at?: string | null
+          last_read_message_id?: number | null
+          last_seen_at?: string | null
+          muted_until?: string | null
+          notifications_enabled?: boolean
+          role?: Database["public"]["Enums"]["chat_participant_role"]
+          room_id?: string
+          unread_count?: number
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "chat_participants_room_id_fkey"
+            columns: ["room_id"]
+            isOneToOne: false
+            referencedRelation: "chat_rooms"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      chat_rooms: {
+        Row: {
+          booking_id: string | null
+          created_at: string
+          id: string
+          last_message_at: string | null
+        }
+        Insert: {
+          booking_id?: string | null
+          created_at?: string
+          id?: string
+          last_message_at?: string | null
+        }
+        Update: {
+          booking_id?: string | null
+          created_at?: string
+          id?: string
+          last_message_at?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "chat_rooms_booking_id_fkey"
+            columns: ["booking_id"]
+            isOneToOne: true
+            referencedRelation: "bookings"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      chat_templates: {
+        Row: {
+          category: string | null
+          content: string
+          created_at: string
+          id: string
+          is_active: boolean
+          name: string
+          owner_id: string | null
+          subject: string | null
+          updated_at: string
+          usage_count: number
+          variables: string[]
+        }
+        Insert: {
+          category?: string | null
+          content: string
+          created_at?: string
+          id?: string
+          is_active?: boolean
+          name: string
+          owner_id?: string | null
+          subject?: string | null
+          updated_at?: string
+          usage_count?: number
+          variables?: string[]
+        }
+        Update: {
+          category?: string | null
+          content?: string
+          created_at?: string
+          id?: string
+          is_active?: boolean
+          name?: string
+          owner_id?: string | null
+          subject?: string | null
+          updated_at?: string
+          usage_count?: number
+          variables?: string[]
+        }
+        Relationships: []
+      }
       client_profiles: {
         Row: {
           created_at: string
@@ -3424,6 +3684,28 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      join_chat_room: {
+        Args: { room_id: string }
+        Returns: {
+          is_reading: boolean
+          joined_at: string
+          last_read_at: string | null
+          last_read_message_id: number | null
+          last_seen_at: string | null
+          muted_until: string | null
+          notifications_enabled: boolean
+          role: Database["public"]["Enums"]["chat_participant_role"]
+          room_id: string
+          unread_count: number
+          user_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "chat_participants"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       lift_email_suppression: { Args: { address: string }; Returns: boolean }
       list_email_suppressions: {
         Args: Record<PropertyKey, never>
@@ -3444,6 +3726,28 @@ export type Database = {
           is_default: boolean
           locked: boolean
         }[]
+      }
+      mark_chat_read: {
+        Args: { room_id: string }
+        Returns: {
+          is_reading: boolean
+          joined_at: string
+          last_read_at: string | null
+          last_read_message_id: number | null
+          last_seen_at: string | null
+          muted_until: string | null
+          notifications_enabled: boolean
+          role: Database["public"]["Enums"]["chat_participant_role"]
+          room_id: string
+          unread_count: number
+          user_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "chat_participants"
+          isOneToOne: true
+          isSetofReturn: false
+        }
       }
       mark_notifications_read: {
         Args: { notification_ids?: string[] }
@@ -3533,6 +3837,34 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "notification_deliveries"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      review_chat_message_report: {
+        Args: {
+          action_taken?: Database["public"]["Enums"]["chat_report_action"]
+          admin_notes?: string
+          report_id: string
+          status: Database["public"]["Enums"]["chat_report_status"]
+        }
+        Returns: {
+          action_taken: Database["public"]["Enums"]["chat_report_action"] | null
+          admin_notes: string | null
+          created_at: string
+          description: string | null
+          evidence: string | null
+          id: string
+          message_id: number
+          reason: Database["public"]["Enums"]["chat_report_reason"]
+          reporter_id: string
+          resolved_at: string | null
+          resolved_by: string | null
+          status: Database["public"]["Enums"]["chat_report_status"]
+        }
+        SetofOptions: {
+          from: "*"
+          to: "chat_message_reports"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -3659,6 +3991,39 @@ export type Database = {
           topic: string
         }
         Returns: number
+      }
+      send_chat_template: {
+        Args: {
+          reply_to_id?: number
+          room_id: string
+          template_id: string
+          variables?: Json
+        }
+        Returns: {
+          attachment_name: string | null
+          attachment_path: string | null
+          attachment_size: number | null
+          attachment_type: string | null
+          body: string | null
+          created_at: string
+          deleted_at: string | null
+          edited_at: string | null
+          id: number
+          is_deleted: boolean
+          is_edited: boolean
+          kind: Database["public"]["Enums"]["chat_message_kind"]
+          reply_to_id: number | null
+          room_id: string
+          sender_id: string | null
+          system_event: string | null
+          template_id: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "chat_messages"
+          isOneToOne: true
+          isSetofReturn: false
+        }
       }
       set_notification_preference: {
         Args: {
@@ -3833,6 +4198,16 @@ export type Database = {
         | "cancelled"
         | "no_show"
         | "expired"
+      chat_message_kind: "text" | "attachment" | "system"
+      chat_participant_role: "client" | "provider" | "collector" | "admin"
+      chat_report_action: "none" | "warned" | "message_removed"
+      chat_report_reason:
+        | "spam"
+        | "harassment"
+        | "inappropriate"
+        | "scam"
+        | "other"
+      chat_report_status: "open" | "under_review" | "resolved" | "dismissed"
       contact_status: "new" | "in_progress" | "resolved" | "spam"
       document_kind:
         | "prescription"
@@ -4046,6 +4421,17 @@ export const Constants = {
         "no_show",
         "expired",
       ],
+      chat_message_kind: ["text", "attachment", "system"],
+      chat_participant_role: ["client", "provider", "collector", "admin"],
+      chat_report_action: ["none", "warned", "message_removed"],
+      chat_report_reason: [
+        "spam",
+        "harassment",
+        "inappropriate",
+        "scam",
+        "other",
+      ],
+      chat_report_status: ["open", "under_review", "resolved", "dismissed"],
       contact_status: ["new", "in_progress", "resolved", "spam"],
       document_kind: [
         "prescription",

@@ -45,6 +45,11 @@ OWNED_LISTS = {
     "favorites": "created_at",
     "reactions": "created_at",
     "bookmarks": "created_at",
+    "chat_rooms": "created_at",
+    "chat_participants": "joined_at",
+    "chat_messages": "created_at",
+    "chat_templates": "created_at",
+    "chat_message_reports": "created_at",
 }
 # Lists read under a parent's filter (PostgREST embeds and `?booking_id=eq.<id>`).
 CHILD_LISTS = {
@@ -143,6 +148,26 @@ def test_the_newest_active_offerings_come_from_an_index_in_order(
     newest = "select * from public.offerings where status = 'active' order by created_at desc limit 20"
     plan = explain(db, claims, newest)
     assert read_in_index_order(plan, "offerings"), json.dumps(plan, indent=1)
+
+
+@pytest.mark.parametrize("claims", [USER, ADMIN], ids=["user", "admin"])
+def test_the_latest_fifty_messages_of_a_room_come_from_an_index_in_order(
+    db: psycopg.Connection, claims: dict[str, Any]
+) -> None:
+    latest = f"select * from public.chat_messages where room_id = '{uuid.uuid4()}' order by created_at desc limit 50"
+    plan = explain(db, claims, latest)
+    assert read_in_index_order(plan, "chat_messages"), json.dumps(plan, indent=1)
+    scan = next(n for n in nodes(plan) if n.get("Relation Name") == "chat_messages")
+    assert "room_id" in scan["Index Cond"], json.dumps(plan, indent=1)
+
+
+def test_a_users_unread_counts_are_reached_by_index(db: psycopg.Connection) -> None:
+    """The unread count is a column kept per participant: one row per room, read by index."""
+    unread = (
+        "select room_id, unread_count, muted_until from public.chat_participants where user_id = (select auth.uid())"
+    )
+    plan = explain(db, USER, unread, enable_indexscan="off")
+    assert reaches_by_index_condition(plan, "chat_participants"), json.dumps(plan, indent=1)
 
 
 def test_the_check_catches_a_policy_no_index_can_serve(db: psycopg.Connection) -> None:
