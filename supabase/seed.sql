@@ -8,7 +8,9 @@
 --   lab@petlab.local              admin                   pet lab: the clinic, which is the platform
 --   consultant@consulting.local   provider (consultant)   consulting
 --   coach@coaching.local          provider (coach)        coaching
---   plumber@homeservices.local    provider (service)      job portal
+--   plumber@homeservices.local    provider (service)      job portal: Pat, Chicago downtown
+--   rooter@homeservices.local     provider (service)      job portal: Rosa, Chicago west side
+--   milwaukee@homeservices.local  provider (service)      job portal: Milo, Milwaukee (outside Chicago)
 --   client@consulting.local       client
 --   petowner@petlab.local         client
 --   coachee@coaching.local        client (with the matching quiz)
@@ -36,6 +38,8 @@ from (values
   ('b0000000-0000-4000-8000-000000000002'::uuid, 'consultant@consulting.local', 'Carla Consults', 'Carla Consultant', 'provider'),
   ('b0000000-0000-4000-8000-000000000003'::uuid, 'coach@coaching.local', 'Kenji Coach', 'Kenji Tanaka', 'provider'),
   ('b0000000-0000-4000-8000-000000000004'::uuid, 'plumber@homeservices.local', 'Pat Plumbing', 'Pat Plumber', 'provider'),
+  ('b0000000-0000-4000-8000-000000000005'::uuid, 'rooter@homeservices.local', 'Rosa Rooter', 'Rosa Rooter', 'provider'),
+  ('b0000000-0000-4000-8000-000000000006'::uuid, 'milwaukee@homeservices.local', 'Milo Plumbing', 'Milo Milwaukee', 'provider'),
   ('c0000000-0000-4000-8000-000000000001'::uuid, 'client@consulting.local', 'Chris', 'Chris Client', 'client'),
   ('c0000000-0000-4000-8000-000000000002'::uuid, 'petowner@petlab.local', 'Pia', 'Pia Petowner', 'client'),
   ('c0000000-0000-4000-8000-000000000003'::uuid, 'coachee@coaching.local', 'Amara', 'Amara Okafor', 'client'),
@@ -67,14 +71,19 @@ values
   ('b0000000-0000-4000-8000-000000000003', 'coach', 'Cross-cultural coach: Japan and the West',
    'I help professionals thrive across Japanese and Western work cultures.', '{relocation,leadership}', '{en,ja}', '{JP,US}', 9000, 'USD'),
   ('b0000000-0000-4000-8000-000000000004', 'service_provider', 'Plumbing and heating, 24/7',
-   'Licensed plumber covering the city centre.', '{plumbing,heating}', '{en}', '{US}', 7500, 'USD');
+   'Licensed plumber covering the city centre.', '{plumbing,heating}', '{en}', '{US}', 7500, 'USD'),
+  ('b0000000-0000-4000-8000-000000000005', 'service_provider', 'Drains and leaks, west side',
+   'Drain cleaning and leak repairs around the West Loop.', '{plumbing,drains}', '{en,es}', '{US}', 7000, 'USD'),
+  ('b0000000-0000-4000-8000-000000000006', 'service_provider', 'Milwaukee plumbing repairs',
+   'Repairs and installs across Milwaukee County.', '{plumbing}', '{en}', '{US}', 6500, 'USD');
 
 -- Every demo provider is verified, and the plumber holds what home services require (licence,
 -- insurance, background check), so that their offerings are live and bookable.
 update public.provider_profiles
 set is_verified = true, verified_at = now(), verified_by = 'a0000000-0000-4000-8000-000000000001'
 where user_id in ('b0000000-0000-4000-8000-000000000002', 'b0000000-0000-4000-8000-000000000003',
-                  'b0000000-0000-4000-8000-000000000004');
+                  'b0000000-0000-4000-8000-000000000004', 'b0000000-0000-4000-8000-000000000005',
+                  'b0000000-0000-4000-8000-000000000006');
 
 insert into public.provider_verifications (provider_id, requirement, status, reference, verified_by, verified_at, expires_at)
 values
@@ -84,6 +93,12 @@ values
    now(), now() + interval '1 year'),
   ('b0000000-0000-4000-8000-000000000004', 'background_check', 'verified', 'BC-2026-4471', 'a0000000-0000-4000-8000-000000000001',
    now(), null);
+-- Rosa and Milo, the job portal's other plumbers (seed 004), hold the same.
+insert into public.provider_verifications (provider_id, requirement, status, reference, verified_by, verified_at, expires_at)
+select p.id, r.requirement, 'verified', r.requirement || '-' || right(p.id::text, 1), 'a0000000-0000-4000-8000-000000000001',
+       now(), case when r.requirement = 'background_check' then null else now() + interval '1 year' end
+from (values ('b0000000-0000-4000-8000-000000000005'::uuid), ('b0000000-0000-4000-8000-000000000006')) p (id)
+cross join (values ('license'::public.provider_requirement), ('insurance'), ('background_check')) r (requirement);
 
 insert into public.client_profiles (user_id, timezone, quiz_answers)
 select 'c0000000-0000-4000-8000-000000000003', 'Europe/London',
@@ -100,7 +115,9 @@ values
   ('c0000000-0000-4000-8000-000000000002', 'Home', '12 Baker Street', 'London', 'NW1 6XE', 'GB', 51.5237, -0.1585, true),
   ('a0000000-0000-4000-8000-000000000004', 'Lab', '1 Lab Lane', 'London', 'E1 6AN', 'GB', 51.5205, -0.0725, true),
   ('c0000000-0000-4000-8000-000000000004', 'Home', '233 S Wacker Dr', 'Chicago', '60606', 'US', 41.8789, -87.6359, true),
-  ('b0000000-0000-4000-8000-000000000004', 'Workshop', '400 N State St', 'Chicago', '60654', 'US', 41.8897, -87.6280, true);
+  ('b0000000-0000-4000-8000-000000000004', 'Workshop', '400 N State St', 'Chicago', '60654', 'US', 41.8897, -87.6280, true),
+  ('b0000000-0000-4000-8000-000000000005', 'Van depot', '1600 W Chicago Ave', 'Chicago', '60622', 'US', 41.8961, -87.6675, true),
+  ('b0000000-0000-4000-8000-000000000006', 'Shop', '700 N Water St', 'Milwaukee', '53202', 'US', 43.0389, -87.9065, true);
 
 -- Pia's animals (pet lab): fixed ids f000….
 insert into public.pets (id, owner_id, name, species, breed, sex, birth_date, weight_kg, notes)
@@ -149,7 +166,13 @@ values
    'active', 'online', 'provider', '{video-call,notes}', 24, 0.5),
   ('e0000000-0000-4000-8000-000000000005', 'b0000000-0000-4000-8000-000000000004', 'd0000000-0000-4000-8000-000000000006',
    'home_service', 'Leak repair', 'Find and fix a leak; parts extra.', 12000, 'USD', 90,
-   'active', 'client_site', 'provider', '{licensed,insured}', 12, 0.25);
+   'active', 'client_site', 'provider', '{licensed,insured}', 12, 0.25),
+  ('e0000000-0000-4000-8000-000000000006', 'b0000000-0000-4000-8000-000000000005', 'd0000000-0000-4000-8000-000000000006',
+   'home_service', 'Drain and leak fixes', 'Blocked drains cleared, leaks found and fixed.', 9500, 'USD', 60,
+   'active', 'client_site', 'provider', '{licensed,insured,same-day}', 12, 0.25),
+  ('e0000000-0000-4000-8000-000000000007', 'b0000000-0000-4000-8000-000000000006', 'd0000000-0000-4000-8000-000000000006',
+   'home_service', 'Plumbing repairs', 'Leaks, taps, toilets and water heaters.', 10000, 'USD', 90,
+   'active', 'client_site', 'provider', '{licensed,insured}', 24, 0.25);
 
 insert into public.lab_test_details (offering_id, tube_type, sample_quantity_ml, collection_instructions, turnaround_hours)
 values
@@ -174,6 +197,12 @@ select null, 'Home collections around the lab', a.id, 15 from public.addresses a
 select set_config('request.jwt.claims', '', false);
 insert into public.service_areas (provider_id, name, address_id, radius_km)
 select a.user_id, 'Chicago downtown', a.id, 20 from public.addresses a where a.user_id = 'b0000000-0000-4000-8000-000000000004';
+-- Rosa covers 15 km around her depot for a flat $25 travel; Milo 30 km around Milwaukee, far
+-- from Chicago: Chicago's jobs never reach him.
+insert into public.service_areas (provider_id, name, address_id, radius_km, travel_fee)
+select a.user_id, 'West side', a.id, 15, 2500 from public.addresses a where a.user_id = 'b0000000-0000-4000-8000-000000000005';
+insert into public.service_areas (provider_id, name, address_id, radius_km)
+select a.user_id, 'Milwaukee County', a.id, 30 from public.addresses a where a.user_id = 'b0000000-0000-4000-8000-000000000006';
 -- Pat also serves Evanston by postcode, for a flat $35 travel and 10% more (seed 004's areas).
 insert into public.service_areas (provider_id, name, country_code, postal_codes, travel_fee, price_multiplier)
 values ('b0000000-0000-4000-8000-000000000004', 'Evanston', 'US', '{60201,60202}', 3500, 1.1);
@@ -182,7 +211,9 @@ values ('b0000000-0000-4000-8000-000000000004', 'Evanston', 'US', '{60201,60202}
 -- plumbing offering, and later every plumbing job, can take them.
 insert into public.offering_addons (id, category_id, name, description, price, price_type, min_quantity, max_quantity)
 values ('e1000000-0000-4000-8000-000000000011', 'd0000000-0000-4000-8000-000000000006', 'Pipe insulation',
-        'Foam lagging for exposed pipes, per metre.', 800, 'per_unit', 0, 20);
+        'Foam lagging for exposed pipes, per metre.', 800, 'per_unit', 0, 20),
+       ('e1000000-0000-4000-8000-000000000012', 'd0000000-0000-4000-8000-000000000006', 'Drain camera inspection',
+        'A camera down the drain, with the recording.', 4500, 'fixed', 0, 1);
 insert into public.offering_packages (id, category_id, name, description, package_price)
 values ('e2000000-0000-4000-8000-000000000011', 'd0000000-0000-4000-8000-000000000006', 'Winter-proof visit',
         'A visit with ten metres of pipe insulation, for one price.', 18000);
@@ -206,7 +237,9 @@ values
   ('a0000000-0000-4000-8000-000000000002', 'Europe/London', 30, 0, 15, 120, 30),
   ('b0000000-0000-4000-8000-000000000002', 'Europe/Paris', 60, 0, 30, 1440, 90),
   ('b0000000-0000-4000-8000-000000000003', 'Asia/Tokyo', 60, 0, 0, 720, 60),
-  ('b0000000-0000-4000-8000-000000000004', 'America/Chicago', 30, 30, 30, 60, 30);
+  ('b0000000-0000-4000-8000-000000000004', 'America/Chicago', 30, 30, 30, 60, 30),
+  ('b0000000-0000-4000-8000-000000000005', 'America/Chicago', 30, 15, 15, 60, 30),
+  ('b0000000-0000-4000-8000-000000000006', 'America/Chicago', 30, 30, 30, 120, 30);
 
 insert into public.availability_rules (user_id, weekday, start_time, end_time)
 select s.user_id, d, h.start_time, h.end_time
@@ -237,7 +270,9 @@ insert into public.provider_payout_accounts (provider_id, stripe_account_id, cha
 values
   ('b0000000-0000-4000-8000-000000000002', 'acct_1DemoConsultant', true, true, true),
   ('b0000000-0000-4000-8000-000000000003', 'acct_1DemoCoach', true, true, true),
-  ('b0000000-0000-4000-8000-000000000004', 'acct_1DemoPlumber', true, true, true);
+  ('b0000000-0000-4000-8000-000000000004', 'acct_1DemoPlumber', true, true, true),
+  ('b0000000-0000-4000-8000-000000000005', 'acct_1DemoRooter', true, true, true),
+  ('b0000000-0000-4000-8000-000000000006', 'acct_1DemoMilwaukee', true, true, true);
 
 -- The story so far -------------------------------------------------------------------------------
 -- Every vertical's screens populated: bookings in every state, paid and refunded invoices,
@@ -457,3 +492,32 @@ select pg_temp.act_as_service();
 select service.expand_notifications(500);
 select set_config('request.jwt.claims', '', false);
 -- End of messaging ------------------------------------------------------------------------------------
+
+-- Jobs (issue 14) ------------------------------------------------------------------------------------
+-- Hana posted a dripping tap for next week: Pat and Rosa were matched (Milo is too far), Rosa bid
+-- and asked a question in her bid's room.
+do $$
+declare
+  job uuid;
+begin
+  perform pg_temp.act_as('homeowner@homeservices.local');
+  insert into public.jobs (title, description, category_id, address_id, service_date, service_time, timezone, urgency,
+                           budget_min, budget_max)
+  values ('Dripping bathroom tap', 'The cold tap in the upstairs bathroom drips all night.',
+          'd0000000-0000-4000-8000-000000000006',
+          (select a.id from public.addresses a where a.user_id = 'c0000000-0000-4000-8000-000000000004'),
+          current_date + 7, '10:00', 'America/Chicago', 'normal', 5000, 15000)
+  returning id into job;
+  perform public.transition_job(job, 'published');
+  perform pg_temp.act_as('rooter@homeservices.local');
+  insert into public.bids (job_id, amount, description, estimated_minutes, is_negotiable)
+  values (job, 8500, 'New washer and cartridge; I bring both.', 60, true);
+  insert into public.chat_messages (room_id, body)
+  select r.id, 'Is it a mixer tap or two separate taps?' from public.chat_rooms r
+  where r.job_id = job and r.bidder_id = 'b0000000-0000-4000-8000-000000000005';
+  perform pg_temp.act_as_service();
+  perform service.expand_notifications(500);
+end
+$$;
+
+select set_config('request.jwt.claims', '', false);
