@@ -471,34 +471,34 @@ set search_path = ''
 as $$
 declare
   job public.jobs;
-  to_status public.job_status;
-  actor text;
+  next_status public.job_status;
+  actor_name text;
 begin
   select * into job from public.jobs j where j.id = new.job_id for update;
-  to_status := case new.status when 'in_progress' then 'in_progress'
+  next_status := case new.status when 'in_progress' then 'in_progress'
                                when 'completed' then 'completed'
                                when 'cancelled' then 'cancelled'
                                when 'expired' then 'cancelled'
                                when 'no_show' then 'cancelled' end;
-  if to_status is null or job.status = to_status or job.status in ('completed', 'cancelled', 'expired') then
+  if next_status is null or job.status = next_status or job.status in ('completed', 'cancelled', 'expired') then
     return null;
   end if;
-  actor := case when auth.role() = 'service_role' or auth.uid() is null then 'system'
+  actor_name := case when auth.role() = 'service_role' or auth.uid() is null then 'system'
                 when auth.uid() = job.client_id then 'client'
                 when auth.uid() = job.provider_id then 'provider'
                 when private.is_admin() then 'admin'
                 else 'system' end;
   if not exists (select 1 from private.job_transition_rules r
-                 where r.from_status = job.status and r.to_status = to_status and r.actor = actor) then
-    actor := 'system';
+                 where r.from_status = job.status and r.to_status = next_status and r.actor = actor_name) then
+    actor_name := 'system';
   end if;
-  perform private.change_job_status(job, to_status, actor,
+  perform private.change_job_status(job, next_status, actor_name,
     case new.status when 'expired' then 'not paid in time' when 'no_show' then 'no-show'
                     else 'booking ' || new.status end);
-  if to_status = 'in_progress' then
+  if next_status = 'in_progress' then
     perform private.enqueue_notification('job.started', 'job.started:' || job.id, array[job.client_id],
       private.job_notification_data(job));
-  elsif to_status = 'completed' then
+  elsif next_status = 'completed' then
     perform private.enqueue_notification('job.completed', 'job.completed:' || job.id, array[job.client_id],
       private.job_notification_data(job));
   end if;
