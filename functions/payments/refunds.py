@@ -72,9 +72,7 @@ def decide_job_dispute(
     dispute_id: UUID, decision: DisputeDecision, caller: CallerDep, db: DatabaseDep, stripe: StripeDep
 ) -> dict[str, Any]:
     """An admin's decision on a job's dispute; a refund it orders is sent to Stripe at once."""
-    dispute = db.rpc(
-        "review_job_dispute", {"dispute_id": str(dispute_id), **decision.model_dump()}, caller=caller
-    )
+    dispute = db.rpc("review_job_dispute", {"dispute_id": str(dispute_id), **decision.model_dump()}, caller=caller)
     submitted = []
     if dispute["refund_amount"] and dispute["invoice_id"]:
         submitted = submit_refunds(db, stripe, invoice_id=dispute["invoice_id"])

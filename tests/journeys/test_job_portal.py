@@ -51,7 +51,8 @@ def time_passes_until_start(journey: Journey, booking_id: str) -> None:
     """The day comes: the booking now starts in ten minutes (the clock moves, not the booking)."""
     with journey.market.owner() as conn:
         conn.execute(
-            "update public.bookings set starts_at = now() + interval '10 minutes', ends_at = now() + interval '100 minutes',"
+            "update public.bookings set starts_at = now() + interval '10 minutes',"
+            " ends_at = now() + interval '100 minutes',"
             " blocked_during = tstzrange(now() + interval '10 minutes', now() + interval '100 minutes') where id = %s",
             (booking_id,),
         )
@@ -69,7 +70,12 @@ def post_job(journey: Journey, title: str, days: int, addons: list[tuple[str, in
     )
     assert job["status"] == "draft"
     for addon, quantity in addons:
-        write(journey, HANA, "insert into job_addons (job_id, addon_id, quantity) values (%s, %s, %s)", (job["id"], addon, quantity))
+        write(
+            journey,
+            HANA,
+            "insert into job_addons (job_id, addon_id, quantity) values (%s, %s, %s)",
+            (job["id"], addon, quantity),
+        )
     return str(job["id"])
 
 
@@ -104,7 +110,12 @@ def test_hana_gets_her_leak_fixed_through_bids_and_a_second_job_ends_in_a_partia
         ' values (\'job-files\', %s, auth.uid()::text, \'{"size": 320111, "mimetype": "image/jpeg"}\')',
         (photo,),
     )
-    write(journey, HANA, "insert into job_files (job_id, path, caption, is_primary) values (%s, %s, 'The trap', true)", (job_id, photo))
+    write(
+        journey,
+        HANA,
+        "insert into job_files (job_id, path, caption, is_primary) values (%s, %s, 'The trap', true)",
+        (job_id, photo),
+    )
     assert journey.select(PAT, "select id from jobs where id = %s", (job_id,)) == [], "a draft is the client's alone"
 
     # She publishes it: the plumbers whose areas cover her address are matched and told.
@@ -121,7 +132,9 @@ def test_hana_gets_her_leak_fixed_through_bids_and_a_second_job_ends_in_a_partia
         )
         assert {"title": "Leak under the kitchen sink", "city": "Chicago"}.items() <= feed[0].items()
         assert len(journey.select(plumber, "select 1 from job_addons where job_id = %s", (job_id,))) == 2
-        assert journey.select(plumber, "select name from storage.objects where bucket_id = 'job-files'") == [{"name": photo}]
+        assert journey.select(plumber, "select name from storage.objects where bucket_id = 'job-files'") == [
+            {"name": photo}
+        ]
     # Rosa, who never worked for Hana, does not get the street before she is assigned (Pat has: his
     # bookings at this address let him read it).
     assert journey.select(ROSA, "select line1 from addresses where id = %s", (published["address_id"],)) == []
@@ -130,7 +143,8 @@ def test_hana_gets_her_leak_fixed_through_bids_and_a_second_job_ends_in_a_partia
     assert journey.select(MILO, "select job_id from job_matches") == []
     with pytest.raises(psycopg.Error, match="not open to your bids") as refused:
         write(
-            journey, MILO,
+            journey,
+            MILO,
             "insert into bids (job_id, amount, description, estimated_minutes) values (%s, 12000, 'I can come', 90)",
             (job_id,),
         )
@@ -138,30 +152,53 @@ def test_hana_gets_her_leak_fixed_through_bids_and_a_second_job_ends_in_a_partia
 
     # They bid; a bid below the category's floor is refused.
     with pytest.raises(psycopg.errors.InvalidParameterValue, match="amount"):
-        write(journey, PAT, "insert into bids (job_id, amount, description, estimated_minutes) values (%s, 900, 'Cheap', 60)", (job_id,))
+        write(
+            journey,
+            PAT,
+            "insert into bids (job_id, amount, description, estimated_minutes) values (%s, 900, 'Cheap', 60)",
+            (job_id,),
+        )
     (pats,) = write(
-        journey, PAT,
+        journey,
+        PAT,
         "insert into bids (job_id, amount, description, estimated_minutes, terms) values"
         " (%s, 18000, 'New trap and seals; insulation as asked.', 120, 'Parts included') returning id::text",
         (job_id,),
     )
     (rosas,) = write(
-        journey, ROSA,
+        journey,
+        ROSA,
         "insert into bids (job_id, amount, description, estimated_minutes, is_negotiable) values"
         " (%s, 16000, 'Trap replacement and a camera check of the drain.', 90, true) returning id::text",
         (job_id,),
     )
     assert outbox(journey, "job.bid_received", job_id) == [{HANA}, {HANA}]
-    bids = journey.select(HANA, "select provider_id::text, amount, status::text from bids where job_id = %s order by amount", (job_id,))
+    bids = journey.select(
+        HANA, "select provider_id::text, amount, status::text from bids where job_id = %s order by amount", (job_id,)
+    )
     assert [(b["amount"], b["status"]) for b in bids] == [(16000, "pending"), (18000, "pending")]
-    assert journey.select(PAT, "select id from bids where id = %s", (rosas["id"],)) == [], "bidders do not see each other's bids"
+    assert journey.select(PAT, "select id from bids where id = %s", (rosas["id"],)) == [], (
+        "bidders do not see each other's bids"
+    )
 
     # Each bid has its room: Hana and Rosa talk; Pat reads none of it.
     (room,) = journey.select(ROSA, "select id::text from chat_rooms where job_id = %s", (job_id,))
-    write(journey, HANA, "insert into chat_messages (room_id, body) values (%s, 'Could you come at 10:00 sharp?')", (room["id"],))
-    write(journey, ROSA, "insert into chat_messages (room_id, body) values (%s, 'Yes, and I can do it for 155.')", (room["id"],))
+    write(
+        journey,
+        HANA,
+        "insert into chat_messages (room_id, body) values (%s, 'Could you come at 10:00 sharp?')",
+        (room["id"],),
+    )
+    write(
+        journey,
+        ROSA,
+        "insert into chat_messages (room_id, body) values (%s, 'Yes, and I can do it for 155.')",
+        (room["id"],),
+    )
     assert journey.select(PAT, "select id from chat_messages where room_id = %s", (room["id"],)) == []
-    assert len(journey.select(PAT, "select id from chat_rooms where job_id = %s", (job_id,))) == 1, "Pat has his own room"
+    assert len(journey.select(PAT, "select id from chat_rooms where job_id = %s", (job_id,))) == 1, (
+        "Pat has his own room"
+    )
 
     # Rosa revises her bid; Hana accepts what she read (revision 2).
     (revised,) = write(journey, ROSA, "update bids set amount = 15500 where id = %s returning revision", (rosas["id"],))
@@ -174,7 +211,8 @@ def test_hana_gets_her_leak_fixed_through_bids_and_a_second_job_ends_in_a_partia
     # The invoice is priced in SQL from the bid: the bid, the add-ons, Rosa's area's travel fee.
     lines = journey.select(
         HANA,
-        "select kind::text, description, quantity, amount from invoice_lines where invoice_id = %s order by line_number",
+        "select kind::text, description, quantity, amount from invoice_lines"
+        " where invoice_id = %s order by line_number",
         (accepted["invoice_id"],),
     )
     assert [(line["kind"], line["description"], line["quantity"], line["amount"]) for line in lines[:3]] == [
@@ -185,7 +223,9 @@ def test_hana_gets_her_leak_fixed_through_bids_and_a_second_job_ends_in_a_partia
     # Her area's flat fee, named by the distance band (measured from a centre kept a little secret).
     assert (lines[3]["kind"], lines[3]["amount"]) == ("travel_fee", 2500) and len(lines) == 4
     assert accepted["total"] == 15500 + 4500 + 2400 + 2500
-    (invoice,) = journey.select(ROSA, "select commission, provider_id::text from invoices where id = %s", (accepted["invoice_id"],))
+    (invoice,) = journey.select(
+        ROSA, "select commission, provider_id::text from invoices where id = %s", (accepted["invoice_id"],)
+    )
     assert invoice["commission"] == round((15500 + 4500 + 2400) * 0.15)
 
     # Pat's bid is declined and he is told; Rosa is told hers won; the job is off every feed.
@@ -198,9 +238,13 @@ def test_hana_gets_her_leak_fixed_through_bids_and_a_second_job_ends_in_a_partia
 
     # Hana pays through Checkout: Rosa's booking is confirmed; the address is now hers to read.
     pay(journey, HANA, accepted["invoice_id"])
-    (booking,) = journey.select(ROSA, "select status::text, address_id::text from bookings where job_id = %s", (job_id,))
+    (booking,) = journey.select(
+        ROSA, "select status::text, address_id::text from bookings where job_id = %s", (job_id,)
+    )
     assert booking == {"status": "confirmed", "address_id": str(published["address_id"])}
-    assert journey.select(ROSA, "select city from addresses where id = %s", (published["address_id"],)) == [{"city": "Chicago"}]
+    assert journey.select(ROSA, "select city from addresses where id = %s", (published["address_id"],)) == [
+        {"city": "Chicago"}
+    ]
 
     # Rosa cannot start before the day; on the day she starts, notes progress and completes.
     with pytest.raises(psycopg.Error, match="cannot be in progress yet"):
@@ -210,22 +254,43 @@ def test_hana_gets_her_leak_fixed_through_bids_and_a_second_job_ends_in_a_partia
         journey.rpc(HANA, "transition_job", job_id=job_id, to_status="in_progress")
     (started,) = journey.rpc(ROSA, "transition_job", job_id=job_id, to_status="in_progress", reason="On site")
     assert started["status"] == "in_progress"
-    write(journey, ROSA, "update job_assignments set progress_notes = 'Old trap cracked; replacing it.' where job_id = %s", (job_id,))
+    write(
+        journey,
+        ROSA,
+        "update job_assignments set progress_notes = 'Old trap cracked; replacing it.' where job_id = %s",
+        (job_id,),
+    )
     (done,) = journey.rpc(ROSA, "transition_job", job_id=job_id, to_status="completed")
     assert done["status"] == "completed"
-    history = journey.select(HANA, "select to_status::text, actor from job_status_changes where job_id = %s order by id", (job_id,))
+    history = journey.select(
+        HANA, "select to_status::text, actor from job_status_changes where job_id = %s order by id", (job_id,)
+    )
     assert [(h["to_status"], h["actor"]) for h in history] == [
-        ("published", "client"), ("assigned", "client"), ("in_progress", "provider"), ("completed", "provider"),
+        ("published", "client"),
+        ("assigned", "client"),
+        ("in_progress", "provider"),
+        ("completed", "provider"),
     ]
-    messages = journey.select(HANA, "select system_event from chat_messages where room_id = %s and system_event is not null order by id", (room["id"],))
-    assert [m["system_event"] for m in messages] == ["bid.accepted", "booking.confirmed", "booking.in_progress", "booking.completed"]
+    messages = journey.select(
+        HANA,
+        "select system_event from chat_messages where room_id = %s and system_event is not null order by id",
+        (room["id"],),
+    )
+    assert [m["system_event"] for m in messages] == [
+        "bid.accepted",
+        "booking.confirmed",
+        "booking.in_progress",
+        "booking.completed",
+    ]
 
     # Hana confirms and rates: the review of the booking; Rosa's rating follows.
-    confirmed = journey.rpc(HANA, "confirm_job_completion", job_id=job_id, rating=5, review="Fast, tidy and explained everything.")
+    confirmed = journey.rpc(
+        HANA, "confirm_job_completion", job_id=job_id, rating=5, review="Fast, tidy and explained everything."
+    )
     assert confirmed[0]["client_confirmed_at"] is not None
-    assert journey.select(None, "select rating, rating_count from provider_profiles where user_id = %s", (journey.user(ROSA),)) == [
-        {"rating": 5, "rating_count": 1}
-    ]
+    assert journey.select(
+        None, "select rating, rating_count from provider_profiles where user_id = %s", (journey.user(ROSA),)
+    ) == [{"rating": 5, "rating_count": 1}]
     assert outbox(journey, "job.started", job_id) == [{HANA}]
     assert outbox(journey, "job.completed", job_id) == [{HANA}]
 
@@ -233,7 +298,8 @@ def test_hana_gets_her_leak_fixed_through_bids_and_a_second_job_ends_in_a_partia
     second = post_job(journey, "Replace the water heater valve", 4)
     journey.rpc(HANA, "transition_job", job_id=second, to_status="published")
     (bid,) = write(
-        journey, PAT,
+        journey,
+        PAT,
         "insert into bids (job_id, amount, description, estimated_minutes) values (%s, 20000, 'New valve fitted.', 60)"
         " returning id::text",
         (second,),
@@ -248,42 +314,61 @@ def test_hana_gets_her_leak_fixed_through_bids_and_a_second_job_ends_in_a_partia
     journey.rpc(PAT, "transition_job", job_id=second, to_status="completed")
 
     (dispute,) = write(
-        journey, HANA,
-        "insert into job_disputes (job_id, kind, description) values (%s, 'quality', 'The valve still leaks after a day.')"
+        journey,
+        HANA,
+        "insert into job_disputes (job_id, kind, description)"
+        " values (%s, 'quality', 'The valve still leaks after a day.')"
         " returning id::text, status::text, respondent_id::text",
         (second,),
     )
     assert (dispute["status"], dispute["respondent_id"]) == ("open", journey.user(PAT))
     evidence = f"{dispute['id']}/puddle.jpg"
     write(
-        journey, HANA,
+        journey,
+        HANA,
         "insert into storage.objects (bucket_id, name, owner_id, metadata)"
         ' values (\'dispute-evidence\', %s, auth.uid()::text, \'{"size": 210000, "mimetype": "image/jpeg"}\')',
         (evidence,),
     )
-    assert journey.select(PAT, "select name from storage.objects where bucket_id = 'dispute-evidence'") == [{"name": evidence}]
+    assert journey.select(PAT, "select name from storage.objects where bucket_id = 'dispute-evidence'") == [
+        {"name": evidence}
+    ]
     assert journey.select(ROSA, "select name from storage.objects where bucket_id = 'dispute-evidence'") == []
     assert outbox(journey, "job.dispute_opened", second) == [{PAT, ADMIN, "lab@petlab.local"}]
 
     # The admin takes it under review (joining the job's chat), then resolves it: 50.00 back.
-    taken = journey.lambda_as(ADMIN, "refunds", "POST", f"/refunds/job-disputes/{dispute['id']}/decision", {"status": "under_review"})
+    taken = journey.lambda_as(
+        ADMIN, "refunds", "POST", f"/refunds/job-disputes/{dispute['id']}/decision", {"status": "under_review"}
+    )
     assert taken.status == 200, taken.body
-    assert journey.select(ADMIN, "select role::text from chat_participants p join chat_rooms r on r.id = p.room_id"
-                                 " where r.job_id = %s and p.user_id = auth.uid()", (second,)) == [{"role": "admin"}]
+    assert journey.select(
+        ADMIN,
+        "select role::text from chat_participants p join chat_rooms r on r.id = p.room_id"
+        " where r.job_id = %s and p.user_id = auth.uid()",
+        (second,),
+    ) == [{"role": "admin"}]
     journey.payments.stripe.clear_requests()
     decided = journey.lambda_as(
-        ADMIN, "refunds", "POST", f"/refunds/job-disputes/{dispute['id']}/decision",
-        {"status": "resolved", "resolution": "The valve was faulty; half the labour back.", "outcome": "partial_refund",
-         "refund_amount": 5000},
+        ADMIN,
+        "refunds",
+        "POST",
+        f"/refunds/job-disputes/{dispute['id']}/decision",
+        {
+            "status": "resolved",
+            "resolution": "The valve was faulty; half the labour back.",
+            "outcome": "partial_refund",
+            "refund_amount": 5000,
+        },
     )
     assert decided.status == 200, decided.body
     assert (decided.body["outcome"], decided.body["refund_amount"]) == ("partial_refund", 5000)
     assert [s["outcome"] for s in decided.body["submitted"]] != []
     sent = journey.payments.stripe.last_request("POST", "/v1/refunds")
     assert sent.params["amount"] == "5000"
-    (refund,) = journey.select(HANA, "select amount, status::text from refunds where invoice_id = %s", (won["invoice_id"],))
+    (refund,) = journey.select(
+        HANA, "select amount, status::text from refunds where invoice_id = %s", (won["invoice_id"],)
+    )
     assert refund["amount"] == 5000
     assert outbox(journey, "job.dispute_resolved", second) == [{HANA, PAT}]
     with pytest.raises(psycopg.Error, match="resolved already"):
         journey.rpc(ADMIN, "review_job_dispute", dispute_id=dispute["id"], status="rejected")
-
