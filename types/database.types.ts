@@ -184,6 +184,104 @@ export type Database = {
           },
         ]
       }
+      bids: {
+        Row: {
+          accepted_at: string | null
+          amount: number
+          client_id: string
+          created_at: string
+          currency: string
+          decision_reason: string | null
+          description: string
+          estimated_minutes: number
+          id: string
+          is_negotiable: boolean
+          job_id: string
+          offering_id: string | null
+          proposed_start: string | null
+          provider_id: string
+          rejected_at: string | null
+          revision: number
+          status: Database["public"]["Enums"]["bid_status"]
+          terms: string | null
+          updated_at: string
+          withdrawn_at: string | null
+        }
+        Insert: {
+          accepted_at?: string | null
+          amount: number
+          client_id: string
+          created_at?: string
+          currency: string
+          decision_reason?: string | null
+          description: string
+          estimated_minutes: number
+          id?: string
+          is_negotiable?: boolean
+          job_id: string
+          offering_id?: string | null
+          proposed_start?: string | null
+          provider_id?: string
+          rejected_at?: string | null
+          revision?: number
+          status?: Database["public"]["Enums"]["bid_status"]
+          terms?: string | null
+          updated_at?: string
+          withdrawn_at?: string | null
+        }
+        Update: {
+          accepted_at?: string | null
+          amount?: number
+          client_id?: string
+          created_at?: string
+          currency?: string
+          decision_reason?: string | null
+          description?: string
+          estimated_minutes?: number
+          id?: string
+          is_negotiable?: boolean
+          job_id?: string
+          offering_id?: string | null
+          proposed_start?: string | null
+          provider_id?: string
+          rejected_at?: string | null
+          revision?: number
+          status?: Database["public"]["Enums"]["bid_status"]
+          terms?: string | null
+          updated_at?: string
+          withdrawn_at?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "bids_client_id_fkey"
+            columns: ["client_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "bids_job_id_fkey"
+            columns: ["job_id"]
+            isOneToOne: false
+            referencedRelation: "jobs"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "bids_offering_id_fkey"
+            columns: ["offering_id"]
+            isOneToOne: false
+            referencedRelation: "offerings"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "bids_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
       booking_documents: {
         Row: {
           booking_id: string
@@ -339,6 +437,7 @@ export type Database = {
           free_cancellation_hours: number
           hold_expires_at: string | null
           id: string
+          job_id: string | null
           late_cancellation_fee_share: number
           notes: string | null
           offering_id: string
@@ -364,6 +463,7 @@ export type Database = {
           free_cancellation_hours: number
           hold_expires_at?: string | null
           id?: string
+          job_id?: string | null
           late_cancellation_fee_share: number
           notes?: string | null
           offering_id: string
@@ -389,6 +489,7 @@ export type Database = {
           free_cancellation_hours?: number
           hold_expires_at?: string | null
           id?: string
+          job_id?: string | null
           late_cancellation_fee_share?: number
           notes?: string | null
           offering_id?: string
@@ -420,6 +521,13 @@ export type Database = {
             columns: ["collector_id"]
             isOneToOne: false
             referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "bookings_job_id_fkey"
+            columns: ["job_id"]
+            isOneToOne: true
+            referencedRelation: "jobs"
             referencedColumns: ["id"]
           },
           {
@@ -759,29 +867,49 @@ export type Database = {
       }
       chat_rooms: {
         Row: {
+          bidder_id: string | null
           booking_id: string | null
           created_at: string
           id: string
+          job_id: string | null
           last_message_at: string | null
         }
         Insert: {
+          bidder_id?: string | null
           booking_id?: string | null
           created_at?: string
           id?: string
+          job_id?: string | null
           last_message_at?: string | null
         }
         Update: {
+          bidder_id?: string | null
           booking_id?: string | null
           created_at?: string
           id?: string
+          job_id?: string | null
           last_message_at?: string | null
         }
         Relationships: [
+          {
+            foreignKeyName: "chat_rooms_bidder_id_fkey"
+            columns: ["bidder_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
           {
             foreignKeyName: "chat_rooms_booking_id_fkey"
             columns: ["booking_id"]
             isOneToOne: true
             referencedRelation: "bookings"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "chat_rooms_job_id_fkey"
+            columns: ["job_id"]
+            isOneToOne: false
+            referencedRelation: "jobs"
             referencedColumns: ["id"]
           },
         ]
@@ -1473,6 +1601,478 @@ export type Database = {
           },
           {
             foreignKeyName: "invoices_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
+      job_addons: {
+        Row: {
+          addon_id: string
+          created_at: string
+          job_id: string
+          quantity: number
+        }
+        Insert: {
+          addon_id: string
+          created_at?: string
+          job_id: string
+          quantity?: number
+        }
+        Update: {
+          addon_id?: string
+          created_at?: string
+          job_id?: string
+          quantity?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "job_addons_addon_id_fkey"
+            columns: ["addon_id"]
+            isOneToOne: false
+            referencedRelation: "offering_addons"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "job_addons_job_id_fkey"
+            columns: ["job_id"]
+            isOneToOne: false
+            referencedRelation: "jobs"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      job_assignments: {
+        Row: {
+          assigned_at: string
+          bid_id: string
+          booking_id: string
+          client_confirmed_at: string | null
+          client_id: string
+          completion_notes: string | null
+          job_id: string
+          progress_notes: string | null
+          provider_id: string
+          starts_at: string
+          updated_at: string
+        }
+        Insert: {
+          assigned_at?: string
+          bid_id: string
+          booking_id: string
+          client_confirmed_at?: string | null
+          client_id: string
+          completion_notes?: string | null
+          job_id: string
+          progress_notes?: string | null
+          provider_id: string
+          starts_at: string
+          updated_at?: string
+        }
+        Update: {
+          assigned_at?: string
+          bid_id?: string
+          booking_id?: string
+          client_confirmed_at?: string | null
+          client_id?: string
+          completion_notes?: string | null
+          job_id?: string
+          progress_notes?: string | null
+          provider_id?: string
+          starts_at?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "job_assignments_bid_id_fkey"
+            columns: ["bid_id"]
+            isOneToOne: true
+            referencedRelation: "bids"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "job_assignments_booking_id_fkey"
+            columns: ["booking_id"]
+            isOneToOne: true
+            referencedRelation: "bookings"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "job_assignments_client_id_fkey"
+            columns: ["client_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "job_assignments_job_id_fkey"
+            columns: ["job_id"]
+            isOneToOne: true
+            referencedRelation: "jobs"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "job_assignments_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
+      job_disputes: {
+        Row: {
+          admin_notes: string | null
+          created_at: string
+          description: string
+          id: string
+          invoice_id: string | null
+          job_id: string
+          kind: Database["public"]["Enums"]["job_dispute_kind"]
+          opened_by: string
+          outcome: Database["public"]["Enums"]["job_dispute_outcome"] | null
+          refund_amount: number | null
+          resolution: string | null
+          resolved_at: string | null
+          resolved_by: string | null
+          respondent_id: string
+          status: Database["public"]["Enums"]["job_dispute_status"]
+          updated_at: string
+        }
+        Insert: {
+          admin_notes?: string | null
+          created_at?: string
+          description: string
+          id?: string
+          invoice_id?: string | null
+          job_id: string
+          kind: Database["public"]["Enums"]["job_dispute_kind"]
+          opened_by?: string
+          outcome?: Database["public"]["Enums"]["job_dispute_outcome"] | null
+          refund_amount?: number | null
+          resolution?: string | null
+          resolved_at?: string | null
+          resolved_by?: string | null
+          respondent_id: string
+          status?: Database["public"]["Enums"]["job_dispute_status"]
+          updated_at?: string
+        }
+        Update: {
+          admin_notes?: string | null
+          created_at?: string
+          description?: string
+          id?: string
+          invoice_id?: string | null
+          job_id?: string
+          kind?: Database["public"]["Enums"]["job_dispute_kind"]
+          opened_by?: string
+          outcome?: Database["public"]["Enums"]["job_dispute_outcome"] | null
+          refund_amount?: number | null
+          resolution?: string | null
+          resolved_at?: string | null
+          resolved_by?: string | null
+          respondent_id?: string
+          status?: Database["public"]["Enums"]["job_dispute_status"]
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "job_disputes_invoice_id_fkey"
+            columns: ["invoice_id"]
+            isOneToOne: false
+            referencedRelation: "invoices"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "job_disputes_job_id_fkey"
+            columns: ["job_id"]
+            isOneToOne: false
+            referencedRelation: "jobs"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "job_disputes_opened_by_fkey"
+            columns: ["opened_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "job_disputes_resolved_by_fkey"
+            columns: ["resolved_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "job_disputes_respondent_id_fkey"
+            columns: ["respondent_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      job_files: {
+        Row: {
+          caption: string | null
+          created_at: string
+          id: string
+          is_primary: boolean
+          job_id: string
+          kind: Database["public"]["Enums"]["job_file_kind"]
+          path: string
+          sort_order: number
+        }
+        Insert: {
+          caption?: string | null
+          created_at?: string
+          id?: string
+          is_primary?: boolean
+          job_id: string
+          kind?: Database["public"]["Enums"]["job_file_kind"]
+          path: string
+          sort_order?: number
+        }
+        Update: {
+          caption?: string | null
+          created_at?: string
+          id?: string
+          is_primary?: boolean
+          job_id?: string
+          kind?: Database["public"]["Enums"]["job_file_kind"]
+          path?: string
+          sort_order?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "job_files_job_id_fkey"
+            columns: ["job_id"]
+            isOneToOne: false
+            referencedRelation: "jobs"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      job_matches: {
+        Row: {
+          area_id: string | null
+          distance_km: number | null
+          job_id: string
+          matched_at: string
+          provider_id: string
+          published_at: string
+        }
+        Insert: {
+          area_id?: string | null
+          distance_km?: number | null
+          job_id: string
+          matched_at?: string
+          provider_id: string
+          published_at: string
+        }
+        Update: {
+          area_id?: string | null
+          distance_km?: number | null
+          job_id?: string
+          matched_at?: string
+          provider_id?: string
+          published_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "job_matches_area_id_fkey"
+            columns: ["area_id"]
+            isOneToOne: false
+            referencedRelation: "service_areas"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "job_matches_job_id_fkey"
+            columns: ["job_id"]
+            isOneToOne: false
+            referencedRelation: "jobs"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "job_matches_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
+      job_status_changes: {
+        Row: {
+          actor: string
+          changed_by: string | null
+          created_at: string
+          from_status: Database["public"]["Enums"]["job_status"] | null
+          id: number
+          job_id: string
+          reason: string | null
+          to_status: Database["public"]["Enums"]["job_status"]
+        }
+        Insert: {
+          actor: string
+          changed_by?: string | null
+          created_at?: string
+          from_status?: Database["public"]["Enums"]["job_status"] | null
+          id?: never
+          job_id: string
+          reason?: string | null
+          to_status: Database["public"]["Enums"]["job_status"]
+        }
+        Update: {
+          actor?: string
+          changed_by?: string | null
+          created_at?: string
+          from_status?: Database["public"]["Enums"]["job_status"] | null
+          id?: never
+          job_id?: string
+          reason?: string | null
+          to_status?: Database["public"]["Enums"]["job_status"]
+        }
+        Relationships: [
+          {
+            foreignKeyName: "job_status_changes_job_id_fkey"
+            columns: ["job_id"]
+            isOneToOne: false
+            referencedRelation: "jobs"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      jobs: {
+        Row: {
+          address_id: string | null
+          assigned_at: string | null
+          bid_count: number
+          budget_max: number | null
+          budget_min: number | null
+          cancelled_at: string | null
+          category_id: string
+          city: string | null
+          client_id: string
+          completed_at: string | null
+          country_code: string | null
+          created_at: string
+          currency: string
+          description: string
+          expires_at: string | null
+          final_price: number | null
+          id: string
+          is_featured: boolean
+          postal_code: string | null
+          provider_id: string | null
+          published_at: string | null
+          region: string | null
+          service_date: string
+          service_starts_at: string
+          service_time: string | null
+          special_requirements: string | null
+          started_at: string | null
+          status: Database["public"]["Enums"]["job_status"]
+          timezone: string
+          title: string
+          updated_at: string
+          urgency: Database["public"]["Enums"]["job_urgency"]
+        }
+        Insert: {
+          address_id?: string | null
+          assigned_at?: string | null
+          bid_count?: number
+          budget_max?: number | null
+          budget_min?: number | null
+          cancelled_at?: string | null
+          category_id: string
+          city?: string | null
+          client_id?: string
+          completed_at?: string | null
+          country_code?: string | null
+          created_at?: string
+          currency: string
+          description: string
+          expires_at?: string | null
+          final_price?: number | null
+          id?: string
+          is_featured?: boolean
+          postal_code?: string | null
+          provider_id?: string | null
+          published_at?: string | null
+          region?: string | null
+          service_date: string
+          service_starts_at: string
+          service_time?: string | null
+          special_requirements?: string | null
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["job_status"]
+          timezone?: string
+          title: string
+          updated_at?: string
+          urgency?: Database["public"]["Enums"]["job_urgency"]
+        }
+        Update: {
+          address_id?: string | null
+          assigned_at?: string | null
+          bid_count?: number
+          budget_max?: number | null
+          budget_min?: number | null
+          cancelled_at?: string | null
+          category_id?: string
+          city?: string | null
+          client_id?: string
+          completed_at?: string | null
+          country_code?: string | null
+          created_at?: string
+          currency?: string
+          description?: string
+          expires_at?: string | null
+          final_price?: number | null
+          id?: string
+          is_featured?: boolean
+          postal_code?: string | null
+          provider_id?: string | null
+          published_at?: string | null
+          region?: string | null
+          service_date?: string
+          service_starts_at?: string
+          service_time?: string | null
+          special_requirements?: string | null
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["job_status"]
+          timezone?: string
+          title?: string
+          updated_at?: string
+          urgency?: Database["public"]["Enums"]["job_urgency"]
+        }
+        Relationships: [
+          {
+            foreignKeyName: "jobs_address_id_fkey"
+            columns: ["address_id"]
+            isOneToOne: false
+            referencedRelation: "addresses"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "jobs_category_id_fkey"
+            columns: ["category_id"]
+            isOneToOne: false
+            referencedRelation: "categories"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "jobs_client_id_fkey"
+            columns: ["client_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "jobs_provider_id_fkey"
             columns: ["provider_id"]
             isOneToOne: false
             referencedRelation: "provider_profiles"
@@ -3478,6 +4078,7 @@ export type Database = {
       }
     }
     Functions: {
+      accept_bid: { Args: { bid_id: string; revision?: number }; Returns: Json }
       answer_review: {
         Args: { response: string; review_id: string }
         Returns: {
@@ -3540,6 +4141,28 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "refunds"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      confirm_job_completion: {
+        Args: { job_id: string; rating?: number; review?: string }
+        Returns: {
+          assigned_at: string
+          bid_id: string
+          booking_id: string
+          client_confirmed_at: string | null
+          client_id: string
+          completion_notes: string | null
+          job_id: string
+          progress_notes: string | null
+          provider_id: string
+          starts_at: string
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "job_assignments"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -3869,6 +4492,40 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      review_job_dispute: {
+        Args: {
+          admin_notes?: string
+          dispute_id: string
+          outcome?: Database["public"]["Enums"]["job_dispute_outcome"]
+          refund_amount?: number
+          resolution?: string
+          status: Database["public"]["Enums"]["job_dispute_status"]
+        }
+        Returns: {
+          admin_notes: string | null
+          created_at: string
+          description: string
+          id: string
+          invoice_id: string | null
+          job_id: string
+          kind: Database["public"]["Enums"]["job_dispute_kind"]
+          opened_by: string
+          outcome: Database["public"]["Enums"]["job_dispute_outcome"] | null
+          refund_amount: number | null
+          resolution: string | null
+          resolved_at: string | null
+          resolved_by: string | null
+          respondent_id: string
+          status: Database["public"]["Enums"]["job_dispute_status"]
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "job_disputes"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       review_manual_payment: {
         Args: { approve: boolean; note?: string; payment_id: string }
         Returns: {
@@ -4140,6 +4797,7 @@ export type Database = {
           free_cancellation_hours: number
           hold_expires_at: string | null
           id: string
+          job_id: string | null
           late_cancellation_fee_share: number
           notes: string | null
           offering_id: string
@@ -4158,8 +4816,86 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      transition_job: {
+        Args: {
+          job_id: string
+          reason?: string
+          to_status: Database["public"]["Enums"]["job_status"]
+        }
+        Returns: {
+          address_id: string | null
+          assigned_at: string | null
+          bid_count: number
+          budget_max: number | null
+          budget_min: number | null
+          cancelled_at: string | null
+          category_id: string
+          city: string | null
+          client_id: string
+          completed_at: string | null
+          country_code: string | null
+          created_at: string
+          currency: string
+          description: string
+          expires_at: string | null
+          final_price: number | null
+          id: string
+          is_featured: boolean
+          postal_code: string | null
+          provider_id: string | null
+          published_at: string | null
+          region: string | null
+          service_date: string
+          service_starts_at: string
+          service_time: string | null
+          special_requirements: string | null
+          started_at: string | null
+          status: Database["public"]["Enums"]["job_status"]
+          timezone: string
+          title: string
+          updated_at: string
+          urgency: Database["public"]["Enums"]["job_urgency"]
+        }
+        SetofOptions: {
+          from: "*"
+          to: "jobs"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       unlock_user: { Args: { user_id: string }; Returns: undefined }
       unregister_push_token: { Args: { token: string }; Returns: boolean }
+      withdraw_bid: {
+        Args: { bid_id: string; reason?: string }
+        Returns: {
+          accepted_at: string | null
+          amount: number
+          client_id: string
+          created_at: string
+          currency: string
+          decision_reason: string | null
+          description: string
+          estimated_minutes: number
+          id: string
+          is_negotiable: boolean
+          job_id: string
+          offering_id: string | null
+          proposed_start: string | null
+          provider_id: string
+          rejected_at: string | null
+          revision: number
+          status: Database["public"]["Enums"]["bid_status"]
+          terms: string | null
+          updated_at: string
+          withdrawn_at: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "bids"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       write_review: {
         Args: { body?: string; booking_id: string; rating: number }
         Returns: {
@@ -4190,6 +4926,7 @@ export type Database = {
     Enums: {
       addon_price_type: "fixed" | "per_unit" | "per_hour"
       app_role: "admin" | "staff" | "provider" | "client"
+      bid_status: "pending" | "accepted" | "rejected" | "withdrawn"
       booking_status:
         | "held"
         | "confirmed"
@@ -4229,6 +4966,25 @@ export type Database = {
         | "void"
         | "refunded"
         | "partially_refunded"
+      job_dispute_kind:
+        | "quality"
+        | "no_show"
+        | "damage"
+        | "pricing"
+        | "payment"
+        | "other"
+      job_dispute_outcome: "full_refund" | "partial_refund" | "no_refund"
+      job_dispute_status: "open" | "under_review" | "resolved" | "rejected"
+      job_file_kind: "photo" | "attachment"
+      job_status:
+        | "draft"
+        | "published"
+        | "assigned"
+        | "in_progress"
+        | "completed"
+        | "cancelled"
+        | "expired"
+      job_urgency: "flexible" | "normal" | "urgent" | "emergency"
       media_kind: "image" | "video" | "document"
       notification_channel: "in_app" | "email" | "sms" | "push"
       notification_delivery_status:
@@ -4412,6 +5168,7 @@ export const Constants = {
     Enums: {
       addon_price_type: ["fixed", "per_unit", "per_hour"],
       app_role: ["admin", "staff", "provider", "client"],
+      bid_status: ["pending", "accepted", "rejected", "withdrawn"],
       booking_status: [
         "held",
         "confirmed",
@@ -4456,6 +5213,27 @@ export const Constants = {
         "refunded",
         "partially_refunded",
       ],
+      job_dispute_kind: [
+        "quality",
+        "no_show",
+        "damage",
+        "pricing",
+        "payment",
+        "other",
+      ],
+      job_dispute_outcome: ["full_refund", "partial_refund", "no_refund"],
+      job_dispute_status: ["open", "under_review", "resolved", "rejected"],
+      job_file_kind: ["photo", "attachment"],
+      job_status: [
+        "draft",
+        "published",
+        "assigned",
+        "in_progress",
+        "completed",
+        "cancelled",
+        "expired",
+      ],
+      job_urgency: ["flexible", "normal", "urgent", "emergency"],
       media_kind: ["image", "video", "document"],
       notification_channel: ["in_app", "email", "sms", "push"],
       notification_delivery_status: [

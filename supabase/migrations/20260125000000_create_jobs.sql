@@ -183,6 +183,7 @@ create table public.job_matches (
 create index job_matches_feed_idx on public.job_matches (provider_id, published_at desc);
 create index job_matches_job_idx on public.job_matches (job_id);
 create index job_matches_area_idx on public.job_matches (area_id);
+create index job_matches_published_at_idx on public.job_matches (published_at desc);
 
 comment on table public.job_matches is
   'Published jobs a provider may see and bid on: they offer the job''s category and a service area of theirs covers its address. The "jobs near me" feed (order by published_at desc). Kept by the database while the job is published. Read: the provider, admins.';
@@ -409,7 +410,7 @@ begin
 
   if new.address_id is not null and (tg_op = 'INSERT' or new.address_id is distinct from old.address_id)
      and not exists (select 1 from public.addresses a where a.id = new.address_id and a.user_id = new.client_id) then
-    raise exception 'address_id: address % not found', new.address_id using errcode = 'P0002';
+    raise exception 'address_id: address % not found', new.address_id using errcode = '22023';
   end if;
   if (tg_op = 'INSERT' or new.timezone is distinct from old.timezone) and not exists (
     select 1 from private.timezone_names t where t.name = new.timezone) then
@@ -686,9 +687,22 @@ $$;
 
 revoke all on function private.move_job_booking(public.jobs, public.job_status, text) from public, anon, authenticated, service_role;
 
+-- P0002 and 23P01 from the booking underneath answer as PostgREST statuses (PT404, PT409).
 create function public.transition_job(job_id uuid, to_status public.job_status, reason text default null)
-returns public.jobs language sql security invoker set search_path = ''
-as $$ select private.transition_job(job_id, to_status, reason) $$;
+returns public.jobs
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+declare
+  message text; detail text; hint text;
+begin
+  return private.transition_job(transition_job.job_id, transition_job.to_status, transition_job.reason);
+exception when no_data_found or exclusion_violation then
+  get stacked diagnostics message = message_text, detail = pg_exception_detail, hint = pg_exception_hint;
+  perform private.raise_for_postgrest(sqlstate, message, detail, hint);
+end
+$$;
 
 revoke all on function public.transition_job(uuid, public.job_status, text) from public, anon;
 grant execute on function public.transition_job(uuid, public.job_status, text) to authenticated, service_role;
@@ -744,6 +758,7 @@ revoke all on table public.jobs, public.job_addons, public.job_files, public.job
   from anon, authenticated;
 grant all on table public.jobs, public.job_addons, public.job_files, public.job_status_changes, public.job_matches
   to service_role;
+grant usage, select on sequence public.job_status_changes_id_seq to service_role;
 
 grant select, delete on table public.jobs to authenticated;
 grant insert (title, description, category_id, address_id, service_date, service_time, timezone, urgency, budget_min,

@@ -84,6 +84,7 @@ create table public.job_assignments (
 
 create index job_assignments_provider_idx on public.job_assignments (provider_id, assigned_at desc);
 create index job_assignments_client_idx on public.job_assignments (client_id, assigned_at desc);
+create index job_assignments_assigned_at_idx on public.job_assignments (assigned_at desc);
 
 create trigger set_updated_at
   before update on public.job_assignments
@@ -375,7 +376,7 @@ begin
     returning * into booking;
   exception when exclusion_violation then
     raise exception 'slot taken: the provider is booked at % already; ask them to revise the bid''s start', starts_at
-      using errcode = '23P01';
+      using errcode = 'PT409';
   end;
 
   insert into public.booking_items (booking_id, line_number, offering_id, addon_id, description, quantity, unit_price, amount)
@@ -425,9 +426,22 @@ grant execute on function private.withdraw_bid(uuid, text), private.accept_bid(u
 create function public.withdraw_bid(bid_id uuid, reason text default null)
 returns public.bids language sql security invoker set search_path = ''
 as $$ select private.withdraw_bid(bid_id, reason) $$;
+-- P0002 from the pricing underneath answers as PT404.
 create function public.accept_bid(bid_id uuid, revision integer default null)
-returns jsonb language sql security invoker set search_path = ''
-as $$ select private.accept_bid(bid_id, revision) $$;
+returns jsonb
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+declare
+  message text; detail text; hint text;
+begin
+  return private.accept_bid(accept_bid.bid_id, accept_bid.revision);
+exception when no_data_found or exclusion_violation then
+  get stacked diagnostics message = message_text, detail = pg_exception_detail, hint = pg_exception_hint;
+  perform private.raise_for_postgrest(sqlstate, message, detail, hint);
+end
+$$;
 
 revoke all on function public.withdraw_bid(uuid, text), public.accept_bid(uuid, integer) from public, anon;
 grant execute on function public.withdraw_bid(uuid, text), public.accept_bid(uuid, integer) to authenticated, service_role;
@@ -435,7 +449,7 @@ grant execute on function public.withdraw_bid(uuid, text), public.accept_bid(uui
 comment on function public.withdraw_bid(uuid, text) is
   'RPC: the provider withdraws their pending bid. Errors: PT404 not your bid, PT409 decided already (accepted, rejected, withdrawn).';
 comment on function public.accept_bid(uuid, integer) is
-  'RPC: the job''s client accepts a pending bid of their published job: the job is assigned, every other bid declined, a booking on the provider''s calendar held until paid (begin_checkout with invoice_id) and its invoice priced from the bid plus the job''s add-ons, travel fee and tax. Give the revision the client saw: a bid revised since is refused (PT409). Answers booking_id, invoice_id, invoice_number, total. Errors: PT404 not a bid on your jobs, PT409 the job or bid was decided already, 23P01 the provider is booked at that time.';
+  'RPC: the job''s client accepts a pending bid of their published job: the job is assigned, every other bid declined, a booking on the provider''s calendar held until paid (begin_checkout with invoice_id) and its invoice priced from the bid plus the job''s add-ons, travel fee and tax. Give the revision the client saw: a bid revised since is refused (PT409). Answers booking_id, invoice_id, invoice_number, total. Errors: PT404 not a bid on your jobs, PT409 the job or bid was decided already, or the provider is booked at that time.';
 
 -- The job follows its booking -----------------------------------------------------------------------------
 

@@ -43,6 +43,7 @@ create index job_disputes_opened_by_idx on public.job_disputes (opened_by, creat
 create index job_disputes_respondent_idx on public.job_disputes (respondent_id, created_at desc);
 create index job_disputes_invoice_id_idx on public.job_disputes (invoice_id) where invoice_id is not null;
 create index job_disputes_resolved_by_idx on public.job_disputes (resolved_by) where resolved_by is not null;
+create index job_disputes_created_at_idx on public.job_disputes (created_at desc);
 create index job_disputes_queue_idx on public.job_disputes (created_at) where status in ('open', 'under_review');
 
 create trigger set_updated_at
@@ -266,8 +267,21 @@ create function public.review_job_dispute(
   refund_amount bigint default null,
   admin_notes text default null
 )
-returns public.job_disputes language sql security invoker set search_path = ''
-as $$ select private.review_job_dispute(dispute_id, status, resolution, outcome, refund_amount, admin_notes) $$;
+returns public.job_disputes
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+declare
+  message text; detail text; hint text;
+begin
+  return private.review_job_dispute(review_job_dispute.dispute_id, review_job_dispute.status, review_job_dispute.resolution,
+                                    review_job_dispute.outcome, review_job_dispute.refund_amount, review_job_dispute.admin_notes);
+exception when no_data_found or exclusion_violation then
+  get stacked diagnostics message = message_text, detail = pg_exception_detail, hint = pg_exception_hint;
+  perform private.raise_for_postgrest(sqlstate, message, detail, hint);
+end
+$$;
 
 revoke all on function public.review_job_dispute(uuid, public.job_dispute_status, text, public.job_dispute_outcome, bigint, text)
   from public, anon;

@@ -50,6 +50,11 @@ OWNED_LISTS = {
     "chat_messages": "created_at",
     "chat_templates": "created_at",
     "chat_message_reports": "created_at",
+    "jobs": "created_at",
+    "job_matches": "published_at",
+    "bids": "created_at",
+    "job_assignments": "assigned_at",
+    "job_disputes": "created_at",
 }
 # Lists read under a parent's filter (PostgREST embeds and `?booking_id=eq.<id>`).
 CHILD_LISTS = {
@@ -58,6 +63,10 @@ CHILD_LISTS = {
     "booking_documents": "booking_id",
     "invoice_lines": "invoice_id",
     "comments": "post_id",
+    "job_addons": "job_id",
+    "job_files": "job_id",
+    "job_status_changes": "job_id",
+    "bids": "job_id",
 }
 
 
