@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     geocoder_user_agent: str | None = None
     geocoder_email: str | None = None
 
+    # Lab reports (functions/reports): the shared secret of the database's nudge (header
+    # x-marketbase-render-secret), and where the local object store keeps its files (dev, tests).
+    reports_render_secret: str | None = Field(default=None, repr=False)
+    local_storage_dir: str = ".local/storage"
+
     @field_validator("*", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any, info: Any) -> Any:

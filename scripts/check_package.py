@@ -51,6 +51,7 @@ ENVIRONMENT = {
     "handlers/refunds.handler": DATABASE | {"SUPABASE_JWT_SECRET", "STRIPE_SECRET_KEY"},
     "handlers/payments_sweeper.handler": DATABASE | {"STRIPE_SECRET_KEY"},
     "handlers/geocode.handler": DATABASE | {"GEOCODER_URL", "GEOCODER_USER_AGENT", "GEOCODER_EMAIL"},
+    "handlers/render_reports.handler": DATABASE | {"REPORTS_RENDER_SECRET"},
     "handlers/notify_dispatch.handler": DATABASE
     | {
         "SITE_URL",

@@ -5,6 +5,7 @@
 --   admin@marketbase.local        admin
 --   collector@petlab.local        staff (collector)       pet lab
 --   analyst@petlab.local          staff (analyst)         pet lab
+--   tech@petlab.local             staff (lab_tech)        pet lab
 --   lab@petlab.local              admin                   pet lab: the clinic, which is the platform
 --   consultant@consulting.local   provider (consultant)   consulting
 --   coach@coaching.local          provider (coach)        coaching
@@ -35,6 +36,7 @@ from (values
   ('a0000000-0000-4000-8000-000000000002'::uuid, 'collector@petlab.local', 'Colin (collector)', 'Colin Collector', 'client'),
   ('a0000000-0000-4000-8000-000000000003'::uuid, 'analyst@petlab.local', 'Ana (analyst)', 'Ana Analyst', 'client'),
   ('a0000000-0000-4000-8000-000000000004'::uuid, 'lab@petlab.local', 'Happy Paws Lab', 'Happy Paws Lab Ltd', 'client'),
+  ('a0000000-0000-4000-8000-000000000005'::uuid, 'tech@petlab.local', 'Theo (lab tech)', 'Theo Tech', 'client'),
   ('b0000000-0000-4000-8000-000000000002'::uuid, 'consultant@consulting.local', 'Carla Consults', 'Carla Consultant', 'provider'),
   ('b0000000-0000-4000-8000-000000000003'::uuid, 'coach@coaching.local', 'Kenji Coach', 'Kenji Tanaka', 'provider'),
   ('b0000000-0000-4000-8000-000000000004'::uuid, 'plumber@homeservices.local', 'Pat Plumbing', 'Pat Plumber', 'provider'),
@@ -58,10 +60,12 @@ insert into public.user_roles (user_id, role, staff_role) values
   ('a0000000-0000-4000-8000-000000000001', 'admin', null),
   ('a0000000-0000-4000-8000-000000000004', 'admin', null),
   ('a0000000-0000-4000-8000-000000000002', 'staff', 'collector'),
-  ('a0000000-0000-4000-8000-000000000003', 'staff', 'analyst');
+  ('a0000000-0000-4000-8000-000000000003', 'staff', 'analyst'),
+  ('a0000000-0000-4000-8000-000000000005', 'staff', 'lab_tech');
 delete from public.user_roles
 where user_id in ('a0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000002',
-                  'a0000000-0000-4000-8000-000000000003', 'a0000000-0000-4000-8000-000000000004')
+                  'a0000000-0000-4000-8000-000000000003', 'a0000000-0000-4000-8000-000000000004',
+                  'a0000000-0000-4000-8000-000000000005')
   and role = 'client';
 
 insert into public.provider_profiles (user_id, kind, headline, bio, expertise, languages, countries, hourly_rate, currency)
@@ -158,6 +162,9 @@ values
   ('e0000000-0000-4000-8000-000000000002', null, 'd0000000-0000-4000-8000-000000000002',
    'lab_test', 'Kidney panel', 'Urea, creatinine, SDMA.', 6000, 'GBP', 30,
    'active', 'client_site', 'collector', '{home-collection}', 24, 0.5),
+  ('e0000000-0000-4000-8000-000000000008', null, 'd0000000-0000-4000-8000-000000000002',
+   'lab_test', 'Liver panel', 'ALT, ALP, albumin.', 5500, 'GBP', 30,
+   'active', 'client_site', 'collector', '{home-collection}', 24, 0.5),
   ('e0000000-0000-4000-8000-000000000003', 'b0000000-0000-4000-8000-000000000002', 'd0000000-0000-4000-8000-000000000003',
    'service', 'Operations review', 'A half-day review of how your firm runs, with a written plan.', 48000, 'EUR', 240,
    'active', 'online', 'provider', '{written-plan,follow-up-call}', 48, 1),
@@ -177,7 +184,38 @@ values
 insert into public.lab_test_details (offering_id, tube_type, sample_quantity_ml, collection_instructions, turnaround_hours)
 values
   ('e0000000-0000-4000-8000-000000000001', 'EDTA (lavender)', 1.0, 'No fasting needed.', 24),
-  ('e0000000-0000-4000-8000-000000000002', 'Serum (red)', 2.0, 'Fast the animal for 8 hours.', 48);
+  ('e0000000-0000-4000-8000-000000000002', 'Serum (red)', 2.0, 'Fast the animal for 8 hours.', 48),
+  ('e0000000-0000-4000-8000-000000000008', 'Serum (red)', 1.0, 'Fast the animal for 8 hours.', 48);
+
+-- What each test measures (issue 15), with the reference ranges per species and the critical
+-- limits that alert the lab at once.
+insert into public.lab_analytes (id, offering_id, code, name, unit, decimals, sort_order) values
+  ('e4000000-0000-4000-8000-000000000001', 'e0000000-0000-4000-8000-000000000001', 'wbc', 'White blood cells', '10^9/L', 1, 1),
+  ('e4000000-0000-4000-8000-000000000002', 'e0000000-0000-4000-8000-000000000001', 'rbc', 'Red blood cells', '10^12/L', 2, 2),
+  ('e4000000-0000-4000-8000-000000000003', 'e0000000-0000-4000-8000-000000000001', 'hct', 'Haematocrit', '%', 1, 3),
+  ('e4000000-0000-4000-8000-000000000004', 'e0000000-0000-4000-8000-000000000001', 'plt', 'Platelets', '10^9/L', 0, 4),
+  ('e4000000-0000-4000-8000-000000000011', 'e0000000-0000-4000-8000-000000000002', 'urea', 'Urea', 'mmol/L', 1, 1),
+  ('e4000000-0000-4000-8000-000000000012', 'e0000000-0000-4000-8000-000000000002', 'creatinine', 'Creatinine', 'µmol/L', 0, 2),
+  ('e4000000-0000-4000-8000-000000000013', 'e0000000-0000-4000-8000-000000000002', 'sdma', 'SDMA', 'µg/dL', 0, 3),
+  ('e4000000-0000-4000-8000-000000000021', 'e0000000-0000-4000-8000-000000000008', 'alt', 'ALT', 'U/L', 0, 1),
+  ('e4000000-0000-4000-8000-000000000022', 'e0000000-0000-4000-8000-000000000008', 'alp', 'ALP', 'U/L', 0, 2),
+  ('e4000000-0000-4000-8000-000000000023', 'e0000000-0000-4000-8000-000000000008', 'albumin', 'Albumin', 'g/L', 0, 3);
+insert into public.lab_reference_ranges (analyte_id, species, low, high, critical_low, critical_high) values
+  ('e4000000-0000-4000-8000-000000000001', 'dog', 6.0, 17.0, 2.0, 50.0),
+  ('e4000000-0000-4000-8000-000000000001', 'cat', 5.5, 19.5, 2.0, 50.0),
+  ('e4000000-0000-4000-8000-000000000002', 'dog', 5.5, 8.5, 3.0, null),
+  ('e4000000-0000-4000-8000-000000000002', 'cat', 5.0, 10.0, 3.0, null),
+  ('e4000000-0000-4000-8000-000000000003', 'dog', 37, 55, 15, 70),
+  ('e4000000-0000-4000-8000-000000000003', 'cat', 30, 45, 12, 65),
+  ('e4000000-0000-4000-8000-000000000004', null, 200, 500, 50, null),
+  ('e4000000-0000-4000-8000-000000000011', 'dog', 2.5, 9.6, null, 40),
+  ('e4000000-0000-4000-8000-000000000011', 'cat', 5.7, 12.9, null, 40),
+  ('e4000000-0000-4000-8000-000000000012', 'dog', 44, 159, null, 600),
+  ('e4000000-0000-4000-8000-000000000012', 'cat', 71, 212, null, 600),
+  ('e4000000-0000-4000-8000-000000000013', null, 0, 14, null, 40),
+  ('e4000000-0000-4000-8000-000000000021', 'dog', 10, 125, null, 1000),
+  ('e4000000-0000-4000-8000-000000000022', 'dog', 23, 212, null, null),
+  ('e4000000-0000-4000-8000-000000000023', null, 23, 40, 15, null);
 
 insert into public.offering_addons (id, offering_id, name, price, price_type, min_quantity, max_quantity, duration_minutes)
 values
@@ -390,6 +428,7 @@ declare
   hana_home uuid := (select a.id from public.addresses a where a.user_id = 'c0000000-0000-4000-8000-000000000004');
   pia_home uuid := (select a.id from public.addresses a where a.user_id = 'c0000000-0000-4000-8000-000000000002');
   booking jsonb;
+  sample uuid;
 begin
   -- Consulting (seed 005): Chris's review done last month, one paid and coming, one awaiting
   -- payment, one cancelled in time and refunded.
@@ -427,13 +466,24 @@ begin
   booking := pg_temp.book(hana, leak, 12, address => hana_home);
   perform pg_temp.pay(hana, booking);
 
-  -- Pet lab (seed 001): Miso's kidney panel was collected last week; Biscuit's blood count is
-  -- booked and paid, Colin collects it.
+  -- Pet lab (seed 001): Miso's kidney panel was collected last week, received and run by Theo,
+  -- reported by Ana and released by the lab (the booking completed with it); Biscuit's blood
+  -- count is booked and paid, Colin collects it.
   booking := pg_temp.book(pia, kidney, 0, address => pia_home, pet => 'f0000000-0000-4000-8000-000000000002');
   perform pg_temp.pay(pia, booking);
   perform pg_temp.move_back(booking, interval '6 days');
-  perform pg_temp.move(colin, booking, 'in_progress');
-  perform pg_temp.move(colin, booking, 'completed');
+  sample := (select s.booking_item_id from public.lab_samples s where s.booking_id = (booking ->> 'booking_id')::uuid);
+  perform pg_temp.act_as(colin);
+  perform public.transition_lab_sample(sample, 'collected', 'Calm cat; one tube.', tube_count => 1);
+  perform pg_temp.act_as('tech@petlab.local');
+  perform public.transition_lab_sample(sample, 'received', sample_condition => 'Good, chilled');
+  perform public.transition_lab_sample(sample, 'in_analysis');
+  perform pg_temp.act_as('analyst@petlab.local');
+  perform public.enter_lab_results(sample, '[{"analyte": "urea", "value": 9.8}, {"analyte": "creatinine", "value": 168},
+                                             {"analyte": "sdma", "value": 13}]');
+  perform public.transition_lab_sample(sample, 'reported', 'Kidney values at the upper limit for a cat of her age; recheck in six months.');
+  perform pg_temp.act_as('lab@petlab.local');
+  perform public.transition_lab_sample(sample, 'released');
   booking := pg_temp.book(pia, blood, 3, address => pia_home, pet => 'f0000000-0000-4000-8000-000000000001');
   perform pg_temp.pay(pia, booking);
 

@@ -24,17 +24,37 @@ from tests.support.database import ROOT, TestDatabase
 
 # auth.users columns Supabase Auth scans into non-pointer strings (models.User).
 AUTH_STRING_COLUMNS = [
-    "aud", "role", "confirmation_token", "recovery_token", "email_change_token_new", "email_change",
-    "email_change_token_current", "phone_change", "phone_change_token", "reauthentication_token",
+    "aud",
+    "role",
+    "confirmation_token",
+    "recovery_token",
+    "email_change_token_new",
+    "email_change",
+    "email_change_token_current",
+    "phone_change",
+    "phone_change_token",
+    "reauthentication_token",
 ]
 
 # Supabase Auth's claims schema for the hook's output: required claims, and the JSON types of
 # the claims it knows (draft-07 types: integer, string, array, object, boolean).
 REQUIRED_CLAIMS = ["aud", "exp", "iat", "sub", "email", "phone", "role", "aal", "session_id", "is_anonymous"]
 CLAIM_TYPES: dict[str, tuple[type, ...]] = {
-    "aud": (str, list), "exp": (int,), "jti": (str,), "iat": (int,), "iss": (str,), "nbf": (int,),
-    "sub": (str,), "email": (str,), "phone": (str,), "app_metadata": (dict,), "user_metadata": (dict,),
-    "role": (str,), "aal": (str,), "amr": (list,), "session_id": (str,),
+    "aud": (str, list),
+    "exp": (int,),
+    "jti": (str,),
+    "iat": (int,),
+    "iss": (str,),
+    "nbf": (int,),
+    "sub": (str,),
+    "email": (str,),
+    "phone": (str,),
+    "app_metadata": (dict,),
+    "user_metadata": (dict,),
+    "role": (str,),
+    "aal": (str,),
+    "amr": (list,),
+    "session_id": (str,),
 }
 
 
@@ -56,21 +76,21 @@ def null_string_columns(conn: psycopg.Connection) -> list[tuple[str, str]]:
     return conn.execute(checks).fetchall()
 
 
-def test_no_user_we_create_has_a_null_column_auth_reads_as_a_string(
-    test_database: TestDatabase, fresh_db: str
-) -> None:
+def test_no_user_we_create_has_a_null_column_auth_reads_as_a_string(test_database: TestDatabase, fresh_db: str) -> None:
     url = test_database.url(fresh_db)
     schema.apply_seed(url, ROOT)
     with psycopg.connect(url, autocommit=True) as conn:
-        assert conn.execute("select count(*) from auth.users").fetchone() == (11,)
+        assert conn.execute("select count(*) from auth.users").fetchone() == (14,)
         conn.execute("select tests.create_supabase_user('pgtap-user')")
         sign_up(conn, "pytest-user")
         assert null_string_columns(conn) == []
 
 
 def test_the_check_sees_a_user_auth_could_not_sign_in(db: psycopg.Connection) -> None:
-    db.execute("insert into auth.users (id, aud, role, email) values (gen_random_uuid(), 'authenticated',"
-               " 'authenticated', 'broken@example.com')")
+    db.execute(
+        "insert into auth.users (id, aud, role, email) values (gen_random_uuid(), 'authenticated',"
+        " 'authenticated', 'broken@example.com')"
+    )
     assert ("broken@example.com", "confirmation_token") in null_string_columns(db)
 
 
@@ -81,16 +101,34 @@ def gotrue_event(user_id: str, email: str, method: str = "password") -> dict[str
         "user_id": user_id,
         "authentication_method": method,
         "claims": {
-            "iss": "http://127.0.0.1:54321/auth/v1", "aud": "authenticated", "exp": now + 3600, "iat": now,
-            "sub": user_id, "email": email, "phone": "", "app_metadata": {"provider": "email", "providers": ["email"]},
-            "user_metadata": {}, "role": "authenticated", "aal": "aal1",
-            "amr": [{"method": method, "timestamp": now}], "session_id": str(uuid.uuid4()), "is_anonymous": False,
+            "iss": "http://127.0.0.1:54321/auth/v1",
+            "aud": "authenticated",
+            "exp": now + 3600,
+            "iat": now,
+            "sub": user_id,
+            "email": email,
+            "phone": "",
+            "app_metadata": {"provider": "email", "providers": ["email"]},
+            "user_metadata": {},
+            "role": "authenticated",
+            "aal": "aal1",
+            "amr": [{"method": method, "timestamp": now}],
+            "session_id": str(uuid.uuid4()),
+            "is_anonymous": False,
         },
     }
 
 
-@pytest.mark.parametrize("email", ["admin@marketbase.local", "collector@petlab.local", "lab@petlab.local",
-                                   "client@consulting.local", "coachee@coaching.local"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "admin@marketbase.local",
+        "collector@petlab.local",
+        "lab@petlab.local",
+        "client@consulting.local",
+        "coachee@coaching.local",
+    ],
+)
 def test_the_access_token_hook_output_conforms_to_auth_claims_schema(
     test_database: TestDatabase, fresh_db: str, email: str
 ) -> None:
