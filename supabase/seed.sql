@@ -268,6 +268,11 @@ insert into public.offers (id, name, percent_off, max_discount, category_id, is_
 values ('e3000000-0000-4000-8000-000000000001', 'Welcome 10% off coaching', 10, 2000, 'd0000000-0000-4000-8000-000000000004', false);
 insert into public.coupons (offer_id, code, max_redemptions, max_per_user)
 values ('e3000000-0000-4000-8000-000000000001', 'WELCOME10', 100, 1);
+-- The pet lab's offer: 15 % off diagnostics with a code (seed 001's coupons).
+insert into public.offers (id, name, percent_off, category_id, is_automatic)
+values ('e3000000-0000-4000-8000-000000000002', '15% off lab tests', 15, 'd0000000-0000-4000-8000-000000000001', false);
+insert into public.coupons (offer_id, code, max_redemptions, max_per_user)
+values ('e3000000-0000-4000-8000-000000000002', 'PAWS15', 500, 3);
 
 -- Schedules: providers in their own timezone; the collector does home visits for the lab.
 insert into public.schedules (user_id, timezone, slot_step_minutes, buffer_before_minutes, buffer_after_minutes, min_notice_minutes, horizon_days)

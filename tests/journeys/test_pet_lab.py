@@ -21,7 +21,11 @@ def test_a_pet_owner_books_a_home_blood_test_from_the_platform_and_pays_by_card(
         "select o.id::text, o.title, o.provider_id, o.price, d.tube_type from public.offerings o"
         " join public.lab_test_details d on d.offering_id = o.id where o.kind = 'lab_test' order by o.title",
     )
-    assert [(t["title"], t["provider_id"]) for t in tests] == [("Complete blood count", None), ("Kidney panel", None)]
+    assert [(t["title"], t["provider_id"]) for t in tests] == [
+        ("Complete blood count", None),
+        ("Kidney panel", None),
+        ("Liver panel", None),
+    ]
 
     # Pia picks Biscuit and her home, and the first free collection slot.
     (home,) = journey.select(PIA, "select id::text from public.addresses where is_default")
