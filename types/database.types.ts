@@ -2080,6 +2080,548 @@ export type Database = {
           },
         ]
       }
+      lab_analytes: {
+        Row: {
+          code: string
+          decimals: number
+          id: string
+          name: string
+          offering_id: string
+          sort_order: number
+          unit: string
+        }
+        Insert: {
+          code: string
+          decimals?: number
+          id?: string
+          name: string
+          offering_id: string
+          sort_order?: number
+          unit: string
+        }
+        Update: {
+          code?: string
+          decimals?: number
+          id?: string
+          name?: string
+          offering_id?: string
+          sort_order?: number
+          unit?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "lab_analytes_offering_id_fkey"
+            columns: ["offering_id"]
+            isOneToOne: false
+            referencedRelation: "offerings"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      lab_batch_items: {
+        Row: {
+          added_at: string
+          batch_id: string
+          booking_item_id: string
+          is_active: boolean
+        }
+        Insert: {
+          added_at?: string
+          batch_id: string
+          booking_item_id: string
+          is_active?: boolean
+        }
+        Update: {
+          added_at?: string
+          batch_id?: string
+          booking_item_id?: string
+          is_active?: boolean
+        }
+        Relationships: [
+          {
+            foreignKeyName: "lab_batch_items_batch_id_fkey"
+            columns: ["batch_id"]
+            isOneToOne: false
+            referencedRelation: "lab_batches"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "lab_batch_items_booking_item_id_fkey"
+            columns: ["booking_item_id"]
+            isOneToOne: false
+            referencedRelation: "lab_samples"
+            referencedColumns: ["booking_item_id"]
+          },
+        ]
+      }
+      lab_batches: {
+        Row: {
+          code: string
+          created_at: string
+          created_by: string | null
+          done_at: string | null
+          id: string
+          instrument: string | null
+          offering_id: string
+          started_at: string | null
+          status: Database["public"]["Enums"]["lab_batch_status"]
+          updated_at: string
+        }
+        Insert: {
+          code: string
+          created_at?: string
+          created_by?: string | null
+          done_at?: string | null
+          id?: string
+          instrument?: string | null
+          offering_id: string
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["lab_batch_status"]
+          updated_at?: string
+        }
+        Update: {
+          code?: string
+          created_at?: string
+          created_by?: string | null
+          done_at?: string | null
+          id?: string
+          instrument?: string | null
+          offering_id?: string
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["lab_batch_status"]
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "lab_batches_created_by_fkey"
+            columns: ["created_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "lab_batches_offering_id_fkey"
+            columns: ["offering_id"]
+            isOneToOne: false
+            referencedRelation: "offerings"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      lab_reference_ranges: {
+        Row: {
+          analyte_id: string
+          critical_high: number | null
+          critical_low: number | null
+          high: number
+          id: string
+          low: number
+          species: Database["public"]["Enums"]["pet_species"] | null
+        }
+        Insert: {
+          analyte_id: string
+          critical_high?: number | null
+          critical_low?: number | null
+          high: number
+          id?: string
+          low: number
+          species?: Database["public"]["Enums"]["pet_species"] | null
+        }
+        Update: {
+          analyte_id?: string
+          critical_high?: number | null
+          critical_low?: number | null
+          high?: number
+          id?: string
+          low?: number
+          species?: Database["public"]["Enums"]["pet_species"] | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "lab_reference_ranges_analyte_id_fkey"
+            columns: ["analyte_id"]
+            isOneToOne: false
+            referencedRelation: "lab_analytes"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      lab_reports: {
+        Row: {
+          booking_id: string
+          booking_item_id: string
+          comments: string | null
+          created_at: string
+          id: string
+          is_current: boolean
+          owner_id: string
+          pdf_path: string | null
+          pdf_rendered_at: string | null
+          pdf_size: number | null
+          pet_id: string | null
+          released_at: string | null
+          released_by: string | null
+          render_attempts: number
+          render_claimed_until: string | null
+          render_error: string | null
+          reported_at: string
+          reported_by: string | null
+          results: NonNullable<Json>
+          status: Database["public"]["Enums"]["lab_report_status"]
+          version: number
+        }
+        Insert: {
+          booking_id: string
+          booking_item_id: string
+          comments?: string | null
+          created_at?: string
+          id?: string
+          is_current?: boolean
+          owner_id: string
+          pdf_path?: string | null
+          pdf_rendered_at?: string | null
+          pdf_size?: number | null
+          pet_id?: string | null
+          released_at?: string | null
+          released_by?: string | null
+          render_attempts?: number
+          render_claimed_until?: string | null
+          render_error?: string | null
+          reported_at?: string
+          reported_by?: string | null
+          results: NonNullable<Json>
+          status?: Database["public"]["Enums"]["lab_report_status"]
+          version: number
+        }
+        Update: {
+          booking_id?: string
+          booking_item_id?: string
+          comments?: string | null
+          created_at?: string
+          id?: string
+          is_current?: boolean
+          owner_id?: string
+          pdf_path?: string | null
+          pdf_rendered_at?: string | null
+          pdf_size?: number | null
+          pet_id?: string | null
+          released_at?: string | null
+          released_by?: string | null
+          render_attempts?: number
+          render_claimed_until?: string | null
+          render_error?: string | null
+          reported_at?: string
+          reported_by?: string | null
+          results?: NonNullable<Json>
+          status?: Database["public"]["Enums"]["lab_report_status"]
+          version?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "lab_reports_booking_id_fkey"
+            columns: ["booking_id"]
+            isOneToOne: false
+            referencedRelation: "bookings"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "lab_reports_booking_item_id_fkey"
+            columns: ["booking_item_id"]
+            isOneToOne: false
+            referencedRelation: "lab_samples"
+            referencedColumns: ["booking_item_id"]
+          },
+          {
+            foreignKeyName: "lab_reports_owner_id_fkey"
+            columns: ["owner_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "lab_reports_pet_id_fkey"
+            columns: ["pet_id"]
+            isOneToOne: false
+            referencedRelation: "pets"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "lab_reports_released_by_fkey"
+            columns: ["released_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "lab_reports_reported_by_fkey"
+            columns: ["reported_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      lab_results: {
+        Row: {
+          analyte_id: string
+          booking_item_id: string
+          entered_at: string
+          entered_by: string | null
+          flag: Database["public"]["Enums"]["lab_flag"]
+          high: number | null
+          low: number | null
+          value: number
+        }
+        Insert: {
+          analyte_id: string
+          booking_item_id: string
+          entered_at?: string
+          entered_by?: string | null
+          flag: Database["public"]["Enums"]["lab_flag"]
+          high?: number | null
+          low?: number | null
+          value: number
+        }
+        Update: {
+          analyte_id?: string
+          booking_item_id?: string
+          entered_at?: string
+          entered_by?: string | null
+          flag?: Database["public"]["Enums"]["lab_flag"]
+          high?: number | null
+          low?: number | null
+          value?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "lab_results_analyte_id_fkey"
+            columns: ["analyte_id"]
+            isOneToOne: false
+            referencedRelation: "lab_analytes"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "lab_results_booking_item_id_fkey"
+            columns: ["booking_item_id"]
+            isOneToOne: false
+            referencedRelation: "lab_samples"
+            referencedColumns: ["booking_item_id"]
+          },
+          {
+            foreignKeyName: "lab_results_entered_by_fkey"
+            columns: ["entered_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      lab_sample_status_changes: {
+        Row: {
+          actor: string
+          booking_item_id: string
+          changed_by: string | null
+          created_at: string
+          from_status: Database["public"]["Enums"]["lab_sample_status"] | null
+          id: number
+          note: string | null
+          to_status: Database["public"]["Enums"]["lab_sample_status"]
+        }
+        Insert: {
+          actor: string
+          booking_item_id: string
+          changed_by?: string | null
+          created_at?: string
+          from_status?: Database["public"]["Enums"]["lab_sample_status"] | null
+          id?: never
+          note?: string | null
+          to_status: Database["public"]["Enums"]["lab_sample_status"]
+        }
+        Update: {
+          actor?: string
+          booking_item_id?: string
+          changed_by?: string | null
+          created_at?: string
+          from_status?: Database["public"]["Enums"]["lab_sample_status"] | null
+          id?: never
+          note?: string | null
+          to_status?: Database["public"]["Enums"]["lab_sample_status"]
+        }
+        Relationships: [
+          {
+            foreignKeyName: "lab_sample_status_changes_booking_item_id_fkey"
+            columns: ["booking_item_id"]
+            isOneToOne: false
+            referencedRelation: "lab_samples"
+            referencedColumns: ["booking_item_id"]
+          },
+        ]
+      }
+      lab_samples: {
+        Row: {
+          analysis_started_at: string | null
+          booking_id: string
+          booking_item_id: string
+          collected_at: string | null
+          collected_by: string | null
+          collection_notes: string | null
+          collector_id: string | null
+          created_at: string
+          offering_id: string
+          owner_id: string
+          pet_id: string | null
+          received_at: string | null
+          received_by: string | null
+          recollection_needed: boolean | null
+          rejected_at: string | null
+          rejected_by: string | null
+          rejection_reason: string | null
+          released_at: string | null
+          released_by: string | null
+          reported_at: string | null
+          reported_by: string | null
+          sample_condition: string | null
+          scheduled_at: string
+          status: Database["public"]["Enums"]["lab_sample_status"]
+          tube_count: number | null
+          updated_at: string
+        }
+        Insert: {
+          analysis_started_at?: string | null
+          booking_id: string
+          booking_item_id: string
+          collected_at?: string | null
+          collected_by?: string | null
+          collection_notes?: string | null
+          collector_id?: string | null
+          created_at?: string
+          offering_id: string
+          owner_id: string
+          pet_id?: string | null
+          received_at?: string | null
+          received_by?: string | null
+          recollection_needed?: boolean | null
+          rejected_at?: string | null
+          rejected_by?: string | null
+          rejection_reason?: string | null
+          released_at?: string | null
+          released_by?: string | null
+          reported_at?: string | null
+          reported_by?: string | null
+          sample_condition?: string | null
+          scheduled_at: string
+          status?: Database["public"]["Enums"]["lab_sample_status"]
+          tube_count?: number | null
+          updated_at?: string
+        }
+        Update: {
+          analysis_started_at?: string | null
+          booking_id?: string
+          booking_item_id?: string
+          collected_at?: string | null
+          collected_by?: string | null
+          collection_notes?: string | null
+          collector_id?: string | null
+          created_at?: string
+          offering_id?: string
+          owner_id?: string
+          pet_id?: string | null
+          received_at?: string | null
+          received_by?: string | null
+          recollection_needed?: boolean | null
+          rejected_at?: string | null
+          rejected_by?: string | null
+          rejection_reason?: string | null
+          released_at?: string | null
+          released_by?: string | null
+          reported_at?: string | null
+          reported_by?: string | null
+          sample_condition?: string | null
+          scheduled_at?: string
+          status?: Database["public"]["Enums"]["lab_sample_status"]
+          tube_count?: number | null
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "lab_samples_booking_id_fkey"
+            columns: ["booking_id"]
+            isOneToOne: false
+            referencedRelation: "bookings"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "lab_samples_booking_item_id_fkey"
+            columns: ["booking_item_id"]
+            isOneToOne: true
+            referencedRelation: "booking_items"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "lab_samples_collected_by_fkey"
+            columns: ["collected_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "lab_samples_collector_id_fkey"
+            columns: ["collector_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "lab_samples_offering_id_fkey"
+            columns: ["offering_id"]
+            isOneToOne: false
+            referencedRelation: "offerings"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "lab_samples_owner_id_fkey"
+            columns: ["owner_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "lab_samples_pet_id_fkey"
+            columns: ["pet_id"]
+            isOneToOne: false
+            referencedRelation: "pets"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "lab_samples_received_by_fkey"
+            columns: ["received_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "lab_samples_rejected_by_fkey"
+            columns: ["rejected_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "lab_samples_released_by_fkey"
+            columns: ["released_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "lab_samples_reported_by_fkey"
+            columns: ["reported_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       lab_test_details: {
         Row: {
           collection_instructions: string | null
@@ -4079,6 +4621,64 @@ export type Database = {
     }
     Functions: {
       accept_bid: { Args: { bid_id: string; revision?: number }; Returns: Json }
+      add_to_lab_batch: {
+        Args: { batch_id: string; booking_item_ids: string[] }
+        Returns: {
+          code: string
+          created_at: string
+          created_by: string | null
+          done_at: string | null
+          id: string
+          instrument: string | null
+          offering_id: string
+          started_at: string | null
+          status: Database["public"]["Enums"]["lab_batch_status"]
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "lab_batches"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      analyst_queue: {
+        Args: { max_rows?: number }
+        Returns: {
+          analysis_started_at: string | null
+          booking_id: string
+          booking_item_id: string
+          collected_at: string | null
+          collected_by: string | null
+          collection_notes: string | null
+          collector_id: string | null
+          created_at: string
+          offering_id: string
+          owner_id: string
+          pet_id: string | null
+          received_at: string | null
+          received_by: string | null
+          recollection_needed: boolean | null
+          rejected_at: string | null
+          rejected_by: string | null
+          rejection_reason: string | null
+          released_at: string | null
+          released_by: string | null
+          reported_at: string | null
+          reported_by: string | null
+          sample_condition: string | null
+          scheduled_at: string
+          status: Database["public"]["Enums"]["lab_sample_status"]
+          tube_count: number | null
+          updated_at: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "lab_samples"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       answer_review: {
         Args: { response: string; review_id: string }
         Returns: {
@@ -4111,6 +4711,24 @@ export type Database = {
         Returns: Json
       }
       cancellation_terms: { Args: { booking_id: string }; Returns: Json }
+      collector_route: {
+        Args: { day?: string }
+        Returns: {
+          address: string
+          booking_id: string
+          booking_item_id: string
+          city: string
+          instructions: string
+          owner_name: string
+          pet_name: string
+          postal_code: string
+          scheduled_at: string
+          species: Database["public"]["Enums"]["pet_species"]
+          status: Database["public"]["Enums"]["lab_sample_status"]
+          test_title: string
+          tube_type: string
+        }[]
+      }
       complete_manual_refund: {
         Args: { refund_id: string }
         Returns: {
@@ -4184,6 +4802,32 @@ export type Database = {
           starts_at: string
         }
         Returns: Json
+      }
+      create_lab_batch: {
+        Args: {
+          booking_item_ids: string[]
+          code: string
+          instrument?: string
+          offering_id: string
+        }
+        Returns: {
+          code: string
+          created_at: string
+          created_by: string | null
+          done_at: string | null
+          id: string
+          instrument: string | null
+          offering_id: string
+          started_at: string | null
+          status: Database["public"]["Enums"]["lab_batch_status"]
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "lab_batches"
+          isOneToOne: true
+          isSetofReturn: false
+        }
       }
       custom_access_token_hook: { Args: { event: Json }; Returns: Json }
       declare_manual_payment: {
@@ -4259,6 +4903,25 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      enter_lab_results: {
+        Args: { booking_item_id: string; results: Json }
+        Returns: {
+          analyte_id: string
+          booking_item_id: string
+          entered_at: string
+          entered_by: string | null
+          flag: Database["public"]["Enums"]["lab_flag"]
+          high: number | null
+          low: number | null
+          value: number
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "lab_results"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       free_slots: {
         Args: {
           from_date: string
@@ -4329,6 +4992,43 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      lab_queue: {
+        Args: { max_rows?: number }
+        Returns: {
+          analysis_started_at: string | null
+          booking_id: string
+          booking_item_id: string
+          collected_at: string | null
+          collected_by: string | null
+          collection_notes: string | null
+          collector_id: string | null
+          created_at: string
+          offering_id: string
+          owner_id: string
+          pet_id: string | null
+          received_at: string | null
+          received_by: string | null
+          recollection_needed: boolean | null
+          rejected_at: string | null
+          rejected_by: string | null
+          rejection_reason: string | null
+          released_at: string | null
+          released_by: string | null
+          reported_at: string | null
+          reported_by: string | null
+          sample_condition: string | null
+          scheduled_at: string
+          status: Database["public"]["Enums"]["lab_sample_status"]
+          tube_count: number | null
+          updated_at: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "lab_samples"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       lift_email_suppression: { Args: { address: string }; Returns: boolean }
       list_email_suppressions: {
         Args: Record<PropertyKey, never>
@@ -4375,6 +5075,30 @@ export type Database = {
       mark_notifications_read: {
         Args: { notification_ids?: string[] }
         Returns: number
+      }
+      move_lab_batch: {
+        Args: {
+          batch_id: string
+          to_status: Database["public"]["Enums"]["lab_batch_status"]
+        }
+        Returns: {
+          code: string
+          created_at: string
+          created_by: string | null
+          done_at: string | null
+          id: string
+          instrument: string | null
+          offering_id: string
+          started_at: string | null
+          status: Database["public"]["Enums"]["lab_batch_status"]
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "lab_batches"
+          isOneToOne: true
+          isSetofReturn: false
+        }
       }
       password_verification_attempt_hook: {
         Args: { event: Json }
@@ -4863,6 +5587,50 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      transition_lab_sample: {
+        Args: {
+          booking_item_id: string
+          note?: string
+          recollection_needed?: boolean
+          sample_condition?: string
+          to_status: Database["public"]["Enums"]["lab_sample_status"]
+          tube_count?: number
+        }
+        Returns: {
+          analysis_started_at: string | null
+          booking_id: string
+          booking_item_id: string
+          collected_at: string | null
+          collected_by: string | null
+          collection_notes: string | null
+          collector_id: string | null
+          created_at: string
+          offering_id: string
+          owner_id: string
+          pet_id: string | null
+          received_at: string | null
+          received_by: string | null
+          recollection_needed: boolean | null
+          rejected_at: string | null
+          rejected_by: string | null
+          rejection_reason: string | null
+          released_at: string | null
+          released_by: string | null
+          reported_at: string | null
+          reported_by: string | null
+          sample_condition: string | null
+          scheduled_at: string
+          status: Database["public"]["Enums"]["lab_sample_status"]
+          tube_count: number | null
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "lab_samples"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       unlock_user: { Args: { user_id: string }; Returns: undefined }
       unregister_push_token: { Args: { token: string }; Returns: boolean }
       withdraw_bid: {
@@ -4985,6 +5753,18 @@ export type Database = {
         | "cancelled"
         | "expired"
       job_urgency: "flexible" | "normal" | "urgent" | "emergency"
+      lab_batch_status: "open" | "running" | "done"
+      lab_flag: "low" | "normal" | "high" | "critical"
+      lab_report_status: "draft" | "released" | "superseded" | "withdrawn"
+      lab_sample_status:
+        | "booked"
+        | "collected"
+        | "received"
+        | "in_analysis"
+        | "reported"
+        | "released"
+        | "rejected"
+        | "cancelled"
       media_kind: "image" | "video" | "document"
       notification_channel: "in_app" | "email" | "sms" | "push"
       notification_delivery_status:
@@ -5234,6 +6014,19 @@ export const Constants = {
         "expired",
       ],
       job_urgency: ["flexible", "normal", "urgent", "emergency"],
+      lab_batch_status: ["open", "running", "done"],
+      lab_flag: ["low", "normal", "high", "critical"],
+      lab_report_status: ["draft", "released", "superseded", "withdrawn"],
+      lab_sample_status: [
+        "booked",
+        "collected",
+        "received",
+        "in_analysis",
+        "reported",
+        "released",
+        "rejected",
+        "cancelled",
+      ],
       media_kind: ["image", "video", "document"],
       notification_channel: ["in_app", "email", "sms", "push"],
       notification_delivery_status: [

@@ -62,7 +62,12 @@ create index lab_samples_offering_idx on public.lab_samples (offering_id);
 create index lab_samples_waiting_idx on public.lab_samples (status, received_at)
   where status in ('collected', 'received', 'in_analysis', 'reported');
 create index lab_samples_scheduled_idx on public.lab_samples (scheduled_at desc);
-create index lab_samples_people_idx on public.lab_samples (reported_by) where reported_by is not null;
+-- Who did each step (profiles' deletes set them null).
+create index lab_samples_reported_by_idx on public.lab_samples (reported_by) where reported_by is not null;
+create index lab_samples_collected_by_idx on public.lab_samples (collected_by) where collected_by is not null;
+create index lab_samples_received_by_idx on public.lab_samples (received_by) where received_by is not null;
+create index lab_samples_released_by_idx on public.lab_samples (released_by) where released_by is not null;
+create index lab_samples_rejected_by_idx on public.lab_samples (rejected_by) where rejected_by is not null;
 
 create trigger set_updated_at
   before update on public.lab_samples

@@ -55,6 +55,8 @@ OWNED_LISTS = {
     "bids": "created_at",
     "job_assignments": "assigned_at",
     "job_disputes": "created_at",
+    "lab_samples": "scheduled_at",
+    "lab_reports": "created_at",
 }
 # Lists read under a parent's filter (PostgREST embeds and `?booking_id=eq.<id>`).
 CHILD_LISTS = {
@@ -67,6 +69,8 @@ CHILD_LISTS = {
     "job_files": "job_id",
     "job_status_changes": "job_id",
     "bids": "job_id",
+    "lab_sample_status_changes": "booking_item_id",
+    "lab_results": "booking_item_id",
 }
 
 
@@ -126,6 +130,17 @@ def test_a_child_list_under_its_parent_is_reached_by_index(
 # The filter's index reaches the rows (a page is then sorted, or read in order: the planner's
 # choice with real statistics); the policy must not turn it into a read of every visible row.
 FILTERED_LISTS = {"reviews": ("provider_id", "offering_id")}
+# Signed-in lists under a filter: a pet's reports, newest first (the owner's "reports of my pet").
+USER_FILTERED_LISTS = {"lab_reports": ("pet_id", "released_at"), "lab_samples": ("pet_id", "scheduled_at")}
+
+
+@pytest.mark.parametrize(("table", "column", "order"), [(t, c, o) for t, (c, o) in sorted(USER_FILTERED_LISTS.items())])
+def test_a_users_list_under_its_filter_is_reached_by_its_index(
+    db: psycopg.Connection, table: str, column: str, order: str
+) -> None:
+    query = f"select * from public.{table} where {column} = '{uuid.uuid4()}' order by {order} desc limit 20"
+    plan = explain(db, USER, query)
+    assert reaches_by_index_condition(plan, table), json.dumps(plan, indent=1)
 
 
 @pytest.mark.parametrize(("table", "column"), [(t, c) for t, cs in sorted(FILTERED_LISTS.items()) for c in cs])
