@@ -16,6 +16,8 @@
 --   petowner@petlab.local         client
 --   coachee@coaching.local        client (with the matching quiz)
 --   homeowner@homeservices.local  client
+--   creator@workflows.local       provider (sells workflows)  workflow store
+--   buyer@workflows.local         client                      workflow store
 
 -- The token columns are '' rather than NULL: Supabase Auth reads them as strings and answers
 -- every password sign-in of a user with a NULL one with 500 (an open upstream bug).
@@ -45,7 +47,9 @@ from (values
   ('c0000000-0000-4000-8000-000000000001'::uuid, 'client@consulting.local', 'Chris', 'Chris Client', 'client'),
   ('c0000000-0000-4000-8000-000000000002'::uuid, 'petowner@petlab.local', 'Pia', 'Pia Petowner', 'client'),
   ('c0000000-0000-4000-8000-000000000003'::uuid, 'coachee@coaching.local', 'Amara', 'Amara Okafor', 'client'),
-  ('c0000000-0000-4000-8000-000000000004'::uuid, 'homeowner@homeservices.local', 'Hana', 'Hana Homeowner', 'client')
+  ('c0000000-0000-4000-8000-000000000004'::uuid, 'homeowner@homeservices.local', 'Hana', 'Hana Homeowner', 'client'),
+  ('b0000000-0000-4000-8000-000000000007'::uuid, 'creator@workflows.local', 'Flowsmith', 'Fiona Flowsmith', 'provider'),
+  ('c0000000-0000-4000-8000-000000000005'::uuid, 'buyer@workflows.local', 'Ben', 'Ben Buyer', 'client')
 ) as u (id, email, display_name, full_name, account_type);
 
 -- Supabase Auth signs in with email through the identity row.
@@ -79,7 +83,9 @@ values
   ('b0000000-0000-4000-8000-000000000005', 'service_provider', 'Drains and leaks, west side',
    'Drain cleaning and leak repairs around the West Loop.', '{plumbing,drains}', '{en,es}', '{US}', 7000, 'USD'),
   ('b0000000-0000-4000-8000-000000000006', 'service_provider', 'Milwaukee plumbing repairs',
-   'Repairs and installs across Milwaukee County.', '{plumbing}', '{en}', '{US}', 6500, 'USD');
+   'Repairs and installs across Milwaukee County.', '{plumbing}', '{en}', '{US}', 6500, 'USD'),
+  ('b0000000-0000-4000-8000-000000000007', 'consultant', 'Automation workflows, ready to import',
+   'Workflows for clinics and small shops.', '{automation}', '{en}', '{US}', null, 'USD');
 
 -- Every demo provider is verified, and the plumber holds what home services require (licence,
 -- insurance, background check), so that their offerings are live and bookable.
@@ -315,7 +321,8 @@ values
   ('b0000000-0000-4000-8000-000000000003', 'acct_1DemoCoach', true, true, true),
   ('b0000000-0000-4000-8000-000000000004', 'acct_1DemoPlumber', true, true, true),
   ('b0000000-0000-4000-8000-000000000005', 'acct_1DemoRooter', true, true, true),
-  ('b0000000-0000-4000-8000-000000000006', 'acct_1DemoMilwaukee', true, true, true);
+  ('b0000000-0000-4000-8000-000000000006', 'acct_1DemoMilwaukee', true, true, true),
+  ('b0000000-0000-4000-8000-000000000007', 'acct_1DemoFlowsmith', true, true, true);
 
 -- The story so far -------------------------------------------------------------------------------
 -- Every vertical's screens populated: bookings in every state, paid and refunded invoices,
@@ -570,6 +577,78 @@ begin
   insert into public.chat_messages (room_id, body)
   select r.id, 'Is it a mixer tap or two separate taps?' from public.chat_rooms r
   where r.job_id = job and r.bidder_id = 'b0000000-0000-4000-8000-000000000005';
+  perform pg_temp.act_as_service();
+  perform service.expand_notifications(500);
+end
+$$;
+
+select set_config('request.jwt.claims', '', false);
+
+-- Workflow store (issue 16, seed 003) ----------------------------------------------------------------
+-- Workflows sold as files: the platform's own and Flowsmith's, in several categories each, with
+-- previews, features and a file per version; 20 % off with FLOW20. Ben bought the platform's
+-- reminders workflow by card and left a review.
+insert into public.categories (id, slug, name, sort_order, commission_rate, currency, min_price, max_price, offering_kinds)
+values
+  ('d0000000-0000-4000-8000-000000000007', 'workflows', 'Workflows', 5, 0.20, 'USD', 0, 100000, '{digital}'),
+  ('d0000000-0000-4000-8000-000000000008', 'automation', 'Automation', 1, null, null, null, null, '{digital}'),
+  ('d0000000-0000-4000-8000-000000000009', 'marketing', 'Marketing', 2, null, null, null, null, '{digital}');
+update public.categories set parent_id = 'd0000000-0000-4000-8000-000000000007'
+where id in ('d0000000-0000-4000-8000-000000000008', 'd0000000-0000-4000-8000-000000000009');
+insert into public.offerings (id, provider_id, category_id, kind, title, description, price, currency, duration_minutes,
+                              status, location, features)
+values
+  ('e5000000-0000-4000-8000-000000000001', null, 'd0000000-0000-4000-8000-000000000008', 'digital',
+   'Appointment reminders', 'Texts and emails a day and an hour before each appointment.', 2900, 'USD', 5, 'active', 'online',
+   '{sms,email,calendar-sync}'),
+  ('e5000000-0000-4000-8000-000000000002', 'b0000000-0000-4000-8000-000000000007', 'd0000000-0000-4000-8000-000000000008',
+   'digital', 'Invoice chaser', 'Polite reminders for unpaid invoices, escalating after a week.', 4900, 'USD', 5, 'active',
+   'online', '{email,escalation}'),
+  ('e5000000-0000-4000-8000-000000000003', 'b0000000-0000-4000-8000-000000000007', 'd0000000-0000-4000-8000-000000000009',
+   'digital', 'Review requests', 'Asks happy clients for a review after each visit.', 1900, 'USD', 5, 'active', 'online',
+   '{email,reviews}');
+insert into public.offering_categories (offering_id, category_id) values
+  ('e5000000-0000-4000-8000-000000000001', 'd0000000-0000-4000-8000-000000000009'),
+  ('e5000000-0000-4000-8000-000000000003', 'd0000000-0000-4000-8000-000000000008');
+-- The deliverables, as the sellers uploaded them (Storage's rows), one version each and a
+-- second of the reminders.
+insert into storage.objects (bucket_id, name, metadata)
+select 'product-files', f.path, jsonb_build_object('size', f.size, 'mimetype', 'application/json')
+from (values ('e5000000-0000-4000-8000-000000000001/v1/reminders.json', 18211),
+             ('e5000000-0000-4000-8000-000000000001/v2/reminders.json', 19402),
+             ('e5000000-0000-4000-8000-000000000002/v1/invoice-chaser.json', 24510),
+             ('e5000000-0000-4000-8000-000000000003/v1/review-requests.json', 9133)) f (path, size);
+insert into public.product_files (id, offering_id, version, path, name, notes) values
+  ('e6000000-0000-4000-8000-000000000001', 'e5000000-0000-4000-8000-000000000001', 1,
+   'e5000000-0000-4000-8000-000000000001/v1/reminders.json', 'reminders.json', 'First release.'),
+  ('e6000000-0000-4000-8000-000000000002', 'e5000000-0000-4000-8000-000000000001', 2,
+   'e5000000-0000-4000-8000-000000000001/v2/reminders.json', 'reminders.json', 'Adds WhatsApp.'),
+  ('e6000000-0000-4000-8000-000000000003', 'e5000000-0000-4000-8000-000000000002', 1,
+   'e5000000-0000-4000-8000-000000000002/v1/invoice-chaser.json', 'invoice-chaser.json', null),
+  ('e6000000-0000-4000-8000-000000000004', 'e5000000-0000-4000-8000-000000000003', 1,
+   'e5000000-0000-4000-8000-000000000003/v1/review-requests.json', 'review-requests.json', null);
+insert into public.offers (id, name, percent_off, category_id, is_automatic)
+values ('e3000000-0000-4000-8000-000000000003', '20% off workflows', 20, 'd0000000-0000-4000-8000-000000000007', false);
+insert into public.coupons (offer_id, code, max_redemptions, max_per_user)
+values ('e3000000-0000-4000-8000-000000000003', 'FLOW20', 1000, 2);
+
+do $$
+declare
+  bought jsonb;
+  checkout jsonb;
+begin
+  perform pg_temp.act_as('buyer@workflows.local');
+  bought := public.purchase_products(array['e5000000-0000-4000-8000-000000000001'::uuid]);
+  checkout := public.begin_checkout((bought #>> '{orders,0,invoice_id}')::uuid);
+  perform pg_temp.act_as_service();
+  perform service.attach_checkout_session((checkout ->> 'payment_id')::uuid, 'cs_demo_flow1',
+                                          'https://checkout.stripe.com/c/pay/cs_demo_flow1', now() + interval '31 minutes');
+  perform service.apply_checkout_event('evt_demo_flow1', 'checkout.session.completed', now(), 'cs_demo_flow1',
+                                       (checkout ->> 'payment_id')::uuid, 'paid', 'pi_demo_flow1',
+                                       (checkout ->> 'amount')::bigint, checkout ->> 'currency');
+  perform pg_temp.act_as('buyer@workflows.local');
+  perform public.review_purchase((bought #>> '{orders,0,purchase_ids,0}')::uuid, 5,
+                                 'Set up in ten minutes; no-shows halved in a month.');
   perform pg_temp.act_as_service();
   perform service.expand_notifications(500);
 end

@@ -26,7 +26,7 @@ select set_eq($$select key from public.notification_event_types$$,
         'purchase.completed', 'purchase.refunded', 'job.bid_received', 'job.bid_accepted', 'job.bid_rejected', 'job.started',
         'job.completed', 'sample.collected', 'report.ready', 'report.critical', 'review.received', 'contact.received',
         'comment.replied', 'question.answered', 'chat.message_received', 'job.posted_nearby', 'job.cancelled',
-        'job.dispute_opened', 'job.dispute_resolved'],
+        'job.dispute_opened', 'job.dispute_resolved', 'purchase.rejected'],
   'every event the domain can raise is a known event type');
 select is_empty($$select key from public.notification_event_types where category = 'payments' and priority < 7$$,
   'money events are claimed first: priority 7 or more');
