@@ -150,7 +150,7 @@ select results_eq(
 select throws_ok($$delete from public.notification_categories where key = 'jobs'$$,
   '42501', 'permission denied for table notification_categories',
   '[notification_categories/admin/delete] admins cannot remove a category');
-select is((select count(*) from public.notification_event_types), 35::bigint,
+select is((select count(*) from public.notification_event_types), 36::bigint,
   '[notification_event_types/admin/select] admins read every event type');
 select throws_ok(
   $$insert into public.notification_event_types (key, category, variables, description) values ('job.bid', 'jobs', '{}', 'x')$$,
@@ -167,8 +167,8 @@ select throws_ok($$update public.notification_event_types set variables = '{}' w
 select throws_ok($$delete from public.notification_event_types where key = 'announcement'$$,
   '42501', 'permission denied for table notification_event_types',
   '[notification_event_types/admin/delete] admins cannot remove an event type');
-select is((select count(*) from public.notification_templates where locale = 'en'), 140::bigint,
-  '[notification_templates/admin/select] admins read every template: 35 events on 4 channels in English');
+select is((select count(*) from public.notification_templates where locale = 'en'), 144::bigint,
+  '[notification_templates/admin/select] admins read every template: 36 events on 4 channels in English');
 select lives_ok(
   $$insert into public.notification_templates (event_type, channel, locale, subject, title, body, action_url)
     values ('booking.confirmed', 'email', 'pt-BR', 'Confirmado: {{ offering_title }} em {{ starts_at }}', 'Reserva confirmada',
@@ -252,7 +252,7 @@ select throws_ok(
 
 -- service_role --------------------------------------------------------------------------------------------
 select tests.authenticate_as_service_role();
-select is((select count(*) from public.notification_templates where locale = 'en'), 140::bigint,
+select is((select count(*) from public.notification_templates where locale = 'en'), 144::bigint,
   'the service role reads the templates it renders');
 
 select * from finish();
