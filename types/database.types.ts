@@ -1165,10 +1165,11 @@ export type Database = {
       }
       coupon_redemptions: {
         Row: {
-          booking_id: string
+          booking_id: string | null
           coupon_id: string
           discount_amount: number
           id: string
+          invoice_id: string | null
           redeemed_at: string | null
           released_at: string | null
           reserved_at: string
@@ -1176,10 +1177,11 @@ export type Database = {
           user_id: string
         }
         Insert: {
-          booking_id: string
+          booking_id?: string | null
           coupon_id: string
           discount_amount: number
           id?: string
+          invoice_id?: string | null
           redeemed_at?: string | null
           released_at?: string | null
           reserved_at?: string
@@ -1187,10 +1189,11 @@ export type Database = {
           user_id: string
         }
         Update: {
-          booking_id?: string
+          booking_id?: string | null
           coupon_id?: string
           discount_amount?: number
           id?: string
+          invoice_id?: string | null
           redeemed_at?: string | null
           released_at?: string | null
           reserved_at?: string
@@ -1210,6 +1213,13 @@ export type Database = {
             columns: ["coupon_id"]
             isOneToOne: false
             referencedRelation: "coupons"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "coupon_redemptions_invoice_id_fkey"
+            columns: ["invoice_id"]
+            isOneToOne: false
+            referencedRelation: "invoices"
             referencedColumns: ["id"]
           },
           {
@@ -3077,6 +3087,39 @@ export type Database = {
           },
         ]
       }
+      offering_categories: {
+        Row: {
+          category_id: string
+          created_at: string
+          offering_id: string
+        }
+        Insert: {
+          category_id: string
+          created_at?: string
+          offering_id: string
+        }
+        Update: {
+          category_id?: string
+          created_at?: string
+          offering_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "offering_categories_category_id_fkey"
+            columns: ["category_id"]
+            isOneToOne: false
+            referencedRelation: "categories"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "offering_categories_offering_id_fkey"
+            columns: ["offering_id"]
+            isOneToOne: false
+            referencedRelation: "offerings"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       offering_media: {
         Row: {
           alt_text: string | null
@@ -3665,6 +3708,50 @@ export type Database = {
           },
         ]
       }
+      product_files: {
+        Row: {
+          created_at: string
+          id: string
+          mimetype: string | null
+          name: string
+          notes: string | null
+          offering_id: string
+          path: string
+          size: number | null
+          version: number
+        }
+        Insert: {
+          created_at?: string
+          id?: string
+          mimetype?: string | null
+          name: string
+          notes?: string | null
+          offering_id: string
+          path: string
+          size?: number | null
+          version: number
+        }
+        Update: {
+          created_at?: string
+          id?: string
+          mimetype?: string | null
+          name?: string
+          notes?: string | null
+          offering_id?: string
+          path?: string
+          size?: number | null
+          version?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "product_files_offering_id_fkey"
+            columns: ["offering_id"]
+            isOneToOne: false
+            referencedRelation: "offerings"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       profile_details: {
         Row: {
           created_at: string
@@ -3907,6 +3994,104 @@ export type Database = {
           {
             foreignKeyName: "provider_verifications_provider_id_fkey"
             columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
+      purchases: {
+        Row: {
+          activated_at: string | null
+          amount: number
+          buyer_id: string
+          created_at: string
+          currency: string
+          download_count: number
+          downloads_day: string | null
+          downloads_that_day: number
+          id: string
+          invoice_id: string
+          last_download_at: string | null
+          offering_id: string
+          rejected_at: string | null
+          revoked_at: string | null
+          seller_id: string | null
+          status: Database["public"]["Enums"]["purchase_status"]
+          status_reason: string | null
+          title: string
+          updated_at: string
+          version: number
+        }
+        Insert: {
+          activated_at?: string | null
+          amount: number
+          buyer_id: string
+          created_at?: string
+          currency: string
+          download_count?: number
+          downloads_day?: string | null
+          downloads_that_day?: number
+          id?: string
+          invoice_id: string
+          last_download_at?: string | null
+          offering_id: string
+          rejected_at?: string | null
+          revoked_at?: string | null
+          seller_id?: string | null
+          status?: Database["public"]["Enums"]["purchase_status"]
+          status_reason?: string | null
+          title: string
+          updated_at?: string
+          version?: number
+        }
+        Update: {
+          activated_at?: string | null
+          amount?: number
+          buyer_id?: string
+          created_at?: string
+          currency?: string
+          download_count?: number
+          downloads_day?: string | null
+          downloads_that_day?: number
+          id?: string
+          invoice_id?: string
+          last_download_at?: string | null
+          offering_id?: string
+          rejected_at?: string | null
+          revoked_at?: string | null
+          seller_id?: string | null
+          status?: Database["public"]["Enums"]["purchase_status"]
+          status_reason?: string | null
+          title?: string
+          updated_at?: string
+          version?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "purchases_buyer_id_fkey"
+            columns: ["buyer_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "purchases_invoice_id_fkey"
+            columns: ["invoice_id"]
+            isOneToOne: false
+            referencedRelation: "invoices"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "purchases_offering_id_fkey"
+            columns: ["offering_id"]
+            isOneToOne: false
+            referencedRelation: "offerings"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "purchases_seller_id_fkey"
+            columns: ["seller_id"]
             isOneToOne: false
             referencedRelation: "provider_profiles"
             referencedColumns: ["user_id"]
@@ -4184,6 +4369,7 @@ export type Database = {
           id: string
           offering_id: string
           provider_id: string | null
+          purchase_id: string | null
           rating: number
           responded_at: string | null
           response: string | null
@@ -4201,6 +4387,7 @@ export type Database = {
           id?: string
           offering_id: string
           provider_id?: string | null
+          purchase_id?: string | null
           rating: number
           responded_at?: string | null
           response?: string | null
@@ -4218,6 +4405,7 @@ export type Database = {
           id?: string
           offering_id?: string
           provider_id?: string | null
+          purchase_id?: string | null
           rating?: number
           responded_at?: string | null
           response?: string | null
@@ -4258,6 +4446,13 @@ export type Database = {
             isOneToOne: false
             referencedRelation: "provider_profiles"
             referencedColumns: ["user_id"]
+          },
+          {
+            foreignKeyName: "reviews_purchase_id_fkey"
+            columns: ["purchase_id"]
+            isOneToOne: true
+            referencedRelation: "purchases"
+            referencedColumns: ["id"]
           },
         ]
       }
@@ -4567,6 +4762,7 @@ export type Database = {
           period: string | null
           period_start: string | null
           refunded: number | null
+          source: string | null
           subtotal: number | null
           taxes: number | null
           travel_fees: number | null
@@ -4693,6 +4889,7 @@ export type Database = {
           id: string
           offering_id: string
           provider_id: string | null
+          purchase_id: string | null
           rating: number
           responded_at: string | null
           response: string | null
@@ -4891,6 +5088,7 @@ export type Database = {
           id: string
           offering_id: string
           provider_id: string | null
+          purchase_id: string | null
           rating: number
           responded_at: string | null
           response: string | null
@@ -4958,6 +5156,7 @@ export type Database = {
           id: string
           offering_id: string
           provider_id: string | null
+          purchase_id: string | null
           rating: number
           responded_at: string | null
           response: string | null
@@ -5104,6 +5303,10 @@ export type Database = {
         Args: { event: Json }
         Returns: Json
       }
+      purchase_products: {
+        Args: { coupon_code?: string; offering_ids: string[] }
+        Returns: Json
+      }
       quote_booking: {
         Args: {
           addons?: Json
@@ -5118,6 +5321,7 @@ export type Database = {
         Args: { platform: string; token: string }
         Returns: string
       }
+      request_download: { Args: { file_id: string }; Returns: Json }
       request_refund: {
         Args: { amount?: number; invoice_id: string; reason?: string }
         Returns: {
@@ -5288,6 +5492,33 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "payments"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      review_purchase: {
+        Args: { body?: string; purchase_id: string; rating: number }
+        Returns: {
+          author_id: string
+          body: string | null
+          booking_id: string | null
+          created_at: string
+          deleted_at: string | null
+          hidden_at: string | null
+          hidden_by: string | null
+          hidden_reason: string | null
+          id: string
+          offering_id: string
+          provider_id: string | null
+          purchase_id: string | null
+          rating: number
+          responded_at: string | null
+          response: string | null
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "reviews"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -5678,6 +5909,7 @@ export type Database = {
           id: string
           offering_id: string
           provider_id: string | null
+          purchase_id: string | null
           rating: number
           responded_at: string | null
           response: string | null
@@ -5785,7 +6017,7 @@ export type Database = {
         | "lab_test"
         | "digital"
       offering_location: "online" | "provider_site" | "client_site"
-      offering_status: "draft" | "active" | "archived"
+      offering_status: "draft" | "active" | "expired" | "archived"
       payment_method: "stripe" | "bank_transfer" | "qr" | "cash"
       payment_status:
         | "pending"
@@ -5799,6 +6031,7 @@ export type Database = {
       provider_kind: "consultant" | "coach" | "service_provider" | "lab"
       provider_requirement: "license" | "insurance" | "background_check"
       provider_verification_status: "verified" | "revoked"
+      purchase_status: "pending" | "active" | "rejected" | "revoked"
       redemption_status: "reserved" | "redeemed" | "released"
       refund_kind:
         | "admin"
@@ -6049,7 +6282,7 @@ export const Constants = {
         "digital",
       ],
       offering_location: ["online", "provider_site", "client_site"],
-      offering_status: ["draft", "active", "archived"],
+      offering_status: ["draft", "active", "expired", "archived"],
       payment_method: ["stripe", "bank_transfer", "qr", "cash"],
       payment_status: [
         "pending",
@@ -6064,6 +6297,7 @@ export const Constants = {
       provider_kind: ["consultant", "coach", "service_provider", "lab"],
       provider_requirement: ["license", "insurance", "background_check"],
       provider_verification_status: ["verified", "revoked"],
+      purchase_status: ["pending", "active", "rejected", "revoked"],
       redemption_status: ["reserved", "redeemed", "released"],
       refund_kind: [
         "admin",

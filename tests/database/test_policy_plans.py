@@ -57,6 +57,7 @@ OWNED_LISTS = {
     "job_disputes": "created_at",
     "lab_samples": "scheduled_at",
     "lab_reports": "created_at",
+    "purchases": "created_at",
 }
 # Lists read under a parent's filter (PostgREST embeds and `?booking_id=eq.<id>`).
 CHILD_LISTS = {
@@ -71,6 +72,8 @@ CHILD_LISTS = {
     "bids": "job_id",
     "lab_sample_status_changes": "booking_item_id",
     "lab_results": "booking_item_id",
+    "product_files": "offering_id",
+    "offering_categories": "offering_id",
 }
 
 
