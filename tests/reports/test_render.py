@@ -1,6 +1,6 @@
 """The lab report's PDF read as a person reads it (with poppler-utils, which scripts/setup
 installs): its text (pdftotext) says what the report says, flags included; its first page
-(pdftoppm) is an A4 page with ink on it; a long panel flows onto a second page (pdfinfo);
+(pdftoppm) is an A4 page with ink on it; a long panel flows onto more pages (pdfinfo);
 markup-like text is shown as written."""
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def test_the_first_page_is_an_a4_page_with_ink(tmp_path: Path) -> None:
     assert len(data) > 3000, "not a blank page"
 
 
-def test_a_long_panel_flows_onto_a_second_page_and_markup_is_shown_as_written(tmp_path: Path) -> None:
+def test_a_long_panel_flows_onto_more_pages_and_markup_is_shown_as_written(tmp_path: Path) -> None:
     many = [
         {"analyte": f"Analyte {n}", "code": f"a{n}", "unit": "U/L", "decimals": 0, "value": n, "flag": "normal",
          "low": 0, "high": 100}
@@ -71,5 +71,6 @@ def test_a_long_panel_flows_onto_a_second_page_and_markup_is_shown_as_written(tm
     path = tmp_path / "long.pdf"
     path.write_bytes(pdf)
     info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
-    assert "Pages:          2" in info, info
+    pages = int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages >= 2, info
     assert "Values <b>not</b> bold & fine" in text_of(pdf, tmp_path)
