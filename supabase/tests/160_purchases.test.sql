@@ -5,7 +5,7 @@
 -- product. owner = the buyer (purchases); for files and categories, the product's seller.
 begin;
 set local time zone 'UTC';
-select plan(65);
+select plan(67);
 select tests.start_with_empty_marketplace();
 select set_config('storage.allow_delete_query', 'true', true);
 select tests.create_supabase_user('buyer');
@@ -160,15 +160,31 @@ select throws_ok($$insert into public.product_files (offering_id, version, path,
 select is(pg_temp.outcome($$update public.product_files set name = 'x' returning 1$$), 'denied', '[product_files/admin/update] files are replaced by new versions, not edited');
 select is(pg_temp.outcome($$delete from public.product_files where version = 2 returning 1$$), '2', '[product_files/admin/delete] admins remove files');
 
+-- A chargeback lost takes the access away in the transaction that records it -------------------------------------------
+select tests.authenticate_as('buyer');
+select set_config('t.requests', jsonb_build_object('invoice_id',
+  public.purchase_products('{2a000000-0000-4000-8000-000000000003}') #>> '{orders,0,invoice_id}')::text, true);
+select tests.pay_by_card('requests');
+select tests.clear_authentication();
+insert into public.disputes (payment_id, invoice_id, client_id, provider_id, stripe_dispute_id, amount, currency, status, last_event_at)
+select p.id, p.invoice_id, p.client_id, p.provider_id, 'dp_lost', p.amount, p.currency, 'needs_response', now()
+from public.payments p where p.invoice_id = tests.invoice('requests');
+select results_eq($$select status::text from public.purchases where offering_id = '2a000000-0000-4000-8000-000000000003'$$,
+  $$values ('active')$$, 'a dispute under way leaves the access');
+update public.disputes set status = 'lost' where stripe_dispute_id = 'dp_lost';
+select results_eq($$select status::text, status_reason from public.purchases where offering_id = '2a000000-0000-4000-8000-000000000003'$$,
+  $$values ('revoked', 'payment disputed and lost')$$, 'a lost one revokes it');
+
 -- Refunds: a partial one keeps the access, a full one revokes it in its transaction ------------------------------------
 select tests.authenticate_as_service_role();
 update public.invoices set amount_refunded = 1000, status = 'partially_refunded'
 where id = (current_setting('t.order')::jsonb #>> '{orders,0,invoice_id}')::uuid;
-select results_eq($$select status::text from public.purchases$$, $$values ('active')$$, 'a partial refund keeps the access');
+select results_eq($$select status::text from public.purchases where offering_id = '2a000000-0000-4000-8000-000000000001'$$,
+  $$values ('active')$$, 'a partial refund keeps the access');
 update public.invoices set amount_refunded = amount_paid, status = 'refunded'
 where id = (current_setting('t.order')::jsonb #>> '{orders,0,invoice_id}')::uuid;
-select results_eq($$select status::text, status_reason from public.purchases$$, $$values ('revoked', 'refunded')$$,
-  'a full refund revokes it');
+select results_eq($$select status::text, status_reason from public.purchases where offering_id = '2a000000-0000-4000-8000-000000000001'$$,
+  $$values ('revoked', 'refunded')$$, 'a full refund revokes it');
 select tests.authenticate_as('buyer');
 select is(pg_temp.files(), 0::bigint, 'a revoked purchase reads no file');
 
