@@ -581,9 +581,11 @@ insert into public.notification_event_types (key, category, variables, severity,
    'The transfer or QR payment of a purchase was rejected: the purchase is rejected (seed 003''s REJECT).');
 
 insert into public.notification_templates (event_type, channel, subject, title, body, action_url) values
-  ('purchase.rejected', 'in_app', null, 'Payment rejected', 'Your payment for {{ offering_title }} was rejected: {{ reason }}.', '{{ action_url }}'),
-  ('purchase.rejected', 'email', 'Payment rejected: {{ offering_title }}', 'Your payment was rejected',
-   E'Hi {{ recipient_name }},\n\nYour payment of {{ amount }} {{ currency }} for {{ offering_title }} (invoice {{ invoice_number }}) was rejected: {{ reason }}.\n\nYou can buy it again: {{ action_url }}',
+  ('purchase.rejected', 'in_app', null, 'Purchase rejected', 'Your purchase of {{ offering_title }} was rejected: {{ reason }}.',
    '{{ action_url }}'),
-  ('purchase.rejected', 'sms', null, 'Payment rejected', 'Payment for {{ offering_title }} rejected: {{ reason }}. {{ action_url }}', '{{ action_url }}'),
-  ('purchase.rejected', 'push', null, 'Payment rejected', '{{ offering_title }}: {{ reason }}', '{{ action_url }}');
+  ('purchase.rejected', 'email', 'Purchase rejected: {{ offering_title }}', 'Your purchase was rejected',
+   E'Hi {{ recipient_name }},\n\nYour purchase of {{ offering_title }} ({{ amount }} {{ currency }}, invoice {{ invoice_number }}) was rejected: the payment was not accepted ({{ reason }}).\n\nYou can buy it again: {{ action_url }}',
+   '{{ action_url }}'),
+  ('purchase.rejected', 'sms', null, 'Purchase rejected', 'Purchase of {{ offering_title }} rejected: {{ reason }}. {{ action_url }}',
+   '{{ action_url }}'),
+  ('purchase.rejected', 'push', null, 'Purchase rejected', '{{ offering_title }}: {{ reason }}', '{{ action_url }}');
