@@ -388,12 +388,15 @@ from bench_rooms r
 join bench_room_messages m on m.n = r.n
 join bench_bids_full b on b.n = r.n;
 
-insert into public.chat_participants (room_id, user_id, role, joined_at, unread_count, last_seen_at)
+insert into public.chat_participants (room_id, user_id, role, joined_at, unread_count, last_seen_at, last_message_at)
 select pg_temp.id('30000000', r.n), case when p.role = 'client' then r.client_id else r.provider_id end,
        p.role::public.chat_participant_role, r.created_at,
        case when r.status in ('pending', 'accepted') and (r.n + length(p.role)) % 4 = 0
             then least(m.messages, 1 + (r.n % 5)) else 0 end,
-       r.ends_at
+       r.ends_at,
+       -- the room's latest message, as the fan-out trigger copies it to each participant
+       greatest(r.decided_at, case when m.messages > 0
+                                   then r.created_at + (r.ends_at - r.created_at) * m.messages / (m.messages + 1) end)
 from bench_rooms r
 join bench_room_messages m on m.n = r.n
 cross join (values ('client'), ('provider')) p (role);

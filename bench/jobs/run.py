@@ -144,6 +144,10 @@ def cases(conn: psycopg.Connection) -> list[tuple[str, dict[str, Any], str]]:
          unread.format(client[0])),
         ("7f. busiest bidder's rooms, newest message first (RLS only)", heavy,
          "select * from public.chat_rooms order by last_message_at desc nulls last limit 20"),
+        ("7g. busiest bidder's rooms with unread counts, newest first (`rpc/my_chat_rooms`)", heavy,
+         "select * from public.my_chat_rooms(20)"),
+        ("7h. busiest bidder's unread badge (`rpc/my_chat_unread_total`)", heavy,
+         "select public.my_chat_unread_total()"),
     ]  # fmt: skip
 
 

@@ -60,7 +60,7 @@ select ('30000000-0000-4000-8000-' || lpad(to_hex(n), 12, '0'))::uuid,
 from (select current_setting('bench.owners')::int as owners, current_setting('bench.samples')::int as samples,
              current_setting('bench.waiting')::int as waiting) c
 cross join generate_series(1, c.samples) n
-cross join lateral (select (n * 7919) % (c.owners * 2) + 1 as pet) x
+cross join lateral (select (n::bigint * 7919) % (c.owners * 2) + 1 as pet) x
 cross join lateral (select now() - interval '1095 days' + make_interval(secs => n * 94608000.0 / c.samples) as at) t
 cross join lateral (select case when n > c.samples - c.waiting
                                 then (array['booked', 'collected', 'received', 'in_analysis', 'reported'])[n % 5 + 1]
