@@ -819,6 +819,7 @@ export type Database = {
         Row: {
           is_reading: boolean
           joined_at: string
+          last_message_at: string | null
           last_read_at: string | null
           last_read_message_id: number | null
           last_seen_at: string | null
@@ -832,6 +833,7 @@ export type Database = {
         Insert: {
           is_reading?: boolean
           joined_at?: string
+          last_message_at?: string | null
           last_read_at?: string | null
           last_read_message_id?: number | null
           last_seen_at?: string | null
@@ -845,6 +847,7 @@ export type Database = {
         Update: {
           is_reading?: boolean
           joined_at?: string
+          last_message_at?: string | null
           last_read_at?: string | null
           last_read_message_id?: number | null
           last_seen_at?: string | null
@@ -5174,6 +5177,7 @@ export type Database = {
         Returns: {
           is_reading: boolean
           joined_at: string
+          last_message_at: string | null
           last_read_at: string | null
           last_read_message_id: number | null
           last_seen_at: string | null
@@ -5254,6 +5258,7 @@ export type Database = {
         Returns: {
           is_reading: boolean
           joined_at: string
+          last_message_at: string | null
           last_read_at: string | null
           last_read_message_id: number | null
           last_seen_at: string | null
@@ -5298,6 +5303,25 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      my_chat_rooms: {
+        Args: { before?: string; max_rows?: number }
+        Returns: {
+          bidder_id: string
+          booking_id: string
+          job_id: string
+          last_message_at: string
+          last_read_at: string
+          muted_until: string
+          notifications_enabled: boolean
+          role: Database["public"]["Enums"]["chat_participant_role"]
+          room_id: string
+          unread_count: number
+        }[]
+      }
+      my_chat_unread_total: {
+        Args: Record<PropertyKey, never>
+        Returns: number
       }
       password_verification_attempt_hook: {
         Args: { event: Json }
