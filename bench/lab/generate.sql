@@ -75,5 +75,26 @@ select s.booking_item_id, s.booking_id, s.owner_id, s.pet_id, 1, 'released', tru
        s.booking_id || '/' || s.booking_item_id || '.v1.pdf', 3000, s.released_at, s.released_at
 from public.lab_samples s where s.status = 'released';
 
+-- step: route
+-- The bookings (and an address) of the first collector's latest day, which the route joins; the
+-- other samples' bookings are not generated (no read measured here joins them).
+insert into public.addresses (id, user_id, line1, city, postal_code, country_code, latitude, longitude, is_default)
+select ('50000000-0000-4000-8000-' || lpad(to_hex(o), 12, '0'))::uuid,
+       ('00000000-0000-4000-8000-' || lpad(to_hex(o), 12, '0'))::uuid, o || ' Baker Street', 'London', 'NW1 6XE', 'GB',
+       51.52, -0.15, true
+from generate_series(1, current_setting('bench.owners')::int) o;
+insert into public.bookings (id, offering_id, client_id, collector_id, scheduled_on, pet_id, address_id, starts_at, ends_at,
+                             blocked_during, status, currency, total_amount, free_cancellation_hours, late_cancellation_fee_share)
+select distinct on (s.booking_id) s.booking_id, s.offering_id, s.owner_id, s.collector_id, 'collector', s.pet_id,
+       ('50000000-0000-4000-8000-' || right(s.owner_id::text, 12))::uuid,
+       s.scheduled_at, s.scheduled_at + interval '30 minutes', tstzrange(s.scheduled_at, s.scheduled_at + interval '30 minutes'),
+       'completed', 'GBP', 4500, 24, 0.5
+from public.lab_samples s
+where s.collector_id = ('00000000-0000-4000-8000-' || lpad(to_hex(current_setting('bench.owners')::int + 1), 12, '0'))::uuid
+  and (s.scheduled_at at time zone 'UTC')::date = (
+    select max((x.scheduled_at at time zone 'UTC')::date) from public.lab_samples x
+    where x.collector_id = ('00000000-0000-4000-8000-' || lpad(to_hex(current_setting('bench.owners')::int + 1), 12, '0'))::uuid)
+order by s.booking_id;
+
 -- step: analyze
-analyze auth.users, public.profiles, public.pets, public.lab_samples, public.lab_reports;
+analyze auth.users, public.profiles, public.pets, public.lab_samples, public.lab_reports, public.bookings, public.addresses;

@@ -78,7 +78,7 @@ def postgrest(table: str, where: str = "", order: str = "", embeds: tuple[tuple[
     joins = []
     for child, fk in embeds:
         alias = f"{table}_{child}_1"
-        columns.append(f"COALESCE(\"{alias}\".\"{alias}\", '[]') AS \"{child}\"")
+        columns.append(f'COALESCE("{alias}"."{alias}", \'[]\') AS "{child}"')
         joins.append(
             f'LEFT JOIN LATERAL (SELECT json_agg("{alias}")::jsonb AS "{alias}" FROM (SELECT "{child}_1".* '
             f'FROM "public"."{child}" AS "{child}_1" WHERE "{child}_1"."{fk}" = {t}."id") AS "{alias}") '
@@ -114,24 +114,40 @@ def requests(people: dict[str, str]) -> list[Request]:
         "client": f'"public"."bookings"."client_id" = \'{c}\'',
         "provider": f'"public"."bookings"."provider_id" = \'{p}\'',
     }
-    upcoming = "\"public\".\"bookings\".\"status\" = 'confirmed' AND \"public\".\"bookings\".\"starts_at\" >= now()"
+    upcoming = '"public"."bookings"."status" = \'confirmed\' AND "public"."bookings"."starts_at" >= now()'
     out = []
     for persona in ("client", "provider", "admin"):
         own = mine.get(persona, "")
         both = " AND ".join(x for x in (own, upcoming) if x)
         out += [
-            Request(f"{persona}:bookings", persona, "bookings, newest 20",
-                    postgrest("bookings", order='"starts_at" DESC'),
-                    postgrest("bookings", own, '"starts_at" DESC')),
-            Request(f"{persona}:bookings+count", persona, "bookings, newest 20, count=exact",
-                    postgrest("bookings", order='"starts_at" DESC', count=True),
-                    postgrest("bookings", own, '"starts_at" DESC', count=True)),
-            Request(f"{persona}:bookings+embeds", persona, "bookings with booking_items(*), invoices(*)",
-                    postgrest("bookings", order='"starts_at" DESC', embeds=ITEMS),
-                    postgrest("bookings", own, '"starts_at" DESC', embeds=ITEMS)),
-            Request(f"{persona}:upcoming", persona, "confirmed upcoming bookings, 20",
-                    postgrest("bookings", upcoming, '"starts_at" ASC'),
-                    postgrest("bookings", both, '"starts_at" ASC')),
+            Request(
+                f"{persona}:bookings",
+                persona,
+                "bookings, newest 20",
+                postgrest("bookings", order='"starts_at" DESC'),
+                postgrest("bookings", own, '"starts_at" DESC'),
+            ),
+            Request(
+                f"{persona}:bookings+count",
+                persona,
+                "bookings, newest 20, count=exact",
+                postgrest("bookings", order='"starts_at" DESC', count=True),
+                postgrest("bookings", own, '"starts_at" DESC', count=True),
+            ),
+            Request(
+                f"{persona}:bookings+embeds",
+                persona,
+                "bookings with booking_items(*), invoices(*)",
+                postgrest("bookings", order='"starts_at" DESC', embeds=ITEMS),
+                postgrest("bookings", own, '"starts_at" DESC', embeds=ITEMS),
+            ),
+            Request(
+                f"{persona}:upcoming",
+                persona,
+                "confirmed upcoming bookings, 20",
+                postgrest("bookings", upcoming, '"starts_at" ASC'),
+                postgrest("bookings", both, '"starts_at" ASC'),
+            ),
         ]
         for table, order, parties in (
             ("invoices", '"issued_at" DESC', ("client_id", "provider_id")),
@@ -139,18 +155,37 @@ def requests(people: dict[str, str]) -> list[Request]:
         ):
             column = {"client": parties[0], "provider": parties[1]}.get(persona)
             own_t = f'"public"."{table}"."{column}" = \'{people[persona]}\'' if column else ""
-            out.append(Request(f"{persona}:{table}", persona, f"{table}, newest 20",
-                               postgrest(table, order=order), postgrest(table, own_t, order)))
+            out.append(
+                Request(
+                    f"{persona}:{table}",
+                    persona,
+                    f"{table}, newest 20",
+                    postgrest(table, order=order),
+                    postgrest(table, own_t, order),
+                )
+            )
     for persona in ("client", "provider"):
         own_n = f'"public"."notifications"."user_id" = \'{people[persona]}\''
-        out.append(Request(f"{persona}:notifications", persona, "notifications, newest 20, count=exact",
-                           postgrest("notifications", order='"created_at" DESC', count=True),
-                           postgrest("notifications", own_n, '"created_at" DESC', count=True)))
-    active = "\"public\".\"offerings\".\"status\" = 'active'"
+        out.append(
+            Request(
+                f"{persona}:notifications",
+                persona,
+                "notifications, newest 20, count=exact",
+                postgrest("notifications", order='"created_at" DESC', count=True),
+                postgrest("notifications", own_n, '"created_at" DESC', count=True),
+            )
+        )
+    active = '"public"."offerings"."status" = \'active\''
     for persona in ("anon", "client", "admin"):
-        out.append(Request(f"{persona}:offerings", persona, "active offerings, newest 20",
-                           postgrest("offerings", active, '"created_at" DESC'),
-                           postgrest("offerings", active, '"created_at" DESC')))
+        out.append(
+            Request(
+                f"{persona}:offerings",
+                persona,
+                "active offerings, newest 20",
+                postgrest("offerings", active, '"created_at" DESC'),
+                postgrest("offerings", active, '"created_at" DESC'),
+            )
+        )
     return out  # fmt: skip
 
 
@@ -299,16 +334,25 @@ def report() -> None:
     labels = [label for label in ("before", "after") if label in runs] or sorted(runs)
     w = []
     w.append("# Benchmark: the lists frontends show, read through RLS without an owner filter (issue 12)\n")
-    w.append("Written by `python bench/reads/run.py --report` from " + ", ".join(
-        f"`results-{label}.json` ({runs[label]['written']}, commit {runs[label]['commit']})" for label in labels) + ".")
-    w.append("How to run it: [bench/README.md](../README.md). Data: the bookings benchmark's (2,000,000 bookings, "
-             "100,000 offerings, about 210,000 users) plus one item, one invoice with one line and, where paid, "
-             "one payment per booking, and five inbox notifications per user (bench/reads/generate.sql).\n")
-    w.append(f"Median and p95 of {runs[labels[-1]]['runs']} runs after {runs[labels[-1]]['warmup']} warm-up runs, "
-             "each through RLS as PostgREST runs it (authenticator, role and claims of the persona, PostgREST's "
-             "SQL) and as service_role with the persona's filter written by hand; ratio = RLS / by hand. "
-             f"Targets: RLS median under {TARGET_MS:.0f} ms, ratio at most {TARGET_RATIO}, no sequential scan of "
-             "a big table.\n")
+    w.append(
+        "Written by `python bench/reads/run.py --report` from "
+        + ", ".join(
+            f"`results-{label}.json` ({runs[label]['written']}, commit {runs[label]['commit']})" for label in labels
+        )
+        + "."
+    )
+    w.append(
+        "How to run it: [bench/README.md](../README.md). Data: the bookings benchmark's (2,000,000 bookings, "
+        "100,000 offerings, about 210,000 users) plus one item, one invoice with one line and, where paid, "
+        "one payment per booking, and five inbox notifications per user (bench/reads/generate.sql).\n"
+    )
+    w.append(
+        f"Median and p95 of {runs[labels[-1]]['runs']} runs after {runs[labels[-1]]['warmup']} warm-up runs, "
+        "each through RLS as PostgREST runs it (authenticator, role and claims of the persona, PostgREST's "
+        "SQL) and as service_role with the persona's filter written by hand; ratio = RLS / by hand. "
+        f"Targets: RLS median under {TARGET_MS:.0f} ms, ratio at most {TARGET_RATIO}, no sequential scan of "
+        "a big table.\n"
+    )
     for label in labels:
         data = runs[label]
         w.append(f"## {label.capitalize()}\n")
