@@ -5323,6 +5323,37 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: number
       }
+      my_sales: {
+        Args: { before?: string; max_rows?: number }
+        Returns: {
+          activated_at: string | null
+          amount: number
+          buyer_id: string
+          created_at: string
+          currency: string
+          download_count: number
+          downloads_day: string | null
+          downloads_that_day: number
+          id: string
+          invoice_id: string
+          last_download_at: string | null
+          offering_id: string
+          rejected_at: string | null
+          revoked_at: string | null
+          seller_id: string | null
+          status: Database["public"]["Enums"]["purchase_status"]
+          status_reason: string | null
+          title: string
+          updated_at: string
+          version: number
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "purchases"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       password_verification_attempt_hook: {
         Args: { event: Json }
         Returns: Json

@@ -5,7 +5,7 @@
 -- product. owner = the buyer (purchases); for files and categories, the product's seller.
 begin;
 set local time zone 'UTC';
-select plan(67);
+select plan(68);
 select tests.start_with_empty_marketplace();
 select set_config('storage.allow_delete_query', 'true', true);
 select tests.create_supabase_user('buyer');
@@ -90,7 +90,8 @@ select is(pg_temp.outcome($$insert into public.purchases (buyer_id, offering_id,
 select is(pg_temp.outcome($$update public.purchases set status = 'active' returning 1$$), 'denied', '[purchases/owner/update] nor changes it');
 select is(pg_temp.outcome('delete from public.purchases returning 1'), 'denied', '[purchases/owner/delete] nor deletes it');
 select tests.authenticate_as('seller');
-select is(pg_temp.outcome('select 1 from public.purchases'), '1', 'the seller reads their sale');
+select is(pg_temp.outcome('select 1 from public.my_sales()'), '1', 'the seller reads their sale (my_sales)');
+select is(pg_temp.outcome('select 1 from public.purchases'), '0', 'not through the table, which is the buyers''');
 select is(pg_temp.files(), 2::bigint, 'and their product''s files');
 select tests.authenticate_as('stranger');
 select is(pg_temp.outcome('select 1 from public.purchases'), '0', '[purchases/stranger/select] a stranger reads no purchase');

@@ -120,7 +120,7 @@ def test_a_visitor_buys_two_workflows_in_one_cart_pays_by_card_and_qr_and_downlo
     )
     with pytest.raises(psycopg.Error, match="came before your purchase"):
         journey.rpc(mia, "request_download", file_id=first["id"])
-    (sales,) = journey.select(FLOWSMITH, "select count(*) as sold from purchases where buyer_id = %s", (mia_id,))
+    (sales,) = journey.select(FLOWSMITH, "select count(*) as sold from my_sales() where buyer_id = %s", (mia_id,))
     assert sales["sold"] == 1, "Flowsmith sees his sale to her, not the platform's"
 
     # She reviews the chaser: its rating follows.
