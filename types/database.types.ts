@@ -3094,17 +3094,23 @@ export type Database = {
         Row: {
           category_id: string
           created_at: string
+          is_active: boolean
           offering_id: string
+          rating: number
         }
         Insert: {
           category_id: string
           created_at?: string
+          is_active?: boolean
           offering_id: string
+          rating?: number
         }
         Update: {
           category_id?: string
           created_at?: string
+          is_active?: boolean
           offering_id?: string
+          rating?: number
         }
         Relationships: [
           {

@@ -35,10 +35,10 @@ select ('2a000000-0000-4000-8000-' || lpad(to_hex(n), 12, '0'))::uuid,
        now() - make_interval(days => n % 700), now()
 from (select current_setting('bench.buyers')::int as buyers, current_setting('bench.sellers')::int as sellers) c
 cross join generate_series(1, current_setting('bench.products')::int) n;
-insert into public.offering_categories (offering_id, category_id)
-select o.id, ('cf000000-0000-4000-8000-' || lpad(to_hex((n + 7) % 20 + 1), 12, '0'))::uuid
-from generate_series(1, current_setting('bench.products')::int) n
-cross join lateral (select ('2a000000-0000-4000-8000-' || lpad(to_hex(n), 12, '0'))::uuid as id) o;
+-- Each product in a second category, with the rating and on-sale flag the database copies there.
+insert into public.offering_categories (offering_id, category_id, rating, is_active)
+select o.id, ('cf000000-0000-4000-8000-' || lpad(to_hex((o.n + 7) % 20 + 1), 12, '0'))::uuid, o.rating, o.status = 'active'
+from (select x.id, x.rating, x.status, ('x' || substr(x.id::text, 25))::bit(48)::bigint as n from public.offerings x) o;
 
 -- step: favorites
 -- Each buyer favourites ten products.

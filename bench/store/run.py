@@ -89,13 +89,27 @@ def main() -> None:
         cases = [
             ("a store page: a category's products, best rated, with my favourites", buyer, in_category),
             ("the same as a visitor (anon: no favourite flag)", None, in_category.replace(FAVORITE, "")),
-            ("a store page by the products' second category", buyer, STORE_PAGE.format(where=second)),
+            (
+                "a store page by the products' second category, filtering offerings",
+                buyer,
+                STORE_PAGE.format(where=second),
+            ),
+            (
+                "the same from offering_categories by its copy of the rating (`order=rating.desc&select=offerings(*)`)",
+                buyer,
+                "select c.offering_id, o.title, o.price, o.rating, o.rating_count"
+                + FAVORITE.replace("o.id", "c.offering_id")
+                + " from public.offering_categories c"
+                " cross join lateral (select x.* from public.offerings x where x.id = c.offering_id) o"
+                f" where c.category_id = '{CATEGORY}' and c.is_active"
+                " order by c.rating desc, c.offering_id limit 24",
+            ),
             (f"my library, newest first ({owned} purchases, RLS only)", heavy_buyer, library + newest),
             ("a typical buyer's library (RLS only)", buyer, library + newest),
             (
-                f"a seller's sales, newest first ({sold} sales, RLS only)",
+                f"a seller's sales, newest first ({sold} sales, `rpc/my_sales`)",
                 top_seller,
-                "select p.id, p.title, p.amount, p.created_at from public.purchases p" + newest,
+                "select id, title, amount, created_at from public.my_sales(50)",
             ),
             (
                 "my favourites, newest first",

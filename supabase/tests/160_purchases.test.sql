@@ -5,7 +5,7 @@
 -- product. owner = the buyer (purchases); for files and categories, the product's seller.
 begin;
 set local time zone 'UTC';
-select plan(68);
+select plan(70);
 select tests.start_with_empty_marketplace();
 select set_config('storage.allow_delete_query', 'true', true);
 select tests.create_supabase_user('buyer');
@@ -123,12 +123,12 @@ select is(pg_temp.outcome($$insert into public.product_files (offering_id, versi
 select is(pg_temp.outcome($$update public.product_files set name = 'x' returning 1$$), 'denied', '[product_files/anon/update] change none');
 select is(pg_temp.outcome('delete from public.product_files returning 1'), 'denied', '[product_files/anon/delete] remove none');
 select is(pg_temp.outcome('select 1 from public.offering_categories'), '0', '[offering_categories/anon/select] visitors read the extra categories (none yet)');
-select is(pg_temp.outcome($$insert into public.offering_categories values ('2a000000-0000-4000-8000-000000000001', 'cf000000-0000-4000-8000-000000000002') returning 1$$),
+select is(pg_temp.outcome($$insert into public.offering_categories (offering_id, category_id) values ('2a000000-0000-4000-8000-000000000001', 'cf000000-0000-4000-8000-000000000002') returning 1$$),
   'denied', '[offering_categories/anon/insert] and add none');
 select is(pg_temp.outcome($$update public.offering_categories set category_id = category_id returning 1$$), 'denied', '[offering_categories/anon/update] change none');
 select is(pg_temp.outcome('delete from public.offering_categories returning 1'), 'denied', '[offering_categories/anon/delete] remove none');
 select tests.authenticate_as('rival');
-select throws_ok($$insert into public.offering_categories values ('2a000000-0000-4000-8000-000000000001', 'cf000000-0000-4000-8000-000000000002')$$,
+select throws_ok($$insert into public.offering_categories (offering_id, category_id) values ('2a000000-0000-4000-8000-000000000001', 'cf000000-0000-4000-8000-000000000002')$$,
   '42501', null, '[offering_categories/stranger/insert] a seller does not edit another''s product');
 select is(pg_temp.outcome('select 1 from public.offering_categories'), '0', '[offering_categories/stranger/select] reads the extra categories');
 select is(pg_temp.outcome($$update public.offering_categories set category_id = category_id returning 1$$), 'denied', '[offering_categories/stranger/update] changes none (delete and insert instead)');
@@ -139,16 +139,24 @@ select is(pg_temp.outcome('select 1 from public.product_files'), '3', '[product_
 select is(pg_temp.outcome($$update public.product_files set name = 'x' returning 1$$), 'denied', '[product_files/stranger/update] changes none');
 select is(pg_temp.outcome($$delete from public.product_files where offering_id = '2a000000-0000-4000-8000-000000000001' returning 1$$), '0', '[product_files/stranger/delete] removes none of another''s');
 select tests.authenticate_as('seller');
-select is(pg_temp.outcome($$insert into public.offering_categories values ('2a000000-0000-4000-8000-000000000001', 'cf000000-0000-4000-8000-000000000002') returning 1$$),
+select is(pg_temp.outcome($$insert into public.offering_categories (offering_id, category_id) values ('2a000000-0000-4000-8000-000000000001', 'cf000000-0000-4000-8000-000000000002') returning 1$$),
   '1', 'the seller puts their product in a second category');
-select throws_ok($$insert into public.offering_categories values ('2a000000-0000-4000-8000-000000000001', 'cf000000-0000-4000-8000-000000000002')$$,
+select throws_ok($$insert into public.offering_categories (offering_id, category_id) values ('2a000000-0000-4000-8000-000000000001', 'cf000000-0000-4000-8000-000000000002')$$,
   '23505', null, 'each pair once');
+select results_eq($$select rating, is_active from public.offering_categories where offering_id = '2a000000-0000-4000-8000-000000000001'$$,
+  $$values (0.00::numeric(3,2), true)$$, 'the pair carries the product''s rating and on-sale flag');
+select tests.clear_authentication();
+update public.offerings set rating = 4.5, status = 'expired' where id = '2a000000-0000-4000-8000-000000000001';
+select results_eq($$select rating, is_active from public.offering_categories where offering_id = '2a000000-0000-4000-8000-000000000001'$$,
+  $$values (4.50::numeric(3,2), false)$$, 'and follows them (a second category''s page sorts by its own index)');
+update public.offerings set status = 'active' where id = '2a000000-0000-4000-8000-000000000001';
+select tests.authenticate_as('seller');
 select tests.clear_authentication();
 insert into storage.objects (bucket_id, name, metadata)
 values ('product-files', '2a000000-0000-4000-8000-000000000003/v2/requests.json', '{"size": 95, "mimetype": "application/json"}');
 select tests.authenticate_as('admin');
 select is(pg_temp.outcome('select 1 from public.offering_categories'), '1', '[offering_categories/admin/select] admins read them');
-select is(pg_temp.outcome($$insert into public.offering_categories values ('2a000000-0000-4000-8000-000000000003', 'cf000000-0000-4000-8000-000000000002') returning 1$$),
+select is(pg_temp.outcome($$insert into public.offering_categories (offering_id, category_id) values ('2a000000-0000-4000-8000-000000000003', 'cf000000-0000-4000-8000-000000000002') returning 1$$),
   '1', '[offering_categories/admin/insert] and place any product');
 select is(pg_temp.outcome($$update public.offering_categories set category_id = category_id returning 1$$), 'denied', '[offering_categories/admin/update] a pair is replaced, not edited');
 select is(pg_temp.outcome($$delete from public.offering_categories where offering_id = '2a000000-0000-4000-8000-000000000003' returning 1$$),
