@@ -5,7 +5,7 @@
 -- product. owner = the buyer (purchases); for files and categories, the product's seller.
 begin;
 set local time zone 'UTC';
-select plan(70);
+select plan(73);
 select tests.start_with_empty_marketplace();
 select set_config('storage.allow_delete_query', 'true', true);
 select tests.create_supabase_user('buyer');
@@ -196,6 +196,18 @@ select results_eq($$select status::text, status_reason from public.purchases whe
   $$values ('revoked', 'refunded')$$, 'a full refund revokes it');
 select tests.authenticate_as('buyer');
 select is(pg_temp.files(), 0::bigint, 'a revoked purchase reads no file');
+
+-- Bought again after the revoke, left unpaid past its due date: the sweep rejects it ---------------------------------
+select tests.authenticate_as('buyer');
+select lives_ok($$select set_config('t.again', public.purchase_products('{2a000000-0000-4000-8000-000000000003}')::text, true)$$,
+  'a revoked product can be bought again');
+select tests.clear_authentication();
+update public.invoices set due_at = now() - interval '1 minute'
+where id = (current_setting('t.again')::jsonb #>> '{orders,0,invoice_id}')::uuid;
+select tests.authenticate_as_service_role();
+select is(service.expire_unpaid_purchases(), 1, 'the sweep voids the invoice left unpaid past its due date');
+select results_eq($$select status::text, status_reason from public.purchases where invoice_id = (current_setting('t.again')::jsonb #>> '{orders,0,invoice_id}')::uuid$$,
+  $$values ('rejected', 'not paid in time')$$, 'its purchase is rejected: not paid in time');
 
 select * from finish();
 rollback;
