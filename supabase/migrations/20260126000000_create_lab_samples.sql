@@ -188,6 +188,7 @@ declare
   result public.lab_samples;
   booking public.bookings;
   who uuid := case when actor <> 'system' then auth.uid() end;
+  owner_zone text;
 begin
   update public.lab_samples s
   set status = to_status,
@@ -217,11 +218,10 @@ begin
   perform private.move_booking_with_samples(sample.booking_id);
 
   if to_status = 'collected' then
+    owner_zone := coalesce((select c.timezone from public.client_profiles c where c.user_id = sample.owner_id), 'UTC');
     perform private.enqueue_notification('sample.collected', 'sample.collected:' || sample.booking_item_id,
       array[sample.owner_id], private.lab_notification_data(result) || jsonb_build_object(
-        'collected_at', to_char(result.collected_at at time zone coalesce(
-          (select c.timezone from public.client_profiles c where c.user_id = sample.owner_id), 'UTC'), 'YYYY-MM-DD HH24:MI'),
-        'timezone', coalesce((select c.timezone from public.client_profiles c where c.user_id = sample.owner_id), 'UTC')),
+        'collected_at', to_char(result.collected_at at time zone owner_zone, 'YYYY-MM-DD HH24:MI'), 'timezone', owner_zone),
       now(), sample.booking_id);
   end if;
   return result;
