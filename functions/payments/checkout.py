@@ -17,7 +17,10 @@ from fastapi import FastAPI, Response
 from pydantic import BaseModel, ConfigDict
 
 from ..deps import CallerDep, DatabaseDep, SettingsDep, StripeDep
+from ..settings import Settings
 from . import errors
+from .stripe_gateway import CheckoutSession as StripeSession
+from .stripe_gateway import StripeGateway, StripeRefused
 
 log = logging.getLogger("marketbase.checkout")
 
@@ -55,7 +58,34 @@ def create_session(
         return session_of(terms, terms["session_id"], terms["session_url"], terms["expires_at"])
 
     expires_at = datetime.fromisoformat(terms["expires_at"])
-    session = stripe.create_checkout_session(
+    try:
+        session = open_session(stripe, settings, terms, expires_at)
+    except StripeRefused as refused:
+        # Every try of a payment asks for the same expiry, so Stripe replays a session it created
+        # for a lost answer. Long after a try that never reached Stripe that expiry is too close:
+        # Stripe refuses it at validation, which saves nothing under the key, so ask again.
+        if refused.param != "expires_at":
+            raise
+        expires_at = datetime.fromisoformat(terms["expires_at_now"])
+        session = open_session(stripe, settings, terms, expires_at)
+    db.rpc(
+        "attach_checkout_session",
+        {
+            "payment_id": terms["payment_id"],
+            "session_id": session.id,
+            "session_url": session.url,
+            "expires_at": datetime.fromtimestamp(session.expires_at, expires_at.tzinfo).isoformat(),
+        },
+        schema="service",
+    )
+    log.info("checkout opened", extra={"invoice_id": terms["invoice_id"], "payment_id": terms["payment_id"]})
+    return session_of(terms, session.id, session.url, expires_at)
+
+
+def open_session(
+    stripe: StripeGateway, settings: Settings, terms: dict[str, Any], expires_at: datetime
+) -> StripeSession:
+    return stripe.create_checkout_session(
         idempotency_key=f"checkout-{terms['payment_id']}",
         amount=terms["amount"],
         currency=terms["currency"],
@@ -70,18 +100,6 @@ def create_session(
         destination=terms["destination"],
         application_fee=terms["application_fee"],
     )
-    db.rpc(
-        "attach_checkout_session",
-        {
-            "payment_id": terms["payment_id"],
-            "session_id": session.id,
-            "session_url": session.url,
-            "expires_at": datetime.fromtimestamp(session.expires_at, expires_at.tzinfo).isoformat(),
-        },
-        schema="service",
-    )
-    log.info("checkout opened", extra={"invoice_id": terms["invoice_id"], "payment_id": terms["payment_id"]})
-    return session_of(terms, session.id, session.url, expires_at)
 
 
 def session_of(terms: dict[str, Any], session_id: str, url: str, expires_at: Any) -> CheckoutSession:

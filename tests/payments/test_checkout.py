@@ -65,6 +65,7 @@ def test_checkout_retried_after_stripe_lost_its_answer_gets_the_same_session(pay
     payments.stripe.fail_next(None, method="POST", path=SESSIONS, after=True)  # created, answer lost
 
     lost = payments.checkout(client, booking["invoice_id"])
+    time.sleep(1.05 - time.time() % 1)  # a retry in another second asks for the same expiry
     retried = payments.checkout(client, booking["invoice_id"])
 
     assert lost.status == 503, lost.body
@@ -72,6 +73,32 @@ def test_checkout_retried_after_stripe_lost_its_answer_gets_the_same_session(pay
     assert len(payments.stripe.sessions) == 1
     keys = {r.idempotency_key for r in payments.stripe.requests_for("POST", SESSIONS)}
     assert len(keys) == 1
+
+
+def test_checkout_retried_long_after_a_try_that_never_reached_stripe_asks_for_a_fresh_expiry(
+    payments: Payments,
+) -> None:
+    client = payments.client(0)
+    booking = payments.book(client)
+    payments.stripe.fail_next(None, method="POST", path=SESSIONS)  # dropped: Stripe did nothing
+    lost = payments.checkout(client, booking["invoice_id"])
+    # Ten minutes later the payment's own expiry is 21 minutes away, too close for Stripe.
+    payments.row(
+        "update public.payments set created_at = created_at - interval '10 minutes' where invoice_id = %s returning id",
+        (booking["invoice_id"],),
+    )
+
+    retried = payments.checkout(client, booking["invoice_id"])
+
+    assert lost.status == 503, lost.body
+    assert retried.status == 201, retried.body
+    tries = payments.stripe.requests_for("POST", SESSIONS)
+    assert [t.idempotency_key for t in tries] == [tries[0].idempotency_key] * 3
+    assert int(tries[1].params["expires_at"]) == int(tries[0].params["expires_at"]) - 600  # the payment's own
+    assert 30 * 60 < int(tries[2].params["expires_at"]) - time.time() < 32 * 60
+    assert len(payments.stripe.sessions) == 1
+    payment = payments.row("select * from public.payments where invoice_id = %s", (booking["invoice_id"],))
+    assert payment["stripe_checkout_session_id"] == retried.body["session_id"]
 
 
 def test_checkout_without_a_token_is_refused_and_nothing_is_sent(payments: Payments) -> None:

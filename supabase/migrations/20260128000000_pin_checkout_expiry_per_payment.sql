@@ -1,0 +1,103 @@
+-- payments / Stripe Checkout: a payment asks Stripe for the same expiry on every try.
+--
+-- The checkout Lambda creates a session with the payment's id as idempotency key. Stripe
+-- replays a key's saved result only for the very same parameters; the expiry used to be
+-- computed from now(), so a retry a second later (after Stripe created the session and its
+-- answer was lost) sent another expires_at and Stripe refused it as a different request.
+-- The expiry is now computed from the payment's created_at: the same for every retry.
+--
+-- A retry long after a try that never reached Stripe would send an expiry Stripe finds too
+-- close; Stripe then refuses it at validation and saves nothing under the key, so the
+-- Lambda asks again with 'expires_at_now', the expiry computed from now().
+
+create or replace function private.open_checkout_payment(invoice_id uuid)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  invoice public.invoices := private.lock_invoice(open_checkout_payment.invoice_id);
+  booking public.bookings;
+  payment public.payments;
+  destination text;
+  hold_ends timestamptz;
+  shortest interval := make_interval(mins => (private.setting('payments.checkout_min_minutes'))::integer);
+begin
+  select * into booking from public.bookings b where b.id = invoice.booking_id;
+  if booking.status = 'held' and booking.hold_expires_at <= now() then
+    booking := private.expire_hold(booking);
+    select * into invoice from public.invoices i where i.id = invoice.id;
+  end if;
+  if invoice.status <> 'open' then
+    raise exception 'invoice_id: invoice % is % and cannot be paid', invoice.number, invoice.status using errcode = 'PT409';
+  end if;
+  if exists (select 1 from public.payments p where p.invoice_id = invoice.id and p.method <> 'stripe' and p.status = 'pending') then
+    raise exception 'invoice_id: a manual payment of invoice % awaits approval', invoice.number using errcode = 'PT409';
+  end if;
+  if exists (select 1 from public.payments p where p.invoice_id = invoice.id and p.status = 'processing') then
+    raise exception 'invoice_id: a payment of invoice % is being processed', invoice.number using errcode = 'PT409';
+  end if;
+
+  -- Sessions whose time is up cannot be paid any more.
+  update public.payments p set status = 'cancelled'
+  where p.invoice_id = invoice.id and p.method = 'stripe' and p.status = 'pending'
+    and p.stripe_checkout_session_id is not null and p.checkout_expires_at <= now() + interval '1 minute';
+
+  -- A session still open (or one whose creation was interrupted) is reused, so a
+  -- double click or a retry never opens a second one.
+  select * into payment from public.payments p
+  where p.invoice_id = invoice.id and p.method = 'stripe' and p.checkout_expire_requested_at is null
+    and (p.status = 'pending' or (p.status = 'failed' and p.checkout_expires_at > now() + interval '1 minute'))
+  order by p.created_at desc
+  limit 1;
+
+  if payment.id is null then
+    if invoice.provider_id is not null then
+      select a.stripe_account_id into destination from public.provider_payout_accounts a
+      where a.provider_id = invoice.provider_id and a.charges_enabled;
+      if destination is null then
+        raise exception 'invoice_id: the provider of invoice % cannot take payments yet', invoice.number using errcode = 'PT409';
+      end if;
+    end if;
+    insert into public.payments (
+      invoice_id, booking_id, client_id, provider_id, method, amount, currency, application_fee, destination_account
+    )
+    values (
+      invoice.id, invoice.booking_id, invoice.client_id, invoice.provider_id, 'stripe', invoice.total - invoice.amount_paid,
+      invoice.currency, case when destination is not null then invoice.commission else 0 end, destination
+    )
+    returning * into payment;
+  end if;
+
+  -- Stripe keeps a session open for 30 minutes at least; a shorter hold is cut short by
+  -- the sweeper, which expires the session when the hold lapses. Counted from the payment's
+  -- creation, so every try of one payment asks Stripe for the same expiry.
+  hold_ends := coalesce(booking.hold_expires_at, payment.created_at + interval '24 hours');
+  return jsonb_build_object(
+    'payment_id', payment.id,
+    'invoice_id', invoice.id,
+    'invoice_number', invoice.number,
+    'booking_id', invoice.booking_id,
+    'amount', payment.amount,
+    'currency', lower(payment.currency),
+    'application_fee', case when payment.destination_account is not null then payment.application_fee end,
+    'destination', payment.destination_account,
+    'description', coalesce(
+      (select string_agg(l.description, ', ' order by l.line_number) from public.invoice_lines l
+       where l.invoice_id = invoice.id and l.kind = 'item'),
+      'Invoice ' || invoice.number),
+    'customer_email', (select u.email from auth.users u where u.id = invoice.client_id),
+    'hold_expires_at', booking.hold_expires_at,
+    'expires_at', coalesce(payment.checkout_expires_at, least(
+      greatest(hold_ends, payment.created_at + shortest), payment.created_at + interval '23 hours 59 minutes')),
+    'expires_at_now', least(
+      greatest(coalesce(booking.hold_expires_at, now() + interval '24 hours'), now() + shortest),
+      now() + interval '23 hours 59 minutes'),
+    'session_id', payment.stripe_checkout_session_id,
+    'session_url', payment.checkout_url
+  );
+end
+$$;
+
+grant execute on function private.open_checkout_payment(uuid) to authenticated;
