@@ -15,6 +15,7 @@
 --   client@consulting.local       client
 --   petowner@petlab.local         client
 --   coachee@coaching.local        client (with the matching quiz)
+--   seun@, lucia@, amelie@, wei@, hans@, priya@coaching.local   more coaches, for the matching
 --   homeowner@homeservices.local  client
 --   creator@workflows.local       provider (sells workflows)  workflow store
 --   buyer@workflows.local         client                      workflow store
@@ -49,7 +50,13 @@ from (values
   ('c0000000-0000-4000-8000-000000000003'::uuid, 'coachee@coaching.local', 'Amara', 'Amara Okafor', 'client'),
   ('c0000000-0000-4000-8000-000000000004'::uuid, 'homeowner@homeservices.local', 'Hana', 'Hana Homeowner', 'client'),
   ('b0000000-0000-4000-8000-000000000007'::uuid, 'creator@workflows.local', 'Flowsmith', 'Fiona Flowsmith', 'provider'),
-  ('c0000000-0000-4000-8000-000000000005'::uuid, 'buyer@workflows.local', 'Ben', 'Ben Buyer', 'client')
+  ('c0000000-0000-4000-8000-000000000005'::uuid, 'buyer@workflows.local', 'Ben', 'Ben Buyer', 'client'),
+  ('b0000000-0000-4000-8000-000000000008'::uuid, 'seun@coaching.local', 'Seun Adeyemi', 'Oluwaseun Adeyemi', 'provider'),
+  ('b0000000-0000-4000-8000-000000000009'::uuid, 'lucia@coaching.local', 'Lucía Romero', 'Lucía Romero', 'provider'),
+  ('b0000000-0000-4000-8000-00000000000a'::uuid, 'amelie@coaching.local', 'Amélie Dubois', 'Amélie Dubois', 'provider'),
+  ('b0000000-0000-4000-8000-00000000000b'::uuid, 'wei@coaching.local', 'Wei Chen', 'Wei Chen', 'provider'),
+  ('b0000000-0000-4000-8000-00000000000c'::uuid, 'hans@coaching.local', 'Hans Becker', 'Hans Becker', 'provider'),
+  ('b0000000-0000-4000-8000-00000000000d'::uuid, 'priya@coaching.local', 'Priya Nair', 'Priya Nair', 'provider')
 ) as u (id, email, display_name, full_name, account_type);
 
 -- Supabase Auth signs in with email through the identity row.
@@ -85,7 +92,19 @@ values
   ('b0000000-0000-4000-8000-000000000006', 'service_provider', 'Milwaukee plumbing repairs',
    'Repairs and installs across Milwaukee County.', '{plumbing}', '{en}', '{US}', 6500, 'USD'),
   ('b0000000-0000-4000-8000-000000000007', 'consultant', 'Automation workflows, ready to import',
-   'Workflows for clinics and small shops.', '{automation}', '{en}', '{US}', null, 'USD');
+   'Workflows for clinics and small shops.', '{automation}', '{en}', '{US}', null, 'USD'),
+  ('b0000000-0000-4000-8000-000000000008', 'coach', 'Careers across Nigeria and the UK',
+   'I coach professionals moving between Lagos and London.', '{career,relocation}', '{en,yo}', '{NG,GB}', 8000, 'USD'),
+  ('b0000000-0000-4000-8000-000000000009', 'coach', 'Relocating to Spain or Mexico',
+   'Practical coaching for a move to the Spanish-speaking world.', '{relocation,career}', '{es,en}', '{ES,MX,US}', 6000, 'USD'),
+  ('b0000000-0000-4000-8000-00000000000a', 'coach', 'Leading French and Canadian teams',
+   'Leadership coaching for managers of French-speaking teams.', '{leadership,communication}', '{fr,en}', '{FR,CA}', 12000, 'USD'),
+  ('b0000000-0000-4000-8000-00000000000b', 'coach', 'Negotiating in China and Singapore',
+   'Negotiation and leadership across Chinese business cultures.', '{negotiation,leadership}', '{zh,en}', '{CN,SG}', 15000, 'USD'),
+  ('b0000000-0000-4000-8000-00000000000c', 'coach', 'Executive coaching, German-speaking markets',
+   'Executive presence for leaders in Germany and Austria.', '{leadership}', '{de,en}', '{DE,AT}', 30000, 'USD'),
+  ('b0000000-0000-4000-8000-00000000000d', 'coach', 'Careers between India and the UK',
+   'Career coaching for graduates moving to the UK.', '{career}', '{en,hi}', '{IN,GB}', 5000, 'USD');
 
 -- Every demo provider is verified, and the plumber holds what home services require (licence,
 -- insurance, background check), so that their offerings are live and bookable.
@@ -93,7 +112,9 @@ update public.provider_profiles
 set is_verified = true, verified_at = now(), verified_by = 'a0000000-0000-4000-8000-000000000001'
 where user_id in ('b0000000-0000-4000-8000-000000000002', 'b0000000-0000-4000-8000-000000000003',
                   'b0000000-0000-4000-8000-000000000004', 'b0000000-0000-4000-8000-000000000005',
-                  'b0000000-0000-4000-8000-000000000006');
+                  'b0000000-0000-4000-8000-000000000006', 'b0000000-0000-4000-8000-000000000008',
+                  'b0000000-0000-4000-8000-000000000009', 'b0000000-0000-4000-8000-00000000000a',
+                  'b0000000-0000-4000-8000-00000000000b', 'b0000000-0000-4000-8000-00000000000c');
 
 insert into public.provider_verifications (provider_id, requirement, status, reference, verified_by, verified_at, expires_at)
 values
@@ -288,7 +309,13 @@ values
   ('b0000000-0000-4000-8000-000000000003', 'Asia/Tokyo', 60, 0, 0, 720, 60),
   ('b0000000-0000-4000-8000-000000000004', 'America/Chicago', 30, 30, 30, 60, 30),
   ('b0000000-0000-4000-8000-000000000005', 'America/Chicago', 30, 15, 15, 60, 30),
-  ('b0000000-0000-4000-8000-000000000006', 'America/Chicago', 30, 30, 30, 120, 30);
+  ('b0000000-0000-4000-8000-000000000006', 'America/Chicago', 30, 30, 30, 120, 30),
+  ('b0000000-0000-4000-8000-000000000008', 'Europe/London', 60, 0, 0, 720, 60),
+  ('b0000000-0000-4000-8000-000000000009', 'Europe/Madrid', 60, 0, 0, 720, 60),
+  ('b0000000-0000-4000-8000-00000000000a', 'Europe/Paris', 60, 0, 0, 720, 60),
+  ('b0000000-0000-4000-8000-00000000000b', 'Asia/Singapore', 60, 0, 0, 720, 60),
+  ('b0000000-0000-4000-8000-00000000000c', 'Europe/Berlin', 60, 0, 0, 720, 60),
+  ('b0000000-0000-4000-8000-00000000000d', 'Europe/London', 60, 0, 0, 720, 60);
 
 insert into public.availability_rules (user_id, weekday, start_time, end_time)
 select s.user_id, d, h.start_time, h.end_time
@@ -322,7 +349,44 @@ values
   ('b0000000-0000-4000-8000-000000000004', 'acct_1DemoPlumber', true, true, true),
   ('b0000000-0000-4000-8000-000000000005', 'acct_1DemoRooter', true, true, true),
   ('b0000000-0000-4000-8000-000000000006', 'acct_1DemoMilwaukee', true, true, true),
-  ('b0000000-0000-4000-8000-000000000007', 'acct_1DemoFlowsmith', true, true, true);
+  ('b0000000-0000-4000-8000-000000000007', 'acct_1DemoFlowsmith', true, true, true),
+  ('b0000000-0000-4000-8000-000000000008', 'acct_1DemoSeun', true, true, true),
+  ('b0000000-0000-4000-8000-000000000009', 'acct_1DemoLucia', true, true, true),
+  ('b0000000-0000-4000-8000-00000000000a', 'acct_1DemoAmelie', true, true, true),
+  ('b0000000-0000-4000-8000-00000000000b', 'acct_1DemoWei', true, true, true),
+  ('b0000000-0000-4000-8000-00000000000c', 'acct_1DemoHans', true, true, true),
+  ('b0000000-0000-4000-8000-00000000000d', 'acct_1DemoPriya', true, true, true);
+
+-- Coach matching (issue 17, seed 002): each coach's own answers to the quiz (in factor order),
+-- a session each, and Amara's wishes: English, Nigeria or the UK, careers and relocation, up to
+-- $200 an hour. Her best matches: Seun (her languages, countries, topics, style), then Priya.
+insert into public.coach_styles (coach_id, answers)
+select c.id, (select jsonb_object_agg(f.key, c.answers[f.sort_order]) from public.matching_factors f)
+from (values
+  ('b0000000-0000-4000-8000-000000000003'::uuid, '{2,4,4,2,3,4,5,2,4,2,3,3,3,4,2,4,4,3,3,3}'::integer[]),
+  ('b0000000-0000-4000-8000-000000000008', '{4,2,3,3,4,4,4,3,2,4,3,5,4,3,3,4,5,4,3,4}'),
+  ('b0000000-0000-4000-8000-000000000009', '{3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3}'),
+  ('b0000000-0000-4000-8000-00000000000a', '{2,4,4,2,2,3,5,2,4,2,4,3,2,4,2,3,4,2,4,3}'),
+  ('b0000000-0000-4000-8000-00000000000b', '{1,5,5,1,2,2,5,1,5,1,5,2,1,5,1,2,3,2,4,3}'),
+  ('b0000000-0000-4000-8000-00000000000c', '{5,1,2,5,3,5,4,3,4,5,2,2,5,5,2,5,3,3,4,2}'),
+  ('b0000000-0000-4000-8000-00000000000d', '{4,3,3,3,4,4,4,3,3,4,3,4,4,3,3,4,4,4,3,4}')
+) c (id, answers);
+
+insert into public.offerings (id, provider_id, category_id, kind, title, description, price, currency, duration_minutes,
+                              status, location, scheduled_on, features, free_cancellation_hours,
+                              late_cancellation_fee_share)
+select ('e0000000-0000-4000-8000-0000000001' || right(c.user_id::text, 2))::uuid, c.user_id,
+       'd0000000-0000-4000-8000-000000000004', 'session', 'Coaching session: ' || lower(c.headline),
+       'Sixty minutes, by video call.', c.hourly_rate, 'USD', 60, 'active', 'online', 'provider', '{video-call,notes}', 24, 0.5
+from public.provider_profiles c
+where c.kind = 'coach' and c.user_id <> 'b0000000-0000-4000-8000-000000000003';
+
+update public.client_profiles
+set quiz_answers = (select jsonb_object_agg(f.key, ('{4,2,3,3,4,5,4,3,2,4,3,5,4,3,3,4,5,4,2,5}'::integer[])[f.sort_order])
+                    from public.matching_factors f),
+    wanted_languages = '{en}', wanted_countries = '{NG,GB}', wanted_topics = '{career,relocation}',
+    max_hourly_rate = 20000, rate_currency = 'USD'
+where user_id = 'c0000000-0000-4000-8000-000000000003';
 
 -- The story so far -------------------------------------------------------------------------------
 -- Every vertical's screens populated: bookings in every state, paid and refunded invoices,

@@ -961,31 +961,55 @@ export type Database = {
       }
       client_profiles: {
         Row: {
+          available_within_days: number | null
           created_at: string
+          max_hourly_rate: number | null
+          only_my_languages: boolean
           preferences: NonNullable<Json>
           quiz_answers: Json | null
           quiz_completed_at: string | null
+          rate_currency: string
           timezone: string
           updated_at: string
           user_id: string
+          verified_only: boolean
+          wanted_countries: string[]
+          wanted_languages: string[]
+          wanted_topics: string[]
         }
         Insert: {
+          available_within_days?: number | null
           created_at?: string
+          max_hourly_rate?: number | null
+          only_my_languages?: boolean
           preferences?: NonNullable<Json>
           quiz_answers?: Json | null
           quiz_completed_at?: string | null
+          rate_currency?: string
           timezone?: string
           updated_at?: string
           user_id: string
+          verified_only?: boolean
+          wanted_countries?: string[]
+          wanted_languages?: string[]
+          wanted_topics?: string[]
         }
         Update: {
+          available_within_days?: number | null
           created_at?: string
+          max_hourly_rate?: number | null
+          only_my_languages?: boolean
           preferences?: NonNullable<Json>
           quiz_answers?: Json | null
           quiz_completed_at?: string | null
+          rate_currency?: string
           timezone?: string
           updated_at?: string
           user_id?: string
+          verified_only?: boolean
+          wanted_countries?: string[]
+          wanted_languages?: string[]
+          wanted_topics?: string[]
         }
         Relationships: [
           {
@@ -1035,6 +1059,35 @@ export type Database = {
           updated_at?: string
         }
         Relationships: []
+      }
+      coach_styles: {
+        Row: {
+          answers: NonNullable<Json>
+          coach_id: string
+          created_at: string
+          updated_at: string
+        }
+        Insert: {
+          answers: NonNullable<Json>
+          coach_id: string
+          created_at?: string
+          updated_at?: string
+        }
+        Update: {
+          answers?: NonNullable<Json>
+          coach_id?: string
+          created_at?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "coach_styles_coach_id_fkey"
+            columns: ["coach_id"]
+            isOneToOne: true
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
       }
       comments: {
         Row: {
@@ -2670,6 +2723,47 @@ export type Database = {
           },
         ]
       }
+      match_cache: {
+        Row: {
+          client_id: string
+          coach_ids: string[]
+          computations: number
+          computed_at: string
+          expires_at: string
+          invalidated_at: string | null
+          invalidated_by: string | null
+          results: NonNullable<Json>
+        }
+        Insert: {
+          client_id: string
+          coach_ids: string[]
+          computations?: number
+          computed_at?: string
+          expires_at: string
+          invalidated_at?: string | null
+          invalidated_by?: string | null
+          results: NonNullable<Json>
+        }
+        Update: {
+          client_id?: string
+          coach_ids?: string[]
+          computations?: number
+          computed_at?: string
+          expires_at?: string
+          invalidated_at?: string | null
+          invalidated_by?: string | null
+          results?: NonNullable<Json>
+        }
+        Relationships: [
+          {
+            foreignKeyName: "match_cache_client_id_fkey"
+            columns: ["client_id"]
+            isOneToOne: true
+            referencedRelation: "client_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
       matching_factors: {
         Row: {
           description: string | null
@@ -2696,6 +2790,50 @@ export type Database = {
           sort_order?: number
         }
         Relationships: []
+      }
+      matching_rules: {
+        Row: {
+          attribute: Database["public"]["Enums"]["match_attribute"]
+          created_at: string
+          factor_key: string | null
+          id: string
+          inverted: boolean
+          reason: string
+          scoring: Database["public"]["Enums"]["match_scoring"]
+          updated_at: string
+          weight: number
+        }
+        Insert: {
+          attribute: Database["public"]["Enums"]["match_attribute"]
+          created_at?: string
+          factor_key?: string | null
+          id?: string
+          inverted?: boolean
+          reason: string
+          scoring: Database["public"]["Enums"]["match_scoring"]
+          updated_at?: string
+          weight: number
+        }
+        Update: {
+          attribute?: Database["public"]["Enums"]["match_attribute"]
+          created_at?: string
+          factor_key?: string | null
+          id?: string
+          inverted?: boolean
+          reason?: string
+          scoring?: Database["public"]["Enums"]["match_scoring"]
+          updated_at?: string
+          weight?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "matching_rules_factor_key_fkey"
+            columns: ["factor_key"]
+            isOneToOne: false
+            referencedRelation: "matching_factors"
+            referencedColumns: ["key"]
+          },
+        ]
       }
       notification_categories: {
         Row: {
@@ -3868,10 +4006,12 @@ export type Database = {
           expertise: string[]
           headline: string | null
           hourly_rate: number | null
+          intro_video_path: string | null
           intro_video_url: string | null
           is_verified: boolean
           kind: Database["public"]["Enums"]["provider_kind"]
           languages: string[]
+          photo_path: string | null
           rating: number
           rating_count: number
           rating_sum: number
@@ -3889,10 +4029,12 @@ export type Database = {
           expertise?: string[]
           headline?: string | null
           hourly_rate?: number | null
+          intro_video_path?: string | null
           intro_video_url?: string | null
           is_verified?: boolean
           kind: Database["public"]["Enums"]["provider_kind"]
           languages?: string[]
+          photo_path?: string | null
           rating?: number
           rating_count?: number
           rating_sum?: number
@@ -3910,10 +4052,12 @@ export type Database = {
           expertise?: string[]
           headline?: string | null
           hourly_rate?: number | null
+          intro_video_path?: string | null
           intro_video_url?: string | null
           is_verified?: boolean
           kind?: Database["public"]["Enums"]["provider_kind"]
           languages?: string[]
+          photo_path?: string | null
           rating?: number
           rating_count?: number
           rating_sum?: number
@@ -5286,6 +5430,7 @@ export type Database = {
         Args: { notification_ids?: string[] }
         Returns: number
       }
+      match_coaches: { Args: { top?: number }; Returns: Json }
       move_lab_batch: {
         Args: {
           batch_id: string
@@ -5328,6 +5473,16 @@ export type Database = {
       my_chat_unread_total: {
         Args: Record<PropertyKey, never>
         Returns: number
+      }
+      my_matched_clients: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          client_id: string
+          computed_at: string
+          display_name: string
+          rank: number
+          score: number
+        }[]
       }
       my_sales: {
         Args: { before?: string; max_rows?: number }
@@ -5774,10 +5929,12 @@ export type Database = {
           expertise: string[]
           headline: string | null
           hourly_rate: number | null
+          intro_video_path: string | null
           intro_video_url: string | null
           is_verified: boolean
           kind: Database["public"]["Enums"]["provider_kind"]
           languages: string[]
+          photo_path: string | null
           rating: number
           rating_count: number
           rating_sum: number
@@ -6058,6 +6215,14 @@ export type Database = {
         | "released"
         | "rejected"
         | "cancelled"
+      match_attribute:
+        | "style"
+        | "languages"
+        | "countries"
+        | "expertise"
+        | "rating"
+        | "sessions"
+      match_scoring: "closeness" | "overlap" | "level"
       media_kind: "image" | "video" | "document"
       notification_channel: "in_app" | "email" | "sms" | "push"
       notification_delivery_status:
@@ -6321,6 +6486,15 @@ export const Constants = {
         "rejected",
         "cancelled",
       ],
+      match_attribute: [
+        "style",
+        "languages",
+        "countries",
+        "expertise",
+        "rating",
+        "sessions",
+      ],
+      match_scoring: ["closeness", "overlap", "level"],
       media_kind: ["image", "video", "document"],
       notification_channel: ["in_app", "email", "sms", "push"],
       notification_delivery_status: [

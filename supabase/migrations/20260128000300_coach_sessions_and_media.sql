@@ -1,0 +1,70 @@
+-- matching / around it (issue 17, seed 002): a coach's total sessions kept by the database, and
+-- their photo and intro video in Storage.
+--
+-- * provider_profiles.completed_sessions is seed 002's total_sessions: completed bookings of
+--   the provider, counted when a booking enters (or, by an admin's correction, leaves)
+--   'completed'. Only the database writes it (no API role holds UPDATE on it).
+-- * Bucket `coach-media` is public: everyone reads, a coach writes only under their own folder
+--   (`<user id>/<file>`), admins anywhere. provider_profiles.photo_path and intro_video_path
+--   name the objects a profile shows, inside the provider's own folder.
+
+create function private.tg_bookings_count_completed()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  update public.provider_profiles p
+  set completed_sessions = p.completed_sessions + case when new.status = 'completed' then 1 else -1 end
+  where p.user_id = new.provider_id;
+  return null;
+end
+$$;
+
+comment on function private.tg_bookings_count_completed() is
+  'Security definer: completed_sessions has no UPDATE privilege for any API role, and bookings change status as their client, provider or staff.';
+
+create trigger count_completed
+  after update of status on public.bookings
+  for each row
+  when ((new.status = 'completed') is distinct from (old.status = 'completed') and new.provider_id is not null)
+  execute function private.tg_bookings_count_completed();
+
+-- Bookings completed before this migration.
+update public.provider_profiles p
+set completed_sessions = (select count(*) from public.bookings b where b.provider_id = p.user_id and b.status = 'completed');
+
+comment on column public.provider_profiles.completed_sessions is
+  'Completed bookings of the provider (seed 002''s total_sessions), kept by the database.';
+
+-- Photo and intro video -------------------------------------------------------------------------------
+
+insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
+values ('coach-media', 'coach-media', true, 104857600, '{image/jpeg,image/png,image/webp,video/mp4,video/webm}')
+on conflict (id) do nothing;
+
+alter table public.provider_profiles
+  add column photo_path text
+    constraint provider_profiles_photo_path_in_own_folder check (photo_path like user_id::text || '/_%'),
+  add column intro_video_path text
+    constraint provider_profiles_intro_video_path_in_own_folder check (intro_video_path like user_id::text || '/_%');
+
+comment on column public.provider_profiles.photo_path is 'Object in the public bucket coach-media, `<user id>/<file>`.';
+comment on column public.provider_profiles.intro_video_path is 'Object in the public bucket coach-media, `<user id>/<file>`.';
+
+grant insert (photo_path, intro_video_path), update (photo_path, intro_video_path)
+  on table public.provider_profiles to authenticated;
+
+create policy "anyone can read coach media"
+  on storage.objects for select to anon, authenticated using (bucket_id = 'coach-media');
+create policy "coaches upload media to their own folder"
+  on storage.objects for insert to authenticated
+  with check (bucket_id = 'coach-media' and (private.is_own_storage_folder(name) or (select private.is_admin())));
+create policy "coaches replace media in their own folder"
+  on storage.objects for update to authenticated
+  using (bucket_id = 'coach-media' and (private.is_own_storage_folder(name) or (select private.is_admin())))
+  with check (bucket_id = 'coach-media' and (private.is_own_storage_folder(name) or (select private.is_admin())));
+create policy "coaches delete media from their own folder"
+  on storage.objects for delete to authenticated
+  using (bucket_id = 'coach-media' and (private.is_own_storage_folder(name) or (select private.is_admin())));
