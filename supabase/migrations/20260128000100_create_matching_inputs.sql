@@ -121,6 +121,14 @@ grant update (wanted_languages, wanted_countries, wanted_topics, only_my_languag
               available_within_days, verified_only)
   on table public.client_profiles to authenticated;
 
+-- A client's quiz answers, wishes and budget are theirs alone: the providers who serve them no
+-- longer read their client profile (they have the client's name on profiles and contact
+-- details on profile_details). A coach learns only that a client was matched with them, and
+-- only once the client books them (public.my_matched_clients).
+drop policy "clients can read their own profile, their providers too" on public.client_profiles;
+create policy "clients can read their own profile"
+  on public.client_profiles for select to authenticated using (user_id = (select auth.uid()));
+
 -- The coach's own answers -----------------------------------------------------------------------------
 
 create table public.coach_styles (
