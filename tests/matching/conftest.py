@@ -1,0 +1,5 @@
+"""The matching module's Python tests run on the demo marketplace, as the journeys do."""
+
+from tests.journeys.conftest import journey, stripe_fake
+
+__all__ = ["journey", "stripe_fake"]
