@@ -376,7 +376,7 @@ insert into public.offerings (id, provider_id, category_id, kind, title, descrip
                               status, location, scheduled_on, features, free_cancellation_hours,
                               late_cancellation_fee_share)
 select ('e0000000-0000-4000-8000-0000000001' || right(c.user_id::text, 2))::uuid, c.user_id,
-       'd0000000-0000-4000-8000-000000000004', 'session', 'Coaching session: ' || lower(c.headline),
+       'd0000000-0000-4000-8000-000000000004', 'session', c.headline,
        'Sixty minutes, by video call.', c.hourly_rate, 'USD', 60, 'active', 'online', 'provider', '{video-call,notes}', 24, 0.5
 from public.provider_profiles c
 where c.kind = 'coach' and c.user_id <> 'b0000000-0000-4000-8000-000000000003';

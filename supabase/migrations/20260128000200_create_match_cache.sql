@@ -35,6 +35,7 @@ create table public.match_cache (
 );
 
 create index match_cache_coach_ids_idx on public.match_cache using gin (coach_ids);
+create index match_cache_computed_at_idx on public.match_cache (computed_at desc);
 
 comment on table public.match_cache is
   'A client''s ranked coach matches: results [{rank, coach_id, score, reasons}], fresh until expires_at unless invalidated. Read: the client and admins. Written by the database.';

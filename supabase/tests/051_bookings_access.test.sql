@@ -107,8 +107,8 @@ select throws_ok($$update public.bookings set status = 'confirmed'$$, '42501', '
 select results_eq($$select display_name from public.profiles p join public.profile_details d on d.user_id = p.id
                     where p.id = tests.get_supabase_uid('owner')$$, $$values ('owner')$$,
   'a provider reads the private details of a client they serve');
-select results_eq($$select timezone from public.client_profiles$$, $$values ('Europe/London')$$,
-  'a provider reads the client profile of a client they serve');
+select is_empty($$select timezone from public.client_profiles$$,
+  'a provider does not read the client profile even of a client they serve: quiz answers, wishes and budget are the client''s (issue 17)');
 select results_eq($$select label from public.addresses$$, $$values ('Home')$$,
   'a provider reads the address they are booked at, and not the client''s other addresses');
 select results_eq($$select name from public.pets$$, $$values ('Rex')$$,

@@ -80,7 +80,7 @@ def test_no_user_we_create_has_a_null_column_auth_reads_as_a_string(test_databas
     url = test_database.url(fresh_db)
     schema.apply_seed(url, ROOT)
     with psycopg.connect(url, autocommit=True) as conn:
-        assert conn.execute("select count(*) from auth.users").fetchone() == (16,)
+        assert conn.execute("select count(*) from auth.users").fetchone() == (22,)
         conn.execute("select tests.create_supabase_user('pgtap-user')")
         sign_up(conn, "pytest-user")
         assert null_string_columns(conn) == []

@@ -31,13 +31,13 @@ def test_reset_builds_the_database_from_nothing(tmp_path: Path) -> None:
             users = conn.execute("select count(*) from auth.users").fetchone()[0]
             is_super = conn.execute("select rolsuper from pg_roles where rolname = current_user").fetchone()[0]
         assert migrations == len(list((ROOT / "supabase" / "migrations").glob("*.sql")))
-        assert users == 16, "the seed's demo users"
+        assert users == 22, "the seed's demo users"
         assert is_super is False, "migrations run as a postgres role without superuser, as on Supabase"
         assert seconds < 120
         # A second reset starts over rather than piling up.
         stack.reset()
         with psycopg.connect(stack.owner_url) as conn:
-            assert conn.execute("select count(*) from auth.users").fetchone()[0] == 16
+            assert conn.execute("select count(*) from auth.users").fetchone()[0] == 22
     finally:
         stack.cluster.destroy()
 
@@ -109,8 +109,8 @@ def test_reset_of_an_external_database_keeps_the_platform(test_database: TestDat
     stack.reset()
     stack.reset()  # twice: the second one must find and drop everything the first made
     with psycopg.connect(stack.owner_url) as conn:
-        assert conn.execute("select count(*) from auth.users").fetchone()[0] == 16
-        assert conn.execute("select count(*) from public.profiles").fetchone()[0] == 16
+        assert conn.execute("select count(*) from auth.users").fetchone()[0] == 22
+        assert conn.execute("select count(*) from public.profiles").fetchone()[0] == 22
         assert conn.execute("select to_regprocedure('auth.uid()') is not null").fetchone()[0]
 
 
