@@ -32,7 +32,10 @@ create table public.match_cache (
   invalidated_at timestamptz,
   invalidated_by text,
   computations integer not null default 1
-);
+)
+-- Room on each page, so that marking a cache stale (no indexed column changes) is a HOT update:
+-- no new entries in the coach_ids index for the thousands of caches one coach's change touches.
+with (fillfactor = 70);
 
 create index match_cache_coach_ids_idx on public.match_cache using gin (coach_ids);
 create index match_cache_computed_at_idx on public.match_cache (computed_at desc);
