@@ -5,8 +5,9 @@
 --   the provider, counted when a booking enters (or, by an admin's correction, leaves)
 --   'completed'. Only the database writes it (no API role holds UPDATE on it).
 -- * Bucket `coach-media` is public: everyone reads, a coach writes only under their own folder
---   (`<user id>/<file>`), admins anywhere. provider_profiles.photo_path and intro_video_path
---   name the objects a profile shows, inside the provider's own folder.
+--   (`<user id>/<file>`, an image or video within the bucket's limits), admins anywhere.
+--   provider_profiles.photo_path (an image) and intro_video_path (a video) name uploaded objects
+--   of the provider's own folder that the profile shows.
 
 create function private.tg_bookings_count_completed()
 returns trigger
@@ -53,18 +54,64 @@ alter table public.provider_profiles
 comment on column public.provider_profiles.photo_path is 'Object in the public bucket coach-media, `<user id>/<file>`.';
 comment on column public.provider_profiles.intro_video_path is 'Object in the public bucket coach-media, `<user id>/<file>`.';
 
-grant insert (photo_path, intro_video_path), update (photo_path, intro_video_path)
-  on table public.provider_profiles to authenticated;
+grant update (photo_path, intro_video_path) on table public.provider_profiles to authenticated;
 
+-- Security definer: reads storage.objects (the file's type and size as Storage recorded them)
+-- whoever sets the path, the coach or an admin.
+create function private.tg_provider_profiles_check_media()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  photo jsonb;
+  video jsonb;
+begin
+  if new.photo_path is not null and new.photo_path is distinct from old.photo_path then
+    select o.metadata into photo from storage.objects o where o.bucket_id = 'coach-media' and o.name = new.photo_path;
+    if photo is null or coalesce(photo ->> 'mimetype', '') not like 'image/%' then
+      raise exception 'photo_path: upload a jpeg, png or webp image to coach-media/%/ first', new.user_id
+        using errcode = '22023';
+    end if;
+  end if;
+  if new.intro_video_path is not null and new.intro_video_path is distinct from old.intro_video_path then
+    select o.metadata into video from storage.objects o where o.bucket_id = 'coach-media' and o.name = new.intro_video_path;
+    if video is null or coalesce(video ->> 'mimetype', '') not like 'video/%' then
+      raise exception 'intro_video_path: upload an mp4 or webm video to coach-media/%/ first', new.user_id
+        using errcode = '22023';
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+revoke all on function private.tg_provider_profiles_check_media() from public, anon, authenticated, service_role;
+
+create trigger check_media
+  before update of photo_path, intro_video_path on public.provider_profiles
+  for each row execute function private.tg_provider_profiles_check_media();
+
+-- coach-media: read by everyone, written by the coach in their folder, within the bucket's limits.
 create policy "anyone can read coach media"
   on storage.objects for select to anon, authenticated using (bucket_id = 'coach-media');
 create policy "coaches upload media to their own folder"
   on storage.objects for insert to authenticated
-  with check (bucket_id = 'coach-media' and (private.is_own_storage_folder(name) or (select private.is_admin())));
+  with check (bucket_id = 'coach-media' and private.is_own_storage_folder(name) and private.fits_storage_bucket(bucket_id, metadata));
 create policy "coaches replace media in their own folder"
   on storage.objects for update to authenticated
-  using (bucket_id = 'coach-media' and (private.is_own_storage_folder(name) or (select private.is_admin())))
-  with check (bucket_id = 'coach-media' and (private.is_own_storage_folder(name) or (select private.is_admin())));
+  using (bucket_id = 'coach-media' and private.is_own_storage_folder(name))
+  with check (bucket_id = 'coach-media' and private.is_own_storage_folder(name) and private.fits_storage_bucket(bucket_id, metadata));
 create policy "coaches delete media from their own folder"
   on storage.objects for delete to authenticated
-  using (bucket_id = 'coach-media' and (private.is_own_storage_folder(name) or (select private.is_admin())));
+  using (bucket_id = 'coach-media' and private.is_own_storage_folder(name));
+create policy "admins upload any coach's media"
+  on storage.objects for insert to marketbase_admin
+  with check (bucket_id = 'coach-media' and (select private.is_admin()) and private.fits_storage_bucket(bucket_id, metadata));
+create policy "admins replace any coach's media"
+  on storage.objects for update to marketbase_admin
+  using (bucket_id = 'coach-media' and (select private.is_admin()))
+  with check (bucket_id = 'coach-media' and (select private.is_admin()) and private.fits_storage_bucket(bucket_id, metadata));
+create policy "admins delete any coach's media"
+  on storage.objects for delete to marketbase_admin
+  using (bucket_id = 'coach-media' and (select private.is_admin()));

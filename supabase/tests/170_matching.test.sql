@@ -5,7 +5,7 @@
 -- owner = the coach (coach_styles), the client (match_cache).
 begin;
 set local time zone 'UTC';
-select plan(90);
+select plan(99);
 select tests.start_with_empty_marketplace();
 select tests.create_supabase_user('amara');
 select tests.create_supabase_user('bea');
@@ -269,6 +269,34 @@ select tests.authenticate_as('fit');
 select results_eq($$select display_name, rank from public.my_matched_clients()$$, $$values ('amara'::text, 2)$$,
   'once Amara booked, the coach sees her name and their rank for her');
 select is(pg_temp.outcome('select 1 from public.client_profiles'), '0', 'and still none of her answers');
+
+-- Open hours: a coach closing every day leaves the caches that hold them.
+select tests.clear_authentication();
+update public.match_cache set invalidated_at = null, invalidated_by = null;
+delete from public.availability_rules where user_id = tests.get_supabase_uid('pricey');
+select is((pg_temp.cache('bea')).invalidated_by, 'coach open hours changed', 'a coach in Bea''s matches closed: her cache is stale');
+select is((pg_temp.cache('amara')).invalidated_at, null, 'Amara''s, without that coach, is not');
+
+-- Photo and intro video: the coach's own folder of the public bucket coach-media.
+select tests.authenticate_as('fit');
+select lives_ok(format($$insert into storage.objects (bucket_id, name, owner_id, metadata) values
+  ('coach-media', %L, auth.uid()::text, '{"size": 204800, "mimetype": "image/jpeg"}'),
+  ('coach-media', %L, auth.uid()::text, '{"size": 20480000, "mimetype": "video/mp4"}')$$,
+  tests.get_supabase_uid('fit') || '/photo.jpg', tests.get_supabase_uid('fit') || '/intro.mp4'), 'a coach uploads a photo and a video');
+select throws_ok(format($$insert into storage.objects (bucket_id, name, owner_id, metadata) values
+  ('coach-media', %L, auth.uid()::text, '{"size": 2048, "mimetype": "image/jpeg"}')$$, tests.get_supabase_uid('stylish') || '/photo.jpg'),
+  '42501', null, 'but not into another coach''s folder');
+select throws_ok(format($$insert into storage.objects (bucket_id, name, owner_id, metadata) values
+  ('coach-media', %L, auth.uid()::text, '{"size": 2048, "mimetype": "application/pdf"}')$$, tests.get_supabase_uid('fit') || '/cv.pdf'),
+  '42501', null, 'nor a file the bucket does not take');
+select lives_ok($$update public.provider_profiles set photo_path = auth.uid() || '/photo.jpg', intro_video_path = auth.uid() || '/intro.mp4' where user_id = auth.uid()$$,
+  'and shows them on their profile');
+select throws_ok($$update public.provider_profiles set photo_path = auth.uid() || '/intro.mp4' where user_id = auth.uid()$$,
+  '22023', null, 'a photo is an image');
+select throws_ok(format($$update public.provider_profiles set photo_path = %L where user_id = auth.uid()$$, tests.get_supabase_uid('stylish') || '/photo.jpg'),
+  '22023', null, 'from their own folder');
+select tests.authenticate_as_anon();
+select is((select count(*)::integer from storage.objects where bucket_id = 'coach-media'), 2, 'visitors see coaches'' media');
 
 -- Total sessions: completed bookings, kept by the database.
 select tests.clear_authentication();
