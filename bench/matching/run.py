@@ -42,12 +42,21 @@ RUNS = 40
 CHANGES = 5
 
 RANKING = """
-select c.user_id, private.match_score(q, v.vector, c.languages, c.countries, c.expertise, c.rating,
-                                      c.completed_sessions) as score
+select c.user_id,
+       100 * (q.style_weight - (v.vector operator(extensions.<#>) q.vector)
+              + case when c.languages && q.languages then q.languages_weight else 0 end
+              + case when c.countries && q.countries then q.countries_weight else 0 end
+              + case when c.expertise && q.topics then q.topics_weight else 0 end
+              + q.rating_weight * c.rating::float8 / 5
+              + q.sessions_weight * least(1, c.completed_sessions / q.sessions_full)
+             ) / greatest(q.total_weight, 1e-9) as score
 from private.coach_vectors v
 join public.provider_profiles c on c.user_id = v.coach_id
-cross join (select '{query}'::private.match_queries as q) i
-where c.kind = 'coach' and private.match_eligible(q, c.languages, c.hourly_rate, c.currency, c.is_verified)
+cross join (select ('{query}'::private.match_queries).*) q
+where c.kind = 'coach'
+  and (not q.only_my_languages or c.languages && q.languages)
+  and (q.max_hourly_rate is null or (c.currency = q.rate_currency and c.hourly_rate <= q.max_hourly_rate))
+  and (not q.verified_only or c.is_verified)
 order by score desc, c.rating desc, c.user_id
 limit 20"""
 

@@ -136,43 +136,13 @@ as $$
   end
 $$;
 
--- No `set search_path` on the next two: a SQL function with one is never inlined, and they run
--- once per coach in the ranking and once per cached client when a coach changes. Every name in
--- them is schema-qualified.
-
--- A coach's score for a client, 0 to 100.
-create function private.match_score(
-  q private.match_queries, vector extensions.cube, languages text[], countries text[], expertise text[],
-  rating numeric, sessions integer
-)
-returns float8
-language sql
-immutable
-parallel safe
-as $$
-  select 100 * (
-      q.style_weight - (vector operator(extensions.<#>) q.vector)
-      + case when languages operator(pg_catalog.&&) q.languages then q.languages_weight else 0 end
-      + case when countries operator(pg_catalog.&&) q.countries then q.countries_weight else 0 end
-      + case when expertise operator(pg_catalog.&&) q.topics then q.topics_weight else 0 end
-      + q.rating_weight * rating::float8 / 5
-      + q.sessions_weight * least(1, sessions / q.sessions_full)
-    ) / greatest(q.total_weight, 1e-9)
-$$;
-
--- Whether a coach passes the client's hard filters (open hours apart: see the callers).
-create function private.match_eligible(
-  q private.match_queries, languages text[], hourly_rate bigint, currency char(3), is_verified boolean
-)
-returns boolean
-language sql
-immutable
-parallel safe
-as $$
-  select (not q.only_my_languages or languages operator(pg_catalog.&&) q.languages)
-     and (q.max_hourly_rate is null or coalesce(currency = q.rate_currency and hourly_rate <= q.max_hourly_rate, false))
-     and (not q.verified_only or is_verified)
-$$;
+-- The score (0 to 100) and the hard filters are written out in the two statements that use them,
+-- the ranking in compute_matches (one client, every coach) and the entry test in
+-- invalidate_matches_of_coach (one coach, every cached client), rather than in functions: a SQL
+-- function is inlined into a query only without a `set search_path`, which every function here
+-- must have (Supabase's advisors), and called per row it costs ten times the ranking. pgTAP 170
+-- checks that the two agree (a coach scoring above a cache's last place enters it, one below
+-- does not).
 
 -- Computing a cache ---------------------------------------------------------------------------------------
 
@@ -198,12 +168,20 @@ begin
 
   with top as (
     select c.user_id as coach_id, c.languages, c.countries, c.expertise, c.rating, c.completed_sessions,
-           private.match_score(q, v.vector, c.languages, c.countries, c.expertise, c.rating, c.completed_sessions) as score
+           100 * (q.style_weight - (v.vector operator(extensions.<#>) q.vector)
+                  + case when c.languages && q.languages then q.languages_weight else 0 end
+                  + case when c.countries && q.countries then q.countries_weight else 0 end
+                  + case when c.expertise && q.topics then q.topics_weight else 0 end
+                  + q.rating_weight * c.rating::float8 / 5
+                  + q.sessions_weight * least(1, c.completed_sessions / q.sessions_full)
+                 ) / greatest(q.total_weight, 1e-9) as score
     from private.coach_vectors v
     join public.provider_profiles c on c.user_id = v.coach_id
     where c.kind = 'coach'
       and c.user_id <> q.client_id
-      and private.match_eligible(q, c.languages, c.hourly_rate, c.currency, c.is_verified)
+      and (not q.only_my_languages or c.languages && q.languages)
+      and (q.max_hourly_rate is null or (c.currency = q.rate_currency and c.hourly_rate <= q.max_hourly_rate))
+      and (not q.verified_only or c.is_verified)
       and case when q.window_weekdays is null then true
                else exists (select 1 from public.availability_rules a
                             where a.user_id = c.user_id and a.weekday = any (q.window_weekdays)) end
@@ -417,9 +395,18 @@ begin
     and m.invalidated_at is null
     and m.expires_at > now()
     and q.client_id <> coach
-    and private.match_eligible(q, c.languages, c.hourly_rate, c.currency, c.is_verified)
+    -- The filters and the score as compute_matches' ranking has them, for this coach.
+    and (not q.only_my_languages or c.languages && q.languages)
+    and (q.max_hourly_rate is null or (c.currency = q.rate_currency and c.hourly_rate <= q.max_hourly_rate))
+    and (not q.verified_only or c.is_verified)
     and (q.window_weekdays is null or q.window_weekdays && weekdays)
-    and private.match_score(q, v, c.languages, c.countries, c.expertise, c.rating, c.completed_sessions) > q.cutoff;
+    and 100 * (q.style_weight - (v operator(extensions.<#>) q.vector)
+               + case when c.languages && q.languages then q.languages_weight else 0 end
+               + case when c.countries && q.countries then q.countries_weight else 0 end
+               + case when c.expertise && q.topics then q.topics_weight else 0 end
+               + q.rating_weight * c.rating::float8 / 5
+               + q.sessions_weight * least(1, c.completed_sessions / q.sessions_full)
+              ) / greatest(q.total_weight, 1e-9) > q.cutoff;
   get diagnostics entering = row_count;
   return holding + entering;
 end

@@ -92,9 +92,15 @@ create trigger check_media
   before update of photo_path, intro_video_path on public.provider_profiles
   for each row execute function private.tg_provider_profiles_check_media();
 
--- coach-media: read by everyone, written by the coach in their folder, within the bucket's limits.
-create policy "anyone can read coach media"
-  on storage.objects for select to anon, authenticated using (bucket_id = 'coach-media');
+-- coach-media: everyone fetches a file by its public URL (a public bucket needs no read policy,
+-- and one would let anyone list every coach's files); a coach lists and writes their own folder,
+-- within the bucket's limits; admins any.
+create policy "coaches list their own media"
+  on storage.objects for select to authenticated
+  using (bucket_id = 'coach-media' and private.is_own_storage_folder(name));
+create policy "admins list any coach's media"
+  on storage.objects for select to marketbase_admin
+  using (bucket_id = 'coach-media' and (select private.is_admin()));
 create policy "coaches upload media to their own folder"
   on storage.objects for insert to authenticated
   with check (bucket_id = 'coach-media' and private.is_own_storage_folder(name) and private.fits_storage_bucket(bucket_id, metadata));
