@@ -3593,6 +3593,30 @@ export type Database = {
           },
         ]
       }
+      payment_gateways: {
+        Row: {
+          currencies: string[]
+          gateway: Database["public"]["Enums"]["payment_method"]
+          is_active: boolean
+          test_mode: boolean
+          updated_at: string
+        }
+        Insert: {
+          currencies?: string[]
+          gateway: Database["public"]["Enums"]["payment_method"]
+          is_active?: boolean
+          test_mode?: boolean
+          updated_at?: string
+        }
+        Update: {
+          currencies?: string[]
+          gateway?: Database["public"]["Enums"]["payment_method"]
+          is_active?: boolean
+          test_mode?: boolean
+          updated_at?: string
+        }
+        Relationships: []
+      }
       payments: {
         Row: {
           amount: number
@@ -3615,6 +3639,8 @@ export type Database = {
           last_event_at: string | null
           last_event_rank: number | null
           method: Database["public"]["Enums"]["payment_method"]
+          paypal_capture_id: string | null
+          paypal_order_id: string | null
           provider_id: string | null
           reference: string | null
           review_note: string | null
@@ -3648,6 +3674,8 @@ export type Database = {
           last_event_at?: string | null
           last_event_rank?: number | null
           method: Database["public"]["Enums"]["payment_method"]
+          paypal_capture_id?: string | null
+          paypal_order_id?: string | null
           provider_id?: string | null
           reference?: string | null
           review_note?: string | null
@@ -3681,6 +3709,8 @@ export type Database = {
           last_event_at?: string | null
           last_event_rank?: number | null
           method?: Database["public"]["Enums"]["payment_method"]
+          paypal_capture_id?: string | null
+          paypal_order_id?: string | null
           provider_id?: string | null
           reference?: string | null
           review_note?: string | null
@@ -4354,6 +4384,7 @@ export type Database = {
           last_error: string | null
           last_event_at: string | null
           payment_id: string
+          paypal_refund_id: string | null
           provider_id: string | null
           reason: string | null
           refund_application_fee: boolean
@@ -4379,6 +4410,7 @@ export type Database = {
           last_error?: string | null
           last_event_at?: string | null
           payment_id: string
+          paypal_refund_id?: string | null
           provider_id?: string | null
           reason?: string | null
           refund_application_fee?: boolean
@@ -4404,6 +4436,7 @@ export type Database = {
           last_error?: string | null
           last_event_at?: string | null
           payment_id?: string
+          paypal_refund_id?: string | null
           provider_id?: string | null
           reason?: string | null
           refund_application_fee?: boolean
@@ -5060,6 +5093,7 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: Json
       }
+      begin_paypal_checkout: { Args: { invoice_id: string }; Returns: Json }
       cancellation_terms: { Args: { booking_id: string }; Returns: Json }
       collector_route: {
         Args: { day?: string }
@@ -5096,6 +5130,7 @@ export type Database = {
           last_error: string | null
           last_event_at: string | null
           payment_id: string
+          paypal_refund_id: string | null
           provider_id: string | null
           reason: string | null
           refund_application_fee: boolean
@@ -5207,6 +5242,8 @@ export type Database = {
           last_event_at: string | null
           last_event_rank: number | null
           method: Database["public"]["Enums"]["payment_method"]
+          paypal_capture_id: string | null
+          paypal_order_id: string | null
           provider_id: string | null
           reference: string | null
           review_note: string | null
@@ -5555,6 +5592,7 @@ export type Database = {
           last_error: string | null
           last_event_at: string | null
           payment_id: string
+          paypal_refund_id: string | null
           provider_id: string | null
           reason: string | null
           refund_application_fee: boolean
@@ -5693,6 +5731,8 @@ export type Database = {
           last_event_at: string | null
           last_event_rank: number | null
           method: Database["public"]["Enums"]["payment_method"]
+          paypal_capture_id: string | null
+          paypal_order_id: string | null
           provider_id: string | null
           reference: string | null
           review_note: string | null
@@ -6244,7 +6284,7 @@ export type Database = {
         | "digital"
       offering_location: "online" | "provider_site" | "client_site"
       offering_status: "draft" | "active" | "expired" | "archived"
-      payment_method: "stripe" | "bank_transfer" | "qr" | "cash"
+      payment_method: "stripe" | "paypal" | "bank_transfer" | "qr" | "cash"
       payment_status:
         | "pending"
         | "processing"
@@ -6518,7 +6558,7 @@ export const Constants = {
       ],
       offering_location: ["online", "provider_site", "client_site"],
       offering_status: ["draft", "active", "expired", "archived"],
-      payment_method: ["stripe", "bank_transfer", "qr", "cash"],
+      payment_method: ["stripe", "paypal", "bank_transfer", "qr", "cash"],
       payment_status: [
         "pending",
         "processing",

@@ -9,6 +9,9 @@
 -- A retry long after a try that never reached Stripe would send an expiry Stripe finds too
 -- close; Stripe then refuses it at validation and saves nothing under the key, so the
 -- Lambda asks again with 'expires_at_now', the expiry computed from now().
+--
+-- It also refuses a card checkout while a PayPal payment of the invoice is open (PayPal comes in
+-- 20260128000400; PL/pgSQL reads the method's name when it runs).
 
 create or replace function private.open_checkout_payment(invoice_id uuid)
 returns jsonb
@@ -31,6 +34,10 @@ begin
   end if;
   if invoice.status <> 'open' then
     raise exception 'invoice_id: invoice % is % and cannot be paid', invoice.number, invoice.status using errcode = 'PT409';
+  end if;
+  if exists (select 1 from public.payments p where p.invoice_id = invoice.id and p.method = 'paypal' and p.status = 'pending') then
+    raise exception 'invoice_id: a PayPal payment of invoice % is open; finish or abandon it first', invoice.number
+      using errcode = 'PT409';
   end if;
   if exists (select 1 from public.payments p where p.invoice_id = invoice.id and p.method <> 'stripe' and p.status = 'pending') then
     raise exception 'invoice_id: a manual payment of invoice % awaits approval', invoice.number using errcode = 'PT409';
