@@ -171,7 +171,8 @@ begin
   from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
   where n.nspname in ('public', 'private') and c.relkind in ('r', 'p')
     and format('%I.%I', n.nspname, c.relname) not in (
-      'public.matching_factors', 'public.matching_rules', 'public.provider_rate_bounds', 'public.notification_categories',
+      'public.matching_factors', 'public.matching_rules', 'public.payment_gateways', 'public.provider_rate_bounds',
+      'public.notification_categories',
       'public.notification_event_types', 'public.notification_templates', 'public.notification_topics',
       'private.settings', 'private.booking_transition_rules', 'private.job_transition_rules', 'private.lab_sample_transition_rules',
       'private.timezone_names')
