@@ -3988,6 +3988,80 @@ export type Database = {
         }
         Relationships: []
       }
+      provider_ledger: {
+        Row: {
+          amount: number
+          currency: string
+          description: string
+          dispute_id: string | null
+          held_by: string
+          id: number
+          kind: Database["public"]["Enums"]["ledger_entry_kind"]
+          occurred_at: string
+          payment_id: string | null
+          provider_id: string
+          refund_id: string | null
+          stripe_payout_id: string | null
+        }
+        Insert: {
+          amount: number
+          currency: string
+          description: string
+          dispute_id?: string | null
+          held_by: string
+          id?: never
+          kind: Database["public"]["Enums"]["ledger_entry_kind"]
+          occurred_at?: string
+          payment_id?: string | null
+          provider_id: string
+          refund_id?: string | null
+          stripe_payout_id?: string | null
+        }
+        Update: {
+          amount?: number
+          currency?: string
+          description?: string
+          dispute_id?: string | null
+          held_by?: string
+          id?: never
+          kind?: Database["public"]["Enums"]["ledger_entry_kind"]
+          occurred_at?: string
+          payment_id?: string | null
+          provider_id?: string
+          refund_id?: string | null
+          stripe_payout_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "provider_ledger_dispute_id_fkey"
+            columns: ["dispute_id"]
+            isOneToOne: true
+            referencedRelation: "disputes"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "provider_ledger_payment_id_fkey"
+            columns: ["payment_id"]
+            isOneToOne: false
+            referencedRelation: "payments"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "provider_ledger_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+          {
+            foreignKeyName: "provider_ledger_refund_id_fkey"
+            columns: ["refund_id"]
+            isOneToOne: true
+            referencedRelation: "refunds"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       provider_payout_accounts: {
         Row: {
           charges_enabled: boolean
@@ -4955,6 +5029,25 @@ export type Database = {
         }
         Relationships: []
       }
+      provider_balances: {
+        Row: {
+          balance: number | null
+          currency: string | null
+          entries: number | null
+          last_entry_at: string | null
+          owed_by_platform: number | null
+          provider_id: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "provider_ledger_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
       stripe_webhook_events: {
         Row: {
           attempts: number | null
@@ -5555,6 +5648,16 @@ export type Database = {
       password_verification_attempt_hook: {
         Args: { event: Json }
         Returns: Json
+      }
+      paypal_order_payment: {
+        Args: { order_id: string }
+        Returns: {
+          amount: number
+          currency: string
+          invoice_id: string
+          payment_id: string
+          status: Database["public"]["Enums"]["payment_status"]
+        }[]
       }
       purchase_products: {
         Args: { coupon_code?: string; offering_ids: string[] }
@@ -6255,6 +6358,7 @@ export type Database = {
         | "released"
         | "rejected"
         | "cancelled"
+      ledger_entry_kind: "earning" | "refund" | "dispute" | "payout"
       match_attribute:
         | "style"
         | "languages"
@@ -6526,6 +6630,7 @@ export const Constants = {
         "rejected",
         "cancelled",
       ],
+      ledger_entry_kind: ["earning", "refund", "dispute", "payout"],
       match_attribute: [
         "style",
         "languages",

@@ -151,6 +151,23 @@ def account_updated(db: Database, event: Event) -> str:
     )
 
 
+def payout(db: Database, event: Event) -> str:
+    """payout.paid / payout.failed of a provider's Connect account: their ledger."""
+    paid_out = object_of(event)
+    return db.rpc(
+        "apply_payout_event",
+        {
+            **envelope(event),
+            "account_id": event.get("account"),
+            "payout_id": paid_out["id"],
+            "amount": paid_out["amount"],
+            "currency": paid_out["currency"],
+            "payout_status": paid_out.get("status"),
+        },
+        schema="service",
+    )
+
+
 # The platform endpoint (POST /stripe/webhook).
 PLATFORM: dict[str, Apply] = {
     "checkout.session.completed": checkout_session,
@@ -170,4 +187,6 @@ PLATFORM: dict[str, Apply] = {
 # The Connect endpoint (POST /connect/webhook): events of the providers' accounts.
 CONNECT: dict[str, Apply] = {
     "account.updated": account_updated,
+    "payout.paid": payout,
+    "payout.failed": payout,
 }

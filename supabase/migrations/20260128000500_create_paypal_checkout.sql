@@ -89,6 +89,7 @@ set search_path = ''
 as $$
 declare
   invoice public.invoices;
+  message text; detail text; hint text;
 begin
   select * into invoice from public.invoices i where i.id = begin_paypal_checkout.invoice_id;
   if invoice.id is null then
@@ -98,6 +99,10 @@ begin
     raise exception 'invoice_id: only the client of invoice % can pay it', invoice.number using errcode = '42501';
   end if;
   return private.open_paypal_payment(invoice.id);
+-- An invoice gone while it is locked (private.lock_invoice's P0002) answers as PostgREST's 404.
+exception when no_data_found or exclusion_violation then
+  get stacked diagnostics message = message_text, detail = pg_exception_detail, hint = pg_exception_hint;
+  perform private.raise_for_postgrest(sqlstate, message, detail, hint);
 end
 $$;
 
@@ -341,3 +346,23 @@ grant execute on function private.find_paypal_payment(uuid, text, text),
   private.apply_paypal_capture(public.payments, text, text, timestamptz, bigint, text),
   private.apply_paypal_refund(public.payments, text, text, timestamptz, bigint, boolean)
   to service_role;
+
+-- The capture route's question, as the client: which of their payments an order pays. Read
+-- through RLS, so someone else's order is simply not found.
+create function public.paypal_order_payment(order_id text)
+returns table (payment_id uuid, invoice_id uuid, status public.payment_status, amount bigint, currency text)
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  select p.id, p.invoice_id, p.status, p.amount, p.currency::text
+  from public.payments p
+  where p.paypal_order_id = paypal_order_payment.order_id and p.client_id = (select auth.uid())
+$$;
+
+revoke execute on function public.paypal_order_payment(text) from public, anon;
+grant execute on function public.paypal_order_payment(text) to authenticated;
+
+comment on function public.paypal_order_payment(text) is
+  'RPC for the PayPal Lambda, as the client: the payment their PayPal order pays (none for someone else''s order).';

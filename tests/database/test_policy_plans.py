@@ -59,6 +59,7 @@ OWNED_LISTS = {
     "lab_reports": "created_at",
     "purchases": "created_at",
     "match_cache": "computed_at",
+    "provider_ledger": "occurred_at",
 }
 # Lists read under a parent's filter (PostgREST embeds and `?booking_id=eq.<id>`).
 CHILD_LISTS = {

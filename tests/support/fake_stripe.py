@@ -74,6 +74,8 @@ EVENT_TYPES = (
     "charge.dispute.closed",
     "account.updated",
     "customer.created",
+    "payout.paid",
+    "payout.failed",
 )
 DEFAULT_EVENT_API_VERSION = "2025-06-30.basil"
 
@@ -297,6 +299,7 @@ class FakeStripe(RequestLog):
         self.refunds: dict[str, dict[str, Any]] = {}
         self.disputes: dict[str, dict[str, Any]] = {}
         self.accounts: dict[str, dict[str, Any]] = {}
+        self.payouts: dict[str, dict[str, Any]] = {}
         self.account_links: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
 
@@ -1093,6 +1096,30 @@ class FakeStripe(RequestLog):
 
     def onboard_account(self, account_id: str) -> dict[str, Any]:
         return self.update_account(account_id)
+
+    def pay_out(self, account_id: str, amount: int, currency: str = "usd") -> dict[str, Any]:
+        """Stripe pays a connected account's balance out to its bank: payout.paid, a Connect
+        event (the account's automatic payout schedule; no API request involved)."""
+        with self._lock:
+            payout = event_template("payout.paid")["data"]["object"]
+            now = self.now()
+            payout.update(
+                id="po_" + self._token(24), amount=amount, currency=currency.lower(), created=now,
+                arrival_date=now + 2 * 24 * 60 * 60, balance_transaction="txn_" + self._token(24),
+            )  # fmt: skip
+            self.payouts[payout["id"]] = payout
+            return self.emit("payout.paid", payout, account=account_id)
+
+    def fail_payout(self, account_id: str, payout_id: str) -> dict[str, Any]:
+        """The bank returns a paid payout (a closed account): payout.failed, the money back in
+        the connected account's balance."""
+        with self._lock:
+            payout = self.payouts[payout_id]
+            payout.update(
+                status="failed", failure_code="account_closed", failure_message="The bank account has been closed.",
+                failure_balance_transaction="txn_" + self._token(24),
+            )  # fmt: skip
+            return self.emit("payout.failed", payout, previous_attributes={"status": "paid"}, account=account_id)
 
     def customer_created(self, email: str = "client@example.com") -> dict[str, Any]:
         """An event the apps do not handle (they must answer 2xx and change nothing)."""
