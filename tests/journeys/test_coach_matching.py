@@ -133,7 +133,8 @@ def test_a_client_is_matched_with_coaches_books_the_best_and_the_coach_counts_th
     )
     with journey.market.owner() as conn:
         conn.execute(
-            "update public.bookings set starts_at = now() + interval '10 minutes', ends_at = now() + interval '70 minutes',"
+            "update public.bookings set starts_at = now() + interval '10 minutes',"
+            " ends_at = now() + interval '70 minutes',"
             " blocked_during = tstzrange(now() + interval '10 minutes', now() + interval '70 minutes') where id = %s",
             (booking["booking_id"],),
         )

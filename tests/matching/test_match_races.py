@@ -6,6 +6,7 @@ first answer from the cache."""
 from __future__ import annotations
 
 import threading
+from functools import partial
 from typing import Any
 
 from psycopg.rows import dict_row
@@ -48,7 +49,7 @@ def test_concurrent_requests_for_a_stale_cache_compute_it_once(journey: Journey)
         before = computations(journey)
         barrier = threading.Barrier(PARALLEL)
 
-        answers = at_once([lambda: ask(journey, barrier) for _ in range(PARALLEL)])
+        answers = at_once([partial(ask, journey, barrier) for _ in range(PARALLEL)])
 
         assert all(not isinstance(a, BaseException) for a in answers), answers
         assert computations(journey) == before + 1, f"round {round_}"
