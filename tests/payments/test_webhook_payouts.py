@@ -44,7 +44,8 @@ def test_a_payout_debits_the_ledger_once_and_a_returned_one_credits_it_back(paym
 
 
 def test_a_payout_of_an_unknown_account_changes_no_ledger(payments: Payments) -> None:
-    stranger = payments.stripe.add_account(email="nobody@example.com", provider_id="00000000-0000-4000-8000-000000000000")
+    nobody = "00000000-0000-4000-8000-000000000000"
+    stranger = payments.stripe.add_account(email="nobody@example.com", provider_id=nobody)
 
     delivered = payments.deliver(payments.stripe.pay_out(stranger, 500, "usd"))
 
