@@ -3617,6 +3617,68 @@ export type Database = {
         }
         Relationships: []
       }
+      payment_methods: {
+        Row: {
+          bank_name: string | null
+          brand: string | null
+          created_at: string
+          exp_month: number | null
+          exp_year: number | null
+          id: string
+          is_active: boolean
+          is_default: boolean
+          last_event_at: string | null
+          last4: string | null
+          stripe_payment_method_id: string
+          type: string
+          updated_at: string
+          user_id: string
+          wallet: string | null
+        }
+        Insert: {
+          bank_name?: string | null
+          brand?: string | null
+          created_at?: string
+          exp_month?: number | null
+          exp_year?: number | null
+          id?: string
+          is_active?: boolean
+          is_default?: boolean
+          last_event_at?: string | null
+          last4?: string | null
+          stripe_payment_method_id: string
+          type: string
+          updated_at?: string
+          user_id: string
+          wallet?: string | null
+        }
+        Update: {
+          bank_name?: string | null
+          brand?: string | null
+          created_at?: string
+          exp_month?: number | null
+          exp_year?: number | null
+          id?: string
+          is_active?: boolean
+          is_default?: boolean
+          last_event_at?: string | null
+          last4?: string | null
+          stripe_payment_method_id?: string
+          type?: string
+          updated_at?: string
+          user_id?: string
+          wallet?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "payment_methods_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       payments: {
         Row: {
           amount: number
@@ -5187,6 +5249,18 @@ export type Database = {
         Returns: Json
       }
       begin_paypal_checkout: { Args: { invoice_id: string }; Returns: Json }
+      begin_removing_payment_method: {
+        Args: { payment_method_id: string }
+        Returns: Json
+      }
+      begin_saved_method_payment: {
+        Args: { invoice_id: string; payment_method_id: string }
+        Returns: Json
+      }
+      begin_saving_payment_method: {
+        Args: Record<PropertyKey, never>
+        Returns: Json
+      }
       cancellation_terms: { Args: { booking_id: string }; Returns: Json }
       collector_route: {
         Args: { day?: string }

@@ -60,6 +60,7 @@ OWNED_LISTS = {
     "purchases": "created_at",
     "match_cache": "computed_at",
     "provider_ledger": "occurred_at",
+    "payment_methods": "created_at",
 }
 # Lists read under a parent's filter (PostgREST embeds and `?booking_id=eq.<id>`).
 CHILD_LISTS = {
