@@ -561,7 +561,7 @@ def _answer(what: str, response: httpx.Response) -> dict[str, Any]:
     name = body.get("name") or body.get("error")
     message = str(body.get("message") or body.get("error_description") or f"HTTP {status}")
     if status >= 500 or status in _RETRYABLE_STATUSES:
-        log.warning("paypal unavailable", extra={"call": what, "status": status, "name": name, "debug_id": debug_id})
+        log.warning("paypal unavailable", extra={"call": what, "status": status, "error": name, "debug_id": debug_id})
         raise PayPalUnavailable(f"{what}: {message}", status=status, name=name, debug_id=debug_id)
     details = tuple(d for d in body.get("details") or () if isinstance(d, Mapping))
     first: Mapping[str, Any] = details[0] if details else {}
@@ -577,7 +577,7 @@ def _answer(what: str, response: httpx.Response) -> dict[str, Any]:
     )
     log.info(
         "paypal refused",
-        extra={"call": what, "status": status, "name": name, "issue": refused.issue, "debug_id": debug_id},
+        extra={"call": what, "status": status, "error": name, "issue": refused.issue, "debug_id": debug_id},
     )
     raise refused
 

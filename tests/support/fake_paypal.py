@@ -38,14 +38,16 @@ developer.paypal.com's webhook pages. What it promises, as PayPal does:
 - Failures from fake_http: `fail_next(status)` (PayPal's error body for the status), `fail_next(None)`
   (connection dropped), `fail_next(None, after=True)` (done, then the answer lost), `delay_next`.
 
-What PayPal does on its own is driven by the test and answered with the webhook event PayPal
-would send (also kept in `events`): `approve` (CHECKOUT.ORDER.APPROVED), `decline_next_capture`,
-`pend_next_capture` then `complete_capture` / `deny_capture` (PAYMENT.CAPTURE.COMPLETED / DENIED),
-`capture_event` (the event for a capture's current state), `pend_next_refund` then
-`complete_refund`, `refund_event` (PAYMENT.CAPTURE.REFUNDED), `reverse_capture`
-(PAYMENT.CAPTURE.REVERSED). `delivery(event)` is the body and headers of PayPal's POST to a
-webhook; verify-webhook-signature answers SUCCESS only for exactly such a delivery, for the
-webhook id it was made for.
+Every webhook event PayPal would send is built in PayPal's envelope and kept in `events`, in
+order: a capture emits PAYMENT.CAPTURE.COMPLETED (or .PENDING, .DECLINED), a completed refund
+PAYMENT.CAPTURE.REFUNDED; `capture_event(id)` / `refund_event(id)` return the latest one about a
+capture / refund. What PayPal or the buyer does on their own is driven by the test, each step
+returning its event: `approve` (CHECKOUT.ORDER.APPROVED), `complete_capture` / `deny_capture` of a
+pending capture (PAYMENT.CAPTURE.COMPLETED / .DENIED), `complete_refund` (PAYMENT.CAPTURE.REFUNDED),
+`reverse_capture` (PAYMENT.CAPTURE.REVERSED); the next capture's or refund's outcome is set with
+`decline_next_capture`, `pend_next_capture`, `pend_next_refund`. `delivery(event)` is the body and
+headers of PayPal's POST to a webhook; verify-webhook-signature answers SUCCESS only for exactly
+such a delivery (headers and event unchanged) to the webhook id it was made for.
 
     with FakePayPal() as fake:
         gateway = fake.gateway()
