@@ -1,5 +1,5 @@
 """The FastAPI dependency aliases the apps share (`Annotated`): settings, the database, the
-verified caller, the Stripe gateway and the notification senders. Importing this module imports
+verified caller, the Stripe and PayPal gateways and the notification senders. Importing this module imports
 none of the clients: each factory builds its client on first use.
 
 Each factory is cached, so a warm Lambda builds its database client and settings once; tests
@@ -16,11 +16,13 @@ from .auth.dependencies import current_caller
 from .db.factory import get_database
 from .db.port import Caller, Database
 from .notifications.senders import Senders, get_senders
+from .payments.paypal_gateway import PayPalGateway, get_paypal
 from .payments.stripe_gateway import StripeGateway, get_stripe
 from .settings import Settings, get_settings
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 StripeDep = Annotated[StripeGateway, Depends(get_stripe)]
+PayPalDep = Annotated[PayPalGateway, Depends(get_paypal)]
 SendersDep = Annotated[Senders, Depends(get_senders)]
 CallerDep = Annotated[Caller, Depends(current_caller)]

@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     stripe_api_base: str | None = None  # a fake or stripe-mock; None: Stripe's API
     stripe_webhook_tolerance_seconds: int = Field(default=300, gt=0)
 
+    # PayPal (functions/payments/paypal_gateway.py): the REST app's credentials, the id of the
+    # webhook PayPal delivers events to (for verifying them), and the API (the sandbox unless set
+    # to https://api-m.paypal.com; a fake in tests).
+    paypal_client_id: str | None = None
+    paypal_client_secret: str | None = Field(default=None, repr=False)
+    paypal_webhook_id: str | None = None
+    paypal_base_url: str = "https://api-m.sandbox.paypal.com"
+
     # The frontend, for Checkout's success/cancel URLs and Connect's return URLs.
     site_url: str = LOCAL_SITE_URL
 
@@ -110,6 +118,7 @@ class Settings(BaseSettings):
             if not self.supabase_jwks_url:
                 object.__setattr__(self, "supabase_jwks_url", f"{self.supabase_url}/auth/v1/.well-known/jwks.json")
         object.__setattr__(self, "site_url", self.site_url.rstrip("/"))
+        object.__setattr__(self, "paypal_base_url", self.paypal_base_url.rstrip("/"))
         return self
 
     def require(self, name: str) -> str:

@@ -41,7 +41,9 @@ ARCHITECTURES = ["arm64"]
 # The environment of each function, exactly: what every function needs (the database through the
 # Supabase API) and what its own code reads, nothing more, so that a secret reaches only the
 # function that uses it (the Stripe webhook secrets their webhook, the JWT secret the functions
-# that verify a user's token, the channel credentials the dispatcher).
+# that verify a user's token, the channel credentials the dispatcher). PAYPAL_CLIENT_ID,
+# PAYPAL_CLIENT_SECRET, PAYPAL_BASE_URL (and PAYPAL_WEBHOOK_ID for the webhook) join a function's
+# list, and serverless.yml's, with the first handler whose code calls get_paypal(); none does yet.
 DATABASE = {"SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY"}
 ENVIRONMENT = {
     "handlers/checkout.handler": DATABASE | {"SUPABASE_JWT_SECRET", "STRIPE_SECRET_KEY", "SITE_URL"},

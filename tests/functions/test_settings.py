@@ -36,6 +36,8 @@ def test_defaults(env: pytest.MonkeyPatch) -> None:
     assert settings.database_url is None
     assert settings.supabase_jwks_url is None
     assert settings.stripe_api_base is None
+    assert settings.paypal_base_url == "https://api-m.sandbox.paypal.com"
+    assert settings.paypal_client_id is None
 
 
 def test_jwks_url_defaults_to_the_projects_auth_path(env: pytest.MonkeyPatch) -> None:
@@ -61,7 +63,9 @@ def test_empty_variables_mean_unset(env: pytest.MonkeyPatch) -> None:
     assert settings.stripe_webhook_tolerance_seconds == 300
 
 
-@pytest.mark.parametrize("name", ["SUPABASE_JWT_SECRET", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"])
+@pytest.mark.parametrize(
+    "name", ["SUPABASE_JWT_SECRET", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "PAYPAL_CLIENT_SECRET"]
+)
 def test_placeholder_secrets_are_refused_by_name(env: pytest.MonkeyPatch, name: str) -> None:
     env.setenv(name, "replace-with-your-real-value")
     with pytest.raises(ValidationError, match=f"{name} still holds the placeholder"):
@@ -71,9 +75,11 @@ def test_placeholder_secrets_are_refused_by_name(env: pytest.MonkeyPatch, name: 
 def test_secrets_stay_out_of_repr(env: pytest.MonkeyPatch) -> None:
     env.setenv("SUPABASE_JWT_SECRET", "very-secret-value-of-the-project-0001")
     env.setenv("STRIPE_SECRET_KEY", "sk_test_very_secret")
+    env.setenv("PAYPAL_CLIENT_SECRET", "EPaypalVerySecret")
     text = repr(Settings())
     assert "very-secret" not in text
     assert "sk_test" not in text
+    assert "PaypalVerySecret" not in text
 
 
 def test_require_names_the_missing_variable(env: pytest.MonkeyPatch) -> None:
