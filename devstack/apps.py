@@ -10,5 +10,6 @@ APPS: dict[str, str] = {
     "stripe": "functions.payments.stripe_webhook:app",
     "connect": "functions.payments.connect:app",
     "refunds": "functions.payments.refunds:app",
+    "paypal": "functions.payments.paypal:app",
     "notify": "functions.notifications.app:app",
 }

@@ -16,7 +16,7 @@ from .auth.dependencies import current_caller
 from .db.factory import get_database
 from .db.port import Caller, Database
 from .notifications.senders import Senders, get_senders
-from .payments.paypal_gateway import PayPalGateway, get_paypal
+from .payments.paypal_gateway import PayPalGateway, get_paypal, get_paypal_if_configured
 from .payments.stripe_gateway import StripeGateway, get_stripe
 from .settings import Settings, get_settings
 
@@ -24,5 +24,6 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 StripeDep = Annotated[StripeGateway, Depends(get_stripe)]
 PayPalDep = Annotated[PayPalGateway, Depends(get_paypal)]
+OptionalPayPalDep = Annotated[PayPalGateway | None, Depends(get_paypal_if_configured)]
 SendersDep = Annotated[Senders, Depends(get_senders)]
 CallerDep = Annotated[Caller, Depends(current_caller)]

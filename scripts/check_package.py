@@ -41,17 +41,18 @@ ARCHITECTURES = ["arm64"]
 # The environment of each function, exactly: what every function needs (the database through the
 # Supabase API) and what its own code reads, nothing more, so that a secret reaches only the
 # function that uses it (the Stripe webhook secrets their webhook, the JWT secret the functions
-# that verify a user's token, the channel credentials the dispatcher). PAYPAL_CLIENT_ID,
-# PAYPAL_CLIENT_SECRET, PAYPAL_BASE_URL (and PAYPAL_WEBHOOK_ID for the webhook) join a function's
-# list, and serverless.yml's, with the first handler whose code calls get_paypal(); none does yet.
+# that verify a user's token, the channel credentials the dispatcher, PayPal's the functions
+# that create, capture or refund PayPal payments).
 DATABASE = {"SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY"}
+PAYPAL = {"PAYPAL_CLIENT_ID", "PAYPAL_CLIENT_SECRET", "PAYPAL_BASE_URL"}
 ENVIRONMENT = {
     "handlers/checkout.handler": DATABASE | {"SUPABASE_JWT_SECRET", "STRIPE_SECRET_KEY", "SITE_URL"},
     "handlers/stripe_webhook.handler": DATABASE | {"STRIPE_WEBHOOK_SECRET"},
     "handlers/connect.handler": DATABASE
     | {"SUPABASE_JWT_SECRET", "STRIPE_SECRET_KEY", "STRIPE_CONNECT_WEBHOOK_SECRET", "SITE_URL"},
-    "handlers/refunds.handler": DATABASE | {"SUPABASE_JWT_SECRET", "STRIPE_SECRET_KEY"},
-    "handlers/payments_sweeper.handler": DATABASE | {"STRIPE_SECRET_KEY"},
+    "handlers/paypal.handler": DATABASE | PAYPAL | {"SUPABASE_JWT_SECRET", "PAYPAL_WEBHOOK_ID", "SITE_URL"},
+    "handlers/refunds.handler": DATABASE | PAYPAL | {"SUPABASE_JWT_SECRET", "STRIPE_SECRET_KEY"},
+    "handlers/payments_sweeper.handler": DATABASE | PAYPAL | {"STRIPE_SECRET_KEY"},
     "handlers/geocode.handler": DATABASE | {"GEOCODER_URL", "GEOCODER_USER_AGENT", "GEOCODER_EMAIL"},
     "handlers/render_reports.handler": DATABASE | {"REPORTS_RENDER_SECRET"},
     "handlers/notify_dispatch.handler": DATABASE

@@ -16,6 +16,7 @@ from uuid import UUID
 from fastapi import FastAPI, Response
 from pydantic import BaseModel, ConfigDict
 
+from ..db.port import Caller, Database
 from ..deps import CallerDep, DatabaseDep, SettingsDep, StripeDep
 from ..settings import Settings
 from . import errors
@@ -40,6 +41,7 @@ class CheckoutSession(BaseModel):
     amount: int
     currency: str
     expires_at: datetime
+    reused: bool = False
 
 
 @app.post("/sessions", status_code=201)
@@ -51,11 +53,21 @@ def create_session(
     stripe: StripeDep,
     settings: SettingsDep,
 ) -> CheckoutSession:
-    terms: dict[str, Any] = db.rpc("begin_checkout", {"invoice_id": str(request.invoice_id)}, caller=caller)
-    if terms["session_id"]:
+    session = open_checkout(db, stripe, settings, caller, str(request.invoice_id))
+    if session.reused:
         response.status_code = 200
+    return session
+
+
+def open_checkout(
+    db: Database, stripe: StripeGateway, settings: Settings, caller: Caller, invoice_id: str
+) -> CheckoutSession:
+    """The invoice's Checkout Session: the open one, or a new one (also the fallback of a saved
+    card that asks for 3-D Secure)."""
+    terms: dict[str, Any] = db.rpc("begin_checkout", {"invoice_id": invoice_id}, caller=caller)
+    if terms["session_id"]:
         log.info("checkout reused", extra={"invoice_id": terms["invoice_id"], "payment_id": terms["payment_id"]})
-        return session_of(terms, terms["session_id"], terms["session_url"], terms["expires_at"])
+        return session_of(terms, terms["session_id"], terms["session_url"], terms["expires_at"], reused=True)
 
     expires_at = datetime.fromisoformat(terms["expires_at"])
     try:
@@ -102,7 +114,9 @@ def open_session(
     )
 
 
-def session_of(terms: dict[str, Any], session_id: str, url: str, expires_at: Any) -> CheckoutSession:
+def session_of(
+    terms: dict[str, Any], session_id: str, url: str, expires_at: Any, *, reused: bool = False
+) -> CheckoutSession:
     return CheckoutSession(
         payment_id=terms["payment_id"],
         invoice_id=terms["invoice_id"],
@@ -111,4 +125,5 @@ def session_of(terms: dict[str, Any], session_id: str, url: str, expires_at: Any
         amount=terms["amount"],
         currency=terms["currency"],
         expires_at=expires_at,
+        reused=reused,
     )

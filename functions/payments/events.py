@@ -151,6 +151,62 @@ def account_updated(db: Database, event: Event) -> str:
     )
 
 
+def payment_method(db: Database, event: Event) -> str:
+    """payment_method.attached / .updated / .detached: the owner's saved methods."""
+    method = object_of(event)
+    kind = str(method.get("type") or "card")
+    details: dict[str, Any] = method.get(kind) or {}
+    wallet = details.get("wallet") or {}
+    return db.rpc(
+        "apply_payment_method_event",
+        {
+            **envelope(event),
+            "payment_method_id": method["id"],
+            "customer_id": id_of(method.get("customer")),
+            "method_type": kind,
+            "brand": details.get("brand"),
+            "last4": details.get("last4"),
+            "exp_month": details.get("exp_month"),
+            "exp_year": details.get("exp_year"),
+            "wallet": wallet.get("type"),
+            "bank_name": details.get("bank_name"),
+        },
+        schema="service",
+    )
+
+
+def customer_updated(db: Database, event: Event) -> str:
+    """customer.updated: the default method for off-session payments."""
+    customer = object_of(event)
+    settings = customer.get("invoice_settings") or {}
+    return db.rpc(
+        "apply_customer_event",
+        {
+            **envelope(event),
+            "customer_id": customer["id"],
+            "default_payment_method": id_of(settings.get("default_payment_method")),
+        },
+        schema="service",
+    )
+
+
+def payment_intent_succeeded(db: Database, event: Event) -> str:
+    """payment_intent.succeeded: an off-session payment by a saved method (a Checkout one's
+    session event settles it too, whichever comes first)."""
+    intent = object_of(event)
+    return db.rpc(
+        "apply_payment_intent_succeeded",
+        {
+            **envelope(event),
+            "payment_id": our_id(intent, "payment_id"),
+            "payment_intent_id": intent["id"],
+            "amount": intent.get("amount_received") or intent.get("amount"),
+            "currency": intent.get("currency"),
+        },
+        schema="service",
+    )
+
+
 def payout(db: Database, event: Event) -> str:
     """payout.paid / payout.failed of a provider's Connect account: their ledger."""
     paid_out = object_of(event)
@@ -182,6 +238,11 @@ PLATFORM: dict[str, Apply] = {
     "charge.dispute.created": dispute,
     "charge.dispute.updated": dispute,
     "charge.dispute.closed": dispute,
+    "payment_intent.succeeded": payment_intent_succeeded,
+    "payment_method.attached": payment_method,
+    "payment_method.updated": payment_method,
+    "payment_method.detached": payment_method,
+    "customer.updated": customer_updated,
 }
 
 # The Connect endpoint (POST /connect/webhook): events of the providers' accounts.

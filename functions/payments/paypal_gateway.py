@@ -695,3 +695,14 @@ def get_paypal() -> PayPalGateway:
         settings.require("paypal_client_secret"),
         base_url=settings.paypal_base_url,
     )
+
+
+def get_paypal_if_configured() -> PayPalGateway | None:
+    """The gateway when PayPal is configured, else None: for the apps that also handle PayPal
+    (refunds of PayPal payments) but work without it."""
+    from functions.settings import get_settings
+
+    settings = get_settings()
+    if not (settings.paypal_client_id and settings.paypal_client_secret):
+        return None
+    return get_paypal()

@@ -11,7 +11,7 @@ from uuid import UUID
 from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..deps import CallerDep, DatabaseDep, StripeDep
+from ..deps import CallerDep, DatabaseDep, OptionalPayPalDep, StripeDep
 from . import errors
 from .submission import submit_refunds
 
@@ -32,24 +32,28 @@ class Cancellation(BaseModel):
 
 
 @app.post("/requests", status_code=201)
-def request_refund(request: RefundRequest, caller: CallerDep, db: DatabaseDep, stripe: StripeDep) -> dict[str, Any]:
+def request_refund(
+    request: RefundRequest, caller: CallerDep, db: DatabaseDep, stripe: StripeDep, paypal: OptionalPayPalDep
+) -> dict[str, Any]:
     queued = db.rpc(
         "request_refund",
         {"invoice_id": str(request.invoice_id), "amount": request.amount, "reason": request.reason},
         caller=caller,
     )
-    submitted = submit_refunds(db, stripe, invoice_id=str(request.invoice_id))
+    submitted = submit_refunds(db, stripe, paypal=paypal, invoice_id=str(request.invoice_id))
     return {"refunds": queued, "submitted": submitted}
 
 
 @app.post("/cancellations")
-def cancel_booking(request: Cancellation, caller: CallerDep, db: DatabaseDep, stripe: StripeDep) -> dict[str, Any]:
+def cancel_booking(
+    request: Cancellation, caller: CallerDep, db: DatabaseDep, stripe: StripeDep, paypal: OptionalPayPalDep
+) -> dict[str, Any]:
     booking = db.rpc(
         "transition_booking",
         {"booking_id": str(request.booking_id), "to_status": "cancelled", "reason": request.reason},
         caller=caller,
     )
-    submitted = submit_refunds(db, stripe, booking_id=str(request.booking_id))
+    submitted = submit_refunds(db, stripe, paypal=paypal, booking_id=str(request.booking_id))
     return {
         "booking_id": booking["id"],
         "status": booking["status"],
@@ -69,13 +73,18 @@ class DisputeDecision(BaseModel):
 
 @app.post("/job-disputes/{dispute_id}/decision")
 def decide_job_dispute(
-    dispute_id: UUID, decision: DisputeDecision, caller: CallerDep, db: DatabaseDep, stripe: StripeDep
+    dispute_id: UUID,
+    decision: DisputeDecision,
+    caller: CallerDep,
+    db: DatabaseDep,
+    stripe: StripeDep,
+    paypal: OptionalPayPalDep,
 ) -> dict[str, Any]:
     """An admin's decision on a job's dispute; a refund it orders is sent to Stripe at once."""
     dispute = db.rpc("review_job_dispute", {"dispute_id": str(dispute_id), **decision.model_dump()}, caller=caller)
     submitted = []
     if dispute["refund_amount"] and dispute["invoice_id"]:
-        submitted = submit_refunds(db, stripe, invoice_id=dispute["invoice_id"])
+        submitted = submit_refunds(db, stripe, paypal=paypal, invoice_id=dispute["invoice_id"])
     return {
         "dispute_id": dispute["id"],
         "status": dispute["status"],

@@ -1,6 +1,7 @@
-"""Sending what the database queued to Stripe: refunds, and the expiry of Checkout
-Sessions whose booking hold lapsed. Used by the refunds app right after a decision and by
-the sweeper for whatever is left (a crash, a cancellation made straight through PostgREST).
+"""Sending what the database queued to Stripe and PayPal: refunds (each to the gateway that took
+the payment), and the expiry of Checkout Sessions whose booking hold lapsed. Used by the refunds
+app right after a decision and by the sweeper for whatever is left (a crash, a cancellation made
+straight through PostgREST).
 """
 
 from __future__ import annotations
@@ -9,16 +10,32 @@ import logging
 from typing import Any
 
 from ..db.port import Database
+from .paypal_gateway import PayPalGateway, PayPalRefused, PayPalUnavailable
 from .stripe_gateway import StripeGateway, StripeRefused, StripeUnavailable
 
 log = logging.getLogger("marketbase.payments")
 
 
 def submit_refunds(
-    db: Database, stripe: StripeGateway, *, invoice_id: str | None = None, booking_id: str | None = None
+    db: Database,
+    stripe: StripeGateway,
+    *,
+    paypal: PayPalGateway | None = None,
+    invoice_id: str | None = None,
+    booking_id: str | None = None,
 ) -> list[dict[str, Any]]:
     """Claims the queued refunds (of one invoice or booking, or all) and creates them at
-    Stripe, the refund's id as idempotency key. Returns one result per refund."""
+    Stripe, the refund's id as idempotency key; with a PayPal gateway, PayPal's too. Returns one
+    result per refund."""
+    results = submit_stripe_refunds(db, stripe, invoice_id=invoice_id, booking_id=booking_id)
+    if paypal is not None:
+        results += submit_paypal_refunds(db, paypal, invoice_id=invoice_id, booking_id=booking_id)
+    return results
+
+
+def submit_stripe_refunds(
+    db: Database, stripe: StripeGateway, *, invoice_id: str | None = None, booking_id: str | None = None
+) -> list[dict[str, Any]]:
     claimed: list[dict[str, Any]] = db.rpc(
         "refunds_to_submit", {"invoice_id": invoice_id, "booking_id": booking_id}, schema="service"
     )
@@ -50,6 +67,38 @@ def submit_refunds(
                 schema="service",
             )
         log.info("refund submitted", extra={**ids, "outcome": outcome})
+        results.append({"refund_id": queued["refund_id"], "amount": queued["amount"], "outcome": outcome})
+    return results
+
+
+def submit_paypal_refunds(
+    db: Database, paypal: PayPalGateway, *, invoice_id: str | None = None, booking_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Claims the queued refunds of PayPal payments and refunds their captures at PayPal, the
+    refund's id as PayPal-Request-Id (a retry gets the same refund)."""
+    claimed: list[dict[str, Any]] = db.rpc(
+        "paypal_refunds_to_submit", {"invoice_id": invoice_id, "booking_id": booking_id}, schema="service"
+    )
+    results = []
+    for queued in claimed:
+        try:
+            refund = paypal.refund_capture(
+                capture_id=queued["capture_id"],
+                request_id=queued["request_id"],
+                amount_minor=queued["amount"],
+                currency=queued["currency"],
+            )
+        except PayPalUnavailable as exc:
+            outcome = record_failure(db, queued, str(exc), retryable=True)
+        except PayPalRefused as exc:
+            outcome = record_failure(db, queued, f"{exc.code}: {exc.message}", retryable=False)
+        else:
+            outcome = db.rpc(
+                "record_paypal_refund_submitted",
+                {"refund_id": queued["refund_id"], "paypal_refund_id": refund.id, "refund_status": refund.status},
+                schema="service",
+            )
+        log.info("paypal refund submitted", extra={"refund_id": queued["refund_id"], "outcome": outcome})
         results.append({"refund_id": queued["refund_id"], "amount": queued["amount"], "outcome": outcome})
     return results
 

@@ -188,8 +188,8 @@ begin
   if payment.id is null then
     raise exception 'payment_id: PayPal payment % not found', record_paypal_capture.payment_id using errcode = 'P0002';
   end if;
-  -- The API's answer is never newer than an event about the same capture.
-  return private.apply_paypal_capture(payment, capture_id, capture_status, '-infinity', amount, currency);
+  -- The answer is as new as the capture itself: events about the order from before it lose.
+  return private.apply_paypal_capture(payment, capture_id, capture_status, now(), amount, currency);
 end
 $$;
 
@@ -199,7 +199,8 @@ comment on function service.record_paypal_capture(uuid, text, text, bigint, text
 -- A refund PayPal reports (PAYMENT.CAPTURE.REFUNDED, or .REVERSED for a chargeback or a
 -- reversal by PayPal): the queued refund it answers, or a new row for one made elsewhere.
 create function private.apply_paypal_refund(
-  payment public.payments, refund_id text, refund_status text, at timestamptz, amount bigint, reversed boolean
+  payment public.payments, capture_id text, refund_id text, refund_status text, at timestamptz, amount bigint,
+  reversed boolean
 )
 returns text
 language plpgsql
@@ -215,6 +216,11 @@ begin
     return 'ignored';
   end if;
   perform private.lock_invoice(payment.invoice_id);
+  if payment.status <> 'succeeded' then
+    -- PayPal refunds only a completed capture: the capture's own event is late (or lost).
+    perform private.apply_paypal_capture(payment, capture_id, 'COMPLETED', at, payment.amount, payment.currency);
+    select * into payment from public.payments p where p.id = payment.id;
+  end if;
   select * into refund from public.refunds r where r.paypal_refund_id = refund_id;
   if refund.id is null then
     refund := private.queue_refund(payment, amount, 'external',
@@ -269,9 +275,9 @@ begin
       when 'PAYMENT.CAPTURE.DENIED'
         then private.apply_paypal_capture(payment, resource_id, 'DECLINED', event_created, amount, currency)
       when 'PAYMENT.CAPTURE.REFUNDED'
-        then private.apply_paypal_refund(payment, resource_id, resource_status, event_created, amount, false)
+        then private.apply_paypal_refund(payment, capture_id, resource_id, resource_status, event_created, amount, false)
       when 'PAYMENT.CAPTURE.REVERSED'
-        then private.apply_paypal_refund(payment, resource_id, resource_status, event_created, amount, true)
+        then private.apply_paypal_refund(payment, capture_id, resource_id, resource_status, event_created, amount, true)
       else 'ignored'
     end;
   end if;
@@ -340,11 +346,11 @@ comment on function service.record_paypal_refund_submitted(uuid, text, text) is
 
 revoke all on function private.find_paypal_payment(uuid, text, text),
   private.apply_paypal_capture(public.payments, text, text, timestamptz, bigint, text),
-  private.apply_paypal_refund(public.payments, text, text, timestamptz, bigint, boolean)
+  private.apply_paypal_refund(public.payments, text, text, text, timestamptz, bigint, boolean)
   from public, anon, authenticated;
 grant execute on function private.find_paypal_payment(uuid, text, text),
   private.apply_paypal_capture(public.payments, text, text, timestamptz, bigint, text),
-  private.apply_paypal_refund(public.payments, text, text, timestamptz, bigint, boolean)
+  private.apply_paypal_refund(public.payments, text, text, text, timestamptz, bigint, boolean)
   to service_role;
 
 -- The capture route's question, as the client: which of their payments an order pays. Read

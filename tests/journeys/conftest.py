@@ -20,6 +20,7 @@ from devstack import paths, schema
 from tests.payments.conftest import Payments, wired
 from tests.support.actors import ANON_CLAIMS, as_request, claims_for
 from tests.support.database import TestDatabase
+from tests.support.fake_paypal import FakePayPal
 from tests.support.fake_stripe import FakeStripe
 from tests.support.marketplace import Marketplace
 
@@ -79,7 +80,15 @@ def stripe_fake() -> Iterator[FakeStripe]:
 
 
 @pytest.fixture
-def journey(test_database: TestDatabase, fresh_db: str, stripe_fake: FakeStripe) -> Iterator[Journey]:
+def paypal_fake() -> Iterator[FakePayPal]:
+    with FakePayPal() as fake:
+        yield fake
+
+
+@pytest.fixture
+def journey(
+    test_database: TestDatabase, fresh_db: str, stripe_fake: FakeStripe, paypal_fake: FakePayPal
+) -> Iterator[Journey]:
     schema.apply_seed(test_database.url(fresh_db), paths.project_root())
-    with wired(Marketplace(test_database, fresh_db), stripe_fake) as payments:
+    with wired(Marketplace(test_database, fresh_db), stripe_fake, paypal_fake) as payments:
         yield Journey(payments)

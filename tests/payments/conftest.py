@@ -18,12 +18,14 @@ from psycopg.types.json import Jsonb
 from devstack.claims import sign
 from devstack.postgres_adapter import PostgresDatabase
 from functions.db.factory import get_database
+from functions.payments.paypal_gateway import get_paypal, get_paypal_if_configured
 from functions.payments.stripe_gateway import get_stripe
 from functions.settings import Settings, get_settings
 from tests.support import logs
 from tests.support.actors import as_request, claims_for, grant_role, sign_up
 from tests.support.apigw import http_api_event, lambda_context, response_json
 from tests.support.database import TestDatabase
+from tests.support.fake_paypal import FakePayPal
 from tests.support.fake_stripe import FakeStripe
 from tests.support.marketplace import Marketplace, create_marketplace, value
 
@@ -33,12 +35,14 @@ HANDLERS = {
     "stripe": "handlers.stripe_webhook",
     "connect": "handlers.connect",
     "refunds": "handlers.refunds",
+    "paypal": "handlers.paypal",
 }
 APPS = (
     "functions.payments.checkout",
     "functions.payments.stripe_webhook",
     "functions.payments.connect",
     "functions.payments.refunds",
+    "functions.payments.paypal",
 )
 
 
@@ -55,6 +59,7 @@ class Payments:
     stripe: FakeStripe
     settings: Settings
     database: PostgresDatabase
+    paypal: FakePayPal | None = None
     admin_id: str = ""
     account_id: str = ""
     tokens: dict[str, str] = field(default_factory=dict)
@@ -106,6 +111,12 @@ class Payments:
             headers=headers,
             base64_encoded=base64_encoded,
         )
+
+    def deliver_paypal(self, event: Mapping[str, Any], **delivery: Any) -> Response:
+        """PayPal's POST of a webhook event to the PayPal Lambda, signed as PayPal sends it."""
+        assert self.paypal is not None, "this test has no fake PayPal"
+        body, headers = self.paypal.delivery(event, **delivery)
+        return self.invoke("paypal", "POST", "/paypal/webhook", body=body, headers=headers)
 
     # --- the marketplace ----------------------------------------------------------------------
 
@@ -170,10 +181,16 @@ def stripe_fake() -> Iterator[FakeStripe]:
         yield fake
 
 
+@pytest.fixture
+def paypal_fake() -> Iterator[FakePayPal]:
+    with FakePayPal() as fake:
+        yield fake
+
+
 @contextmanager
-def wired(market: Marketplace, stripe_fake: FakeStripe) -> Iterator[Payments]:
+def wired(market: Marketplace, stripe_fake: FakeStripe, paypal_fake: FakePayPal | None = None) -> Iterator[Payments]:
     """The payments Lambdas wired to `market`'s database (as authenticator, like the Supabase
-    API) and to the fake Stripe, for as long as the block runs."""
+    API), to the fake Stripe and (when given) the fake PayPal, for as long as the block runs."""
     settings = Settings(
         supabase_jwt_secret=JWT_SECRET,
         stripe_secret_key=stripe_fake.api_key,
@@ -181,16 +198,23 @@ def wired(market: Marketplace, stripe_fake: FakeStripe) -> Iterator[Payments]:
         stripe_webhook_secret=stripe_fake.webhook_secret,
         stripe_connect_webhook_secret=stripe_fake.connect_webhook_secret,
         site_url="https://market.example",
+        paypal_client_id=paypal_fake.client_id if paypal_fake else None,
+        paypal_client_secret=paypal_fake.client_secret if paypal_fake else None,
+        paypal_webhook_id=paypal_fake.webhook_id if paypal_fake else None,
+        paypal_base_url=paypal_fake.url if paypal_fake else "https://api-m.sandbox.paypal.com",
     )
     database = PostgresDatabase(market.test_database.url(market.name, user="authenticator"), pool_size=8)
     gateway = stripe_fake.gateway()
+    paypal = paypal_fake.gateway() if paypal_fake else None
     apps: list[FastAPI] = [importlib.import_module(name).app for name in APPS]
     for app in apps:
         app.dependency_overrides[get_settings] = lambda: settings
         app.dependency_overrides[get_database] = lambda: database
         app.dependency_overrides[get_stripe] = lambda: gateway
+        app.dependency_overrides[get_paypal] = lambda: paypal
+        app.dependency_overrides[get_paypal_if_configured] = lambda: paypal
     try:
-        yield Payments(market, stripe_fake, settings, database)
+        yield Payments(market, stripe_fake, settings, database, paypal_fake)
     finally:
         for app in apps:
             app.dependency_overrides.clear()
@@ -198,10 +222,12 @@ def wired(market: Marketplace, stripe_fake: FakeStripe) -> Iterator[Payments]:
 
 
 @pytest.fixture
-def payments(test_database: TestDatabase, fresh_db: str, stripe_fake: FakeStripe) -> Iterator[Payments]:
+def payments(
+    test_database: TestDatabase, fresh_db: str, stripe_fake: FakeStripe, paypal_fake: FakePayPal
+) -> Iterator[Payments]:
     market = create_marketplace(test_database, fresh_db)
     market.add_clients(3)
-    with wired(market, stripe_fake) as p:
+    with wired(market, stripe_fake, paypal_fake) as p:
         with market.owner() as conn:
             p.admin_id = sign_up(conn, "admin")
             grant_role(conn, p.admin_id, "admin")

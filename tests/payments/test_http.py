@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from tests.payments.conftest import APPS, Payments, booking_of, invoice_of, payment_of
 from tests.support.stripe_signing import sign
 
-PREFIXES = dict(zip(("checkout", "stripe", "connect", "refunds"), APPS, strict=True))
+PREFIXES = dict(zip(("checkout", "stripe", "connect", "refunds", "paypal"), APPS, strict=True))
 
 
 @pytest.fixture

@@ -595,6 +595,8 @@ def test_every_event_the_fake_sends_verifies_and_parses_with_the_sdk(fake: FakeS
     fake.close_dispute(fake.open_dispute(intent)["data"]["object"]["id"])
     fake.update_account(fake.add_account(onboarded=False))
     fake.customer_created()
+    provider = fake.add_account()
+    fake.fail_payout(provider, fake.pay_out(provider, 9000)["data"]["object"]["id"])
 
     assert {e["type"] for e in fake.events} >= set(EVENT_TYPES) - {
         "checkout.session.async_payment_succeeded",
