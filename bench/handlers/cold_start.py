@@ -68,6 +68,9 @@ HANDLERS: dict[str, tuple[str, ...]] = {
     "handlers.stripe_webhook": ("signature", "database"),
     "handlers.connect": ("token", "database", "stripe"),
     "handlers.refunds": ("token", "database", "stripe"),
+    # PayPal's routes: the caller's token (orders, captures) and PayPal's REST API (an OAuth token,
+    # then the call); its webhook verifies with PayPal too.
+    "handlers.paypal": ("token", "database", "paypal"),
     "handlers.payments_sweeper": ("database", "stripe"),
     # The schedule and the nudge: the database, an email over SMTP, a push through FCM (whose
     # OAuth token is a JWT signed with the service account's RSA key).
@@ -124,6 +127,14 @@ try:
 except StripeUnavailable:
     pass
 """,
+    # One PayPal API call through the gateway, as get_paypal() builds it.
+    "paypal": """
+from functions.payments.paypal_gateway import PayPalUnavailable, get_paypal
+try:
+    get_paypal().get_order("BENCH")
+except PayPalUnavailable:
+    pass
+""",
     "email": _SEND + 'send("email", "someone@marketbase.invalid")',
     "push": _SEND + 'send("push", "bench-device-token")',
 }
@@ -141,6 +152,10 @@ ENVIRONMENT = {
     "STRIPE_WEBHOOK_SECRET": "whsec_bench",
     "STRIPE_CONNECT_WEBHOOK_SECRET": "whsec_bench_connect",
     "STRIPE_API_BASE": CLOSED,
+    "PAYPAL_CLIENT_ID": "bench-paypal-client-id",
+    "PAYPAL_CLIENT_SECRET": "bench-paypal-client-secret",
+    "PAYPAL_WEBHOOK_ID": "bench-paypal-webhook-id",
+    "PAYPAL_BASE_URL": CLOSED,
     "SITE_URL": "http://127.0.0.1:3000",
     "NOTIFY_DISPATCH_SECRET": "bench-notify-dispatch-secret",
     "EMAIL_FROM": "Marketbase bench <bench@marketbase.invalid>",
