@@ -46,5 +46,5 @@ def test_pgtap_suite_passes_on_the_seeded_database_and_keeps_it(test_database: T
     schema.apply_seed(url, ROOT)
     run_pg_prove(url)
     with psycopg.connect(url) as conn:
-        assert conn.execute("select count(*) from public.offerings").fetchone() == (17,)
+        assert conn.execute("select count(*) from public.offerings").fetchone() == (18,)
         assert conn.execute("select count(*) from auth.users").fetchone() == (22,)
