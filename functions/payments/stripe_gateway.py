@@ -25,10 +25,13 @@ if TYPE_CHECKING:
     import stripe
 
 __all__ = [
+    "AuthenticationRequired",
     "CheckoutSession",
     "InvalidPayload",
     "InvalidSignature",
+    "PaymentIntent",
     "Refund",
+    "SetupIntent",
     "StripeGateway",
     "StripeRefused",
     "StripeUnavailable",
@@ -55,6 +58,7 @@ class StripeRefused(Exception):
         param: str | None = None,
         type: str | None = None,
         request_id: str | None = None,
+        decline_code: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -63,11 +67,43 @@ class StripeRefused(Exception):
         self.param = param
         self.type = type
         self.request_id = request_id
+        self.decline_code = decline_code  # a card error's reason from the issuer (card_declined: generic_decline...)
 
     def __repr__(self) -> str:
         return (
-            f"StripeRefused(status={self.status}, code={self.code!r}, param={self.param!r}, message={self.message!r})"
+            f"{type(self).__name__}(status={self.status}, code={self.code!r}, decline_code={self.decline_code!r}, "
+            f"param={self.param!r}, message={self.message!r})"
         )
+
+
+class AuthenticationRequired(StripeRefused):
+    """An off-session charge of a saved card that the issuer wants authenticated (3-D Secure).
+
+    Stripe answers 402 card_error `authentication_required` and leaves the payment intent in
+    `requires_payment_method`: the customer has to come back on session and confirm that same
+    intent (Stripe.js `confirmCardPayment(client_secret, {payment_method})`) rather than be charged
+    again off session. `payment_intent_id` and `client_secret` are that intent's."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str | None,
+        message: str,
+        *,
+        payment_intent_id: str,
+        client_secret: str | None = None,
+        payment_method_id: str | None = None,
+        param: str | None = None,
+        type: str | None = None,
+        request_id: str | None = None,
+        decline_code: str | None = None,
+    ) -> None:
+        super().__init__(
+            status, code, message, param=param, type=type, request_id=request_id, decline_code=decline_code
+        )
+        self.payment_intent_id = payment_intent_id
+        self.client_secret = client_secret
+        self.payment_method_id = payment_method_id
 
 
 class StripeUnavailable(Exception):
@@ -104,6 +140,22 @@ class Refund:
     status: str  # pending | requires_action | succeeded | failed | canceled
     amount: int
     failure_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class SetupIntent:
+    id: str
+    client_secret: str  # for Stripe.js confirmSetup in the browser; never logged, never stored
+    status: str  # requires_payment_method | requires_confirmation | requires_action | processing | succeeded | canceled
+
+
+@dataclass(frozen=True)
+class PaymentIntent:
+    id: str
+    status: str  # succeeded | processing | requires_action | requires_payment_method | ...
+    amount: int
+    currency: str
+    latest_charge: str | None = None
 
 
 class StripeGateway:
@@ -311,6 +363,130 @@ class StripeGateway:
         url: str = _values(link)["url"]
         return url
 
+    # --- saved payment methods ------------------------------------------------------------------
+
+    def create_customer(self, *, idempotency_key: str, email: str | None, user_id: str) -> str:
+        """A Stripe Customer for one of our users (saved payment methods hang off it); the user's
+        id goes into its metadata so customer.* events name the user."""
+        params: Any = {"metadata": _metadata(user_id=user_id)}
+        if email:
+            params["email"] = email
+        customer = self._call(
+            "create customer",
+            lambda: self._client.v1.customers.create(params, {"idempotency_key": idempotency_key}),
+        )
+        customer_id: str = _values(customer)["id"]
+        log.info("stripe customer created", extra={"customer": customer_id, "user_id": user_id})
+        return customer_id
+
+    def create_setup_intent(self, *, idempotency_key: str, customer: str, user_id: str) -> SetupIntent:
+        """A SetupIntent saving a payment method to `customer` for later off-session charges; the
+        browser confirms it with its client secret (Stripe.js), and Stripe attaches the method
+        (payment_method.attached, setup_intent.succeeded)."""
+        params: Any = {
+            "customer": customer,
+            "usage": "off_session",
+            "automatic_payment_methods": {"enabled": True},
+            "metadata": _metadata(user_id=user_id),
+        }
+        intent = self._call(
+            "create setup intent",
+            lambda: self._client.v1.setup_intents.create(params, {"idempotency_key": idempotency_key}),
+        )
+        values = _values(intent)
+        result = SetupIntent(
+            id=values["id"],
+            client_secret=values.get("client_secret") or "",
+            status=values.get("status") or "requires_payment_method",
+        )
+        log.info("stripe setup intent created", extra={"setup_intent": result.id, "customer": customer})
+        return result
+
+    def detach_payment_method(self, payment_method_id: str) -> None:
+        """Detach a saved payment method from its customer (it cannot be charged or reattached
+        afterwards). Detaching one that is no longer attached (a retry, or removed elsewhere)
+        counts as done: Stripe refuses it with a 400 saying it is not attached."""
+        try:
+            self._call(
+                "detach payment method",
+                lambda: self._client.v1.payment_methods.detach(
+                    payment_method_id, None, {"idempotency_key": f"detach-{payment_method_id}"}
+                ),
+            )
+        except StripeRefused as refused:
+            if not _not_attached(refused):
+                raise
+            log.info(
+                "stripe payment method already detached",
+                extra={"payment_method": payment_method_id, "status": refused.status, "code": refused.code},
+            )
+            return
+        log.info("stripe payment method detached", extra={"payment_method": payment_method_id})
+
+    def set_default_payment_method(self, *, customer: str, payment_method_id: str) -> None:
+        """Make an attached payment method the customer's default (invoice_settings), which
+        Stripe announces with customer.updated."""
+        params: Any = {"invoice_settings": {"default_payment_method": payment_method_id}}
+        self._call("set default payment method", lambda: self._client.v1.customers.update(customer, params))
+        log.info("stripe default payment method set", extra={"customer": customer, "payment_method": payment_method_id})
+
+    def charge_saved_method(
+        self,
+        *,
+        idempotency_key: str,
+        amount: int,
+        currency: str,
+        customer: str,
+        payment_method: str,
+        description: str,
+        invoice_id: str,
+        payment_id: str,
+        booking_id: str | None,
+        destination: str | None,
+        application_fee: int | None,
+    ) -> PaymentIntent:
+        """Charge a saved payment method now, without the customer (a PaymentIntent confirmed off
+        session). Same metadata, destination and fee as a checkout session's payment intent.
+
+        Redirect-based methods are turned off (`allow_redirects=never`): nobody is there to follow
+        a redirect, and Stripe would otherwise want a return_url. A card whose issuer asks for
+        3-D Secure raises `AuthenticationRequired` (the intent waits for the customer); any other
+        decline raises `StripeRefused` with the card error's code and decline_code.
+        """
+        metadata = _metadata(invoice_id=invoice_id, payment_id=payment_id, booking_id=booking_id)
+        params: Any = {
+            "amount": amount,
+            "currency": currency.lower(),
+            "customer": customer,
+            "payment_method": payment_method,
+            "confirm": True,
+            "off_session": True,
+            "automatic_payment_methods": {"enabled": True, "allow_redirects": "never"},
+            "description": description,
+            "metadata": metadata,
+        }
+        if destination is not None:
+            params["transfer_data"] = {"destination": destination}
+        if application_fee is not None:
+            params["application_fee_amount"] = application_fee
+        intent = self._call(
+            "charge saved payment method",
+            lambda: self._client.v1.payment_intents.create(params, {"idempotency_key": idempotency_key}),
+        )
+        values = _values(intent)
+        result = PaymentIntent(
+            id=values["id"],
+            status=values.get("status") or "requires_payment_method",
+            amount=int(values["amount"]),
+            currency=values.get("currency") or currency.lower(),
+            latest_charge=_expandable_id(values.get("latest_charge")),
+        )
+        log.info(
+            "stripe saved payment method charged",
+            extra={"payment_intent": result.id, "payment_id": payment_id, "status": result.status},
+        )
+        return result
+
     # --- errors ---------------------------------------------------------------------------------
 
     def _call(self, what: str, request: Callable[[], Any]) -> Any:
@@ -333,18 +509,43 @@ def _translate(what: str, error: Any) -> StripeRefused | StripeUnavailable:
     if isinstance(error, stripe.APIConnectionError) or status is None or status >= 500 or status in _RETRYABLE_STATUSES:
         log.warning("stripe unavailable", extra={"call": what, "status": status, "request_id": request_id})
         return StripeUnavailable(f"{what}: {message}", status=status, request_id=request_id)
+    code = details.get("code") or error.code
+    decline_code = details.get("decline_code")
     log.info(
         "stripe refused",
-        extra={"call": what, "status": status, "code": details.get("code"), "request_id": request_id},
+        extra={"call": what, "status": status, "code": code, "decline_code": decline_code, "request_id": request_id},
     )
+    intent = details.get("payment_intent")
+    if code == "authentication_required" and isinstance(intent, Mapping) and isinstance(intent.get("id"), str):
+        return AuthenticationRequired(
+            int(status),
+            code,
+            message,
+            payment_intent_id=intent["id"],
+            client_secret=intent.get("client_secret"),
+            payment_method_id=_expandable_id(details.get("payment_method")),
+            param=details.get("param"),
+            type=details.get("type"),
+            request_id=request_id,
+            decline_code=decline_code,
+        )
     return StripeRefused(
         int(status),
-        details.get("code") or error.code,
+        code,
         message,
         param=details.get("param"),
         type=details.get("type"),
         request_id=request_id,
+        decline_code=decline_code,
     )
+
+
+def _not_attached(refused: StripeRefused) -> bool:
+    """Stripe's answer to detaching a payment method that is not attached (anymore): a 400 saying
+    so (no code), or resource_missing."""
+    if refused.code == "resource_missing" and refused.status in (400, 404):
+        return True
+    return refused.status == 400 and "not attached" in refused.message.lower()
 
 
 def _values(obj: Any) -> dict[str, Any]:

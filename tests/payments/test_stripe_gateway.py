@@ -595,8 +595,19 @@ def test_every_event_the_fake_sends_verifies_and_parses_with_the_sdk(fake: FakeS
     fake.close_dispute(fake.open_dispute(intent)["data"]["object"]["id"])
     fake.update_account(fake.add_account(onboarded=False))
     fake.customer_created()
-    provider = fake.add_account()
-    fake.fail_payout(provider, fake.pay_out(provider, 9000)["data"]["object"]["id"])
+    payee = fake.add_account()
+    fake.fail_payout(payee, fake.pay_out(payee, 5000)["data"]["object"]["id"])
+    customer = gateway.create_customer(idempotency_key="cus", email="client@example.com", user_id="u1")
+    setup = gateway.create_setup_intent(idempotency_key="seti", customer=customer, user_id="u1")
+    card = fake.save_card(customer, setup_intent_id=setup.id)[0]["data"]["object"]["id"]
+    fake.update_card(card, 1, 2031)
+    gateway.set_default_payment_method(customer=customer, payment_method_id=card)
+    gateway.charge_saved_method(
+        idempotency_key="pi", amount=5000, currency="usd", customer=customer, payment_method=card,
+        description="Invoice", invoice_id=INVOICE, payment_id=PAYMENT, booking_id=None, destination=None,
+        application_fee=None,
+    )  # fmt: skip
+    gateway.detach_payment_method(card)
 
     assert {e["type"] for e in fake.events} >= set(EVENT_TYPES) - {
         "checkout.session.async_payment_succeeded",

@@ -9,17 +9,25 @@ headers), keeps the objects it created, and answers as Stripe does where the app
   (expires_at must be 30 minutes to 24 hours after creation; only an open session can be expired);
 - POST /v1/refunds (not more than what is left on the charge), POST /v1/accounts, GET /v1/accounts/{id},
   POST /v1/account_links;
+- saved payment methods: POST /v1/customers, GET and POST /v1/customers/{id} (an update of
+  invoice_settings.default_payment_method to a method attached to that customer, customer.updated),
+  POST /v1/setup_intents, POST /v1/payment_methods/{id}/detach (payment_method.detached; a method
+  not attached is refused with 400), POST /v1/payment_intents confirmed off session with a saved
+  method: succeeded with a charge that can be refunded later (payment_intent.succeeded), or 402
+  authentication_required / card_declined with the failed intent in the error
+  (payment_intent.payment_failed), as the card saved with `save_card` behaves;
 - Idempotency-Key as Stripe honours it: same key and same request -> the first response replayed;
   same key with other params or another endpoint -> 400 idempotency_error; requests refused at
   parameter validation are not saved, so they can be corrected and retried under the same key;
 - `fail_next(...)`: the next matching call fails with a given status (or loses its connection),
   before or after the fake has done the work, for testing retries.
 
-What Stripe does later on its own (a customer paying, a bank debit settling, a refund failing, a
-chargeback, a provider finishing onboarding) is driven by the test through methods that change the
-stored objects and return the webhook event Stripe would send, built from the templates in
-tests/payments/events/<type>.json with the stored object as data.object. Every event is also kept
-in `fake.events`, in order, for storms of duplicated and reordered deliveries.
+What Stripe does later on its own (a customer paying, a customer saving a card through Stripe.js,
+a bank debit settling, a refund failing, a chargeback, a provider finishing onboarding) is driven
+by the test through methods that change the stored objects and return the webhook event Stripe
+would send, built from the templates in tests/payments/events/<type>.json with the stored object
+as data.object. Every event is also kept in `fake.events`, in order, for storms of duplicated and
+reordered deliveries.
 
     with FakeStripe() as fake:
         gateway = fake.gateway()                       # StripeGateway pointed at the fake
@@ -76,6 +84,12 @@ EVENT_TYPES = (
     "customer.created",
     "payout.paid",
     "payout.failed",
+    "customer.updated",
+    "payment_method.attached",
+    "payment_method.detached",
+    "payment_method.updated",
+    "setup_intent.succeeded",
+    "payment_intent.succeeded",
 )
 DEFAULT_EVENT_API_VERSION = "2025-06-30.basil"
 
@@ -105,6 +119,22 @@ ONBOARDING_REQUIREMENTS = [
     "tos_acceptance.ip",
 ]
 _ALPHANUMERIC = string.ascii_letters + string.digits
+_UPPER_ALPHANUMERIC = string.ascii_uppercase + string.digits
+CARD_BRANDS = ("amex", "cartes_bancaires", "diners", "discover", "eftpos_au", "interac", "jcb", "link", "mastercard",
+               "unionpay", "unknown", "visa")  # fmt: skip
+CARD_WALLETS = ("amex_express_checkout", "apple_pay", "google_pay", "link", "masterpass", "samsung_pay",
+                "visa_checkout")  # fmt: skip
+_REDIRECT_MESSAGE = (
+    "This PaymentIntent is configured to accept payment methods enabled in your Dashboard. Because some of these "
+    "payment methods might redirect your customer off of your page, you must provide a `return_url`. If you don't "
+    "want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and "
+    "`automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents."
+)
+_DETACHED_MESSAGE = (
+    "The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment, shared with a "
+    "connected account without Customer attachment, or was detached from a Customer. It may not be used again. To "
+    "use a PaymentMethod multiple times, you must attach it to a Customer first."
+)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -301,6 +331,10 @@ class FakeStripe(RequestLog):
         self.accounts: dict[str, dict[str, Any]] = {}
         self.payouts: dict[str, dict[str, Any]] = {}
         self.account_links: list[dict[str, Any]] = []
+        self.customers: dict[str, dict[str, Any]] = {}
+        self.setup_intents: dict[str, dict[str, Any]] = {}
+        self.payment_methods: dict[str, dict[str, Any]] = {}
+        self._card_outcomes: dict[str, str] = {}  # pm id -> succeeds | requires_3ds | declines (off session)
         self.events: list[dict[str, Any]] = []
 
         self._session_params: dict[str, dict[str, Any]] = {}  # what created each session
@@ -507,6 +541,12 @@ class FakeStripe(RequestLog):
             ("POST", r"/v1/accounts", self._create_account),
             ("GET", r"/v1/accounts/(?P<id>[^/]+)", self._retrieve_account),
             ("POST", r"/v1/account_links", self._create_account_link),
+            ("POST", r"/v1/customers", self._create_customer),
+            ("GET", r"/v1/customers/(?P<id>[^/]+)", self._retrieve_customer),
+            ("POST", r"/v1/customers/(?P<id>[^/]+)", self._update_customer),
+            ("POST", r"/v1/setup_intents", self._create_setup_intent),
+            ("POST", r"/v1/payment_methods/(?P<id>[^/]+)/detach", self._detach_payment_method),
+            ("POST", r"/v1/payment_intents", self._create_payment_intent),
         ]
         for route_method, pattern, action in routes:
             match = re.fullmatch(pattern, path)
@@ -579,7 +619,7 @@ class FakeStripe(RequestLog):
         metadata = self._metadata(params.get("metadata"), "metadata")
         intent_data = params.get("payment_intent_data") or {}
         self._metadata(intent_data.get("metadata"), "payment_intent_data[metadata]")
-        self._check_destination(intent_data, total)
+        self._check_destination(intent_data, total, "payment_intent_data")
 
         session_id = "cs_test_a1" + self._token(56)
         session = event_template("checkout.session.completed")["data"]["object"]
@@ -610,10 +650,12 @@ class FakeStripe(RequestLog):
         self._session_params[session_id] = copy.deepcopy(params)
         return copy.deepcopy(session)
 
-    def _check_destination(self, intent_data: Mapping[str, Any], total: int) -> None:
+    def _check_destination(self, intent_data: Mapping[str, Any], total: int, prefix: str | None) -> None:
+        """transfer_data[destination] and application_fee_amount of a payment intent: in
+        `payment_intent_data` for a Checkout Session (prefix), at the top of a payment intent."""
         transfer_data = intent_data.get("transfer_data") or {}
         destination = transfer_data.get("destination") if isinstance(transfer_data, dict) else None
-        param = "payment_intent_data[transfer_data][destination]"
+        param = f"{prefix}[transfer_data][destination]" if prefix else "transfer_data[destination]"
         if destination:
             account = self.accounts.get(destination)
             if account is None:
@@ -626,7 +668,7 @@ class FakeStripe(RequestLog):
                     code="insufficient_capabilities_for_transfer",
                 )
         if intent_data.get("application_fee_amount") not in (None, ""):
-            fee_param = "payment_intent_data[application_fee_amount]"
+            fee_param = f"{prefix}[application_fee_amount]" if prefix else "application_fee_amount"
             fee = _integer(intent_data, "application_fee_amount", fee_param, minimum=0)
             if not destination and not (self._current and self._current.stripe_account):
                 raise _invalid(
@@ -798,6 +840,323 @@ class FakeStripe(RequestLog):
             }
         )
         return link
+
+    # --- customers and saved payment methods ----------------------------------------------------
+
+    def _create_customer(self, params: dict[str, Any]) -> dict[str, Any]:
+        _known(params, ("description", "email", "metadata", "name", "phone"))
+        email = params.get("email") or None
+        if email and not _EMAIL.match(email):
+            raise _invalid(f"Invalid email address: {email}", param="email", code="email_invalid")
+        customer = event_template("customer.created")["data"]["object"]
+        customer.update(
+            id="cus_" + self._token(14),
+            created=self.now(),
+            description=params.get("description") or None,
+            email=email,
+            invoice_prefix="".join(self._random.choice(_UPPER_ALPHANUMERIC) for _ in range(8)),
+            metadata=self._metadata(params.get("metadata"), "metadata"),
+            name=params.get("name") or None,
+            phone=params.get("phone") or None,
+        )
+        self.customers[customer["id"]] = customer
+        self.emit("customer.created", customer)
+        return copy.deepcopy(customer)
+
+    def _retrieve_customer(self, params: dict[str, Any], id: str) -> dict[str, Any]:
+        return copy.deepcopy(self._customer(id))
+
+    def _update_customer(self, params: dict[str, Any], id: str) -> dict[str, Any]:
+        """Update a customer; customer.updated names the earlier values of what changed."""
+        customer = self._customer(id)
+        _known(params, ("description", "email", "invoice_settings", "metadata", "name", "phone"))
+        settings = params.get("invoice_settings") or {}
+        if not isinstance(settings, dict):
+            raise _invalid("Invalid object", param="invoice_settings")
+        _known(settings, ("default_payment_method",), "invoice_settings")
+        email = params.get("email") or None
+        if email and not _EMAIL.match(email):
+            raise _invalid(f"Invalid email address: {email}", param="email", code="email_invalid")
+        default = settings.get("default_payment_method") or None
+        if default is not None:
+            param = "invoice_settings[default_payment_method]"
+            method = self.payment_methods.get(default)
+            if method is None:
+                raise _no_such("PaymentMethod", default, param, status=400)
+            if method["customer"] != id:
+                raise _invalid(
+                    f"The customer does not have a payment method with the ID {default}. The payment method must be "
+                    "attached to the customer.",
+                    param=param,
+                    code="resource_missing",
+                )
+        metadata = params.get("metadata")
+        self._metadata(metadata, "metadata")  # validation only: "" removes a key here
+
+        before = copy.deepcopy(customer)
+        for name in ("description", "email", "name", "phone"):
+            if name in params:
+                customer[name] = params[name] or None
+        if "default_payment_method" in settings:
+            customer["invoice_settings"]["default_payment_method"] = default
+        if metadata == "":
+            customer["metadata"] = {}
+        elif isinstance(metadata, dict):
+            for key, value in metadata.items():
+                if value == "":
+                    customer["metadata"].pop(key, None)
+                else:
+                    customer["metadata"][key] = value
+        previous = _changed(before, customer)
+        if previous:
+            self.emit("customer.updated", customer, previous_attributes=previous)
+        return copy.deepcopy(customer)
+
+    def _customer(self, customer_id: str, param: str = "id", status: int = 404) -> dict[str, Any]:
+        customer = self.customers.get(customer_id)
+        if customer is None:
+            raise _no_such("customer", customer_id, param, status=status)
+        return customer
+
+    def _create_setup_intent(self, params: dict[str, Any]) -> dict[str, Any]:
+        _known(
+            params,
+            ("automatic_payment_methods", "customer", "description", "metadata", "payment_method_types", "usage"),
+        )
+        customer_id = params.get("customer") or None
+        if customer_id is not None:
+            self._customer(customer_id, "customer", status=400)
+        usage = params.get("usage") or "off_session"
+        if usage not in ("off_session", "on_session"):
+            raise _invalid("Invalid usage: must be one of off_session or on_session", param="usage")
+        types = params.get("payment_method_types") or None
+        automatic = params.get("automatic_payment_methods") or {}
+        if types and automatic:
+            raise _invalid(
+                "You may only specify one of these parameters: automatic_payment_methods, payment_method_types.",
+                param="automatic_payment_methods",
+            )
+        allow_redirects = automatic.get("allow_redirects") or "always"
+        if allow_redirects not in ("always", "never"):
+            raise _invalid(
+                "Invalid automatic_payment_methods[allow_redirects]: must be one of always or never",
+                param="automatic_payment_methods[allow_redirects]",
+            )
+        metadata = self._metadata(params.get("metadata"), "metadata")
+        intent = event_template("setup_intent.succeeded")["data"]["object"]
+        intent_id = "seti_1" + self._token(23)
+        intent.update(
+            id=intent_id,
+            automatic_payment_methods=None if types else {"allow_redirects": allow_redirects, "enabled": True},
+            client_secret=f"{intent_id}_secret_{self._token(32)}",
+            created=self.now(),
+            customer=customer_id,
+            description=params.get("description") or None,
+            latest_attempt=None,
+            metadata=metadata,
+            payment_method=None,
+            payment_method_configuration_details=None if types else {"id": "pmc_" + self._token(24), "parent": None},
+            payment_method_types=list(types) if types else ["card"],
+            status="requires_payment_method",
+            usage=usage,
+        )
+        self.setup_intents[intent_id] = intent
+        return copy.deepcopy(intent)
+
+    def _detach_payment_method(self, params: dict[str, Any], id: str) -> dict[str, Any]:
+        _known(params, ())
+        method = self.payment_methods.get(id)
+        if method is None:
+            raise _no_such("PaymentMethod", id, "payment_method")
+        if method["customer"] is None:
+            raise _invalid("The payment method you provided is not attached to a customer so detachment is impossible.")
+        self._detach(method)
+        return copy.deepcopy(method)
+
+    def _detach(self, method: dict[str, Any]) -> dict[str, Any]:
+        """The method leaves its customer for good. The customer's invoice_settings keep naming it
+        if it was the default (Stripe does not clear default_payment_method on detach)."""
+        previous = {"customer": method["customer"]}
+        method["customer"] = None
+        return self.emit("payment_method.detached", method, previous_attributes=previous)
+
+    def _create_payment_intent(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A payment intent confirmed at creation with a saved payment method (off session, or with
+        the customer present); the card behaves as `save_card` said: it succeeds, asks for 3-D
+        Secure (402 authentication_required) or is declined (402 card_declined). A 402 is saved
+        under the idempotency key like any result of an endpoint that began executing."""
+        _known(
+            params,
+            (
+                "amount", "application_fee_amount", "automatic_payment_methods", "confirm", "currency", "customer",
+                "description", "metadata", "off_session", "payment_method", "payment_method_types", "receipt_email",
+                "return_url", "setup_future_usage", "transfer_data",
+            ),
+        )  # fmt: skip
+        amount = _integer(params, "amount", minimum=1)
+        currency = params.get("currency")
+        if not currency:
+            raise _missing("currency")
+        if not re.fullmatch(r"[a-zA-Z]{3}", currency):
+            raise _invalid(f"Invalid currency: {currency}.", param="currency")
+        currency = currency.lower()
+        minimum = MINIMUM_AMOUNTS.get(currency)
+        if minimum is not None and amount < minimum:
+            raise _invalid(
+                f"Amount must be at least {minimum} in the smallest unit of {currency}.",
+                param="amount",
+                code="amount_too_small",
+            )
+        confirm = _boolean(params.get("confirm"), "confirm")
+        off_session = _boolean(params.get("off_session"), "off_session")
+        if off_session and not confirm:
+            raise _invalid("You can only pass `off_session` when `confirm` is set to true.", param="off_session")
+        if not confirm:
+            raise _invalid("The fake Stripe only models payment intents confirmed at creation.", param="confirm")
+        customer_id = params.get("customer") or None
+        if customer_id is not None:
+            self._customer(customer_id, "customer", status=400)
+        method_id = params.get("payment_method") or None
+        if method_id is None:
+            raise _invalid(
+                "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update "
+                "the PaymentIntent with a payment method and then confirm it again, or confirm it again directly "
+                "with a payment method or ConfirmationToken.",
+                param="payment_method",
+            )
+        method = self.payment_methods.get(method_id)
+        if method is None:
+            raise _no_such("PaymentMethod", method_id, "payment_method", status=400)
+        if method["customer"] is None:
+            raise _invalid(_DETACHED_MESSAGE, param="payment_method")
+        if method["customer"] != customer_id:
+            raise _invalid(
+                f"The provided PaymentMethod {method_id} is attached to another Customer than the one provided "
+                f"({customer_id}). A PaymentMethod can only be used with the Customer it is attached to.",
+                param="payment_method",
+            )
+        types = params.get("payment_method_types") or None
+        automatic = params.get("automatic_payment_methods") or {}
+        if types and automatic:
+            raise _invalid(
+                "You may only specify one of these parameters: automatic_payment_methods, payment_method_types.",
+                param="automatic_payment_methods",
+            )
+        if types and method["type"] not in types:
+            raise _invalid(
+                f"The PaymentMethod provided ({method['type']}) is not allowed for this PaymentIntent.",
+                param="payment_method",
+            )
+        allow_redirects = automatic.get("allow_redirects") or "always"
+        if allow_redirects not in ("always", "never"):
+            raise _invalid(
+                "Invalid automatic_payment_methods[allow_redirects]: must be one of always or never",
+                param="automatic_payment_methods[allow_redirects]",
+            )
+        if not types and allow_redirects != "never" and not params.get("return_url"):
+            raise _invalid(_REDIRECT_MESSAGE)
+        metadata = self._metadata(params.get("metadata"), "metadata")
+        self._check_destination(params, amount, None)
+        transfer = params.get("transfer_data") or {}
+        fee = params.get("application_fee_amount")
+
+        now = self.now()
+        intent = event_template("payment_intent.succeeded")["data"]["object"]
+        intent_id = "pi_3" + self._token(23)
+        intent.update(
+            id=intent_id,
+            amount=amount,
+            amount_received=0,
+            application_fee_amount=int(fee) if fee not in (None, "") else None,
+            automatic_payment_methods=None if types else {"allow_redirects": allow_redirects, "enabled": True},
+            client_secret=f"{intent_id}_secret_{self._token(25)}",
+            created=now,
+            currency=currency,
+            customer=customer_id,
+            description=params.get("description") or None,
+            last_payment_error=None,
+            latest_charge=None,
+            metadata=metadata,
+            payment_method=method_id,
+            payment_method_configuration_details=None if types else {"id": "pmc_" + self._token(24), "parent": None},
+            payment_method_types=list(types) if types else ["card"],
+            receipt_email=params.get("receipt_email") or None,
+            setup_future_usage=params.get("setup_future_usage") or None,
+            status="processing",
+            transfer_data={"destination": transfer["destination"]} if transfer.get("destination") else None,
+            transfer_group=None,
+        )
+        self.payment_intents[intent_id] = intent
+        outcome = self._card_outcomes.get(method_id, "succeeds")
+        if outcome == "succeeds":
+            charge = self._card_charge(intent, method, status="succeeded")
+            intent.update(status="succeeded", amount_received=amount, latest_charge=charge["id"])
+            self.emit("payment_intent.succeeded", intent)
+            return copy.deepcopy(intent)
+
+        if outcome == "requires_3ds":
+            code = decline_code = "authentication_required"
+            message = "Your card was declined. This transaction requires authentication."
+            seller_message = "The bank returned the decline code `authentication_required`."
+        else:
+            code, decline_code, message = "card_declined", "generic_decline", "Your card was declined."
+            seller_message = "The bank did not return any further details with this decline."
+        charge = self._card_charge(intent, method, status="failed")
+        charge.update(failure_code=code, failure_message=message)
+        charge["outcome"].update(
+            network_status="declined_by_network", reason=decline_code, seller_message=seller_message,
+            type="issuer_declined",
+        )  # fmt: skip
+        error = self._payment_error(
+            intent, charge, code=code, message=message, decline_code=decline_code, kind="card_error"
+        )
+        error["payment_method"] = copy.deepcopy(method)
+        intent.update(
+            status="requires_payment_method", latest_charge=charge["id"], last_payment_error=error, payment_method=None
+        )
+        self.emit("payment_intent.payment_failed", intent)
+        request_id = self._current.request_id if self._current else "req_" + self._token(14)
+        raise _ApiError(
+            402,
+            message,
+            type="card_error",
+            code=code,
+            extra={
+                "charge": charge["id"],
+                "decline_code": decline_code,
+                "payment_intent": copy.deepcopy(intent),
+                "payment_method": copy.deepcopy(method),
+                "request_log_url": f"https://dashboard.stripe.com/test/logs/{request_id}?t={now}",
+            },
+        )
+
+    def _card_charge(self, intent: Mapping[str, Any], method: Mapping[str, Any], *, status: str) -> dict[str, Any]:
+        """A charge of `intent` on a saved card: succeeded, or failed (declined)."""
+        charge = self._new_charge({"customer_email": intent.get("receipt_email")}, intent, status=status, method="card")
+        card = method["card"]
+        succeeded = status == "succeeded"
+        charge.update(
+            billing_details=copy.deepcopy(method["billing_details"]),
+            customer=intent.get("customer"),
+            payment_method=method["id"],
+        )
+        details = charge["payment_method_details"]["card"]
+        details.update(
+            amount_authorized=charge["amount"] if succeeded else None,
+            authorization_code=self._digits(6) if succeeded else None,
+            brand=card["brand"],
+            country=card["country"],
+            exp_month=card["exp_month"],
+            exp_year=card["exp_year"],
+            fingerprint=card["fingerprint"],
+            funding=card["funding"],
+            last4=card["last4"],
+            network=card["networks"]["available"][0] if card["networks"]["available"] else None,
+            network_transaction_id=self._digits(15) if succeeded else None,
+            wallet=copy.deepcopy(card["wallet"]),
+        )
+        details["overcapture"]["maximum_amount_capturable"] = charge["amount"]
+        return charge
 
     def _metadata(self, value: Any, param: str) -> dict[str, str]:
         if value in (None, ""):
@@ -1128,6 +1487,118 @@ class FakeStripe(RequestLog):
             customer.update(id="cus_" + self._token(14), created=self.now(), email=email)
             return self.emit("customer.created", customer)
 
+    def save_card(
+        self,
+        customer_id: str,
+        *,
+        brand: str = "visa",
+        last4: str = "4242",
+        exp_month: int = 12,
+        exp_year: int = 2030,
+        wallet: str | None = None,
+        requires_3ds: bool = False,
+        decline: bool = False,
+        setup_intent_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The customer saves a card in the browser (Stripe.js confirms the setup intent, when one is
+        given): a card PaymentMethod attached to the customer. Returns the events, in order:
+        payment_method.attached, then setup_intent.succeeded when there is a setup intent.
+
+        `wallet` ("apple_pay", "google_pay", "link"...) makes it a wallet's card (card.wallet.type).
+        Charged off session later, the card succeeds, or asks for 3-D Secure (`requires_3ds`, like
+        4000 0027 6000 3184) or is declined (`decline`, like 4000 0000 0000 0341, which attaches
+        fine but fails every charge)."""
+        if brand not in CARD_BRANDS:
+            raise ValueError(f"not a card brand Stripe reports: {brand}")
+        if wallet is not None and wallet not in CARD_WALLETS:
+            raise ValueError(f"not a card wallet Stripe reports: {wallet}")
+        if not re.fullmatch(r"\d{4}", last4):
+            raise ValueError(f"last4 must be four digits, not {last4!r}")
+        if requires_3ds and decline:
+            raise ValueError("a card either asks for authentication or is declined")
+        with self._lock:
+            customer = self.customers[customer_id]
+            intent = self.setup_intents[setup_intent_id] if setup_intent_id is not None else None
+            if intent is not None:
+                if intent["customer"] != customer_id:
+                    raise ValueError(f"{setup_intent_id} belongs to {intent['customer']}, not {customer_id}")
+                if intent["status"] != "requires_payment_method":
+                    raise ValueError(f"{setup_intent_id} is {intent['status']}")
+            method = event_template("payment_method.attached")["data"]["object"]
+            method_id = "pm_1" + self._token(23)
+            method.update(
+                id=method_id, allow_redisplay="unspecified", created=self.now(), customer=customer_id, metadata={}
+            )
+            method["billing_details"].update(email=customer["email"], name=customer["name"])
+            method["card"].update(
+                brand=brand,
+                display_brand=brand,
+                exp_month=int(exp_month),
+                exp_year=int(exp_year),
+                fingerprint=self._token(16),
+                last4=last4,
+                networks={"available": [brand], "preferred": None},
+                wallet=self._wallet(wallet),
+            )
+            self.payment_methods[method_id] = method
+            self._card_outcomes[method_id] = "requires_3ds" if requires_3ds else "declines" if decline else "succeeds"
+            events = [self.emit("payment_method.attached", method)]
+            if intent is not None:
+                intent.update(
+                    status="succeeded", payment_method=method_id, latest_attempt="setatt_1" + self._token(23),
+                    last_setup_error=None, next_action=None,
+                )  # fmt: skip
+                events.append(self.emit("setup_intent.succeeded", intent))
+            return events
+
+    def update_card(self, pm_id: str, exp_month: int, exp_year: int) -> dict[str, Any]:
+        """The card's expiry changes (the customer edits it, POST /v1/payment_methods/{id}):
+        payment_method.updated, previous_attributes naming the old expiry."""
+        with self._lock:
+            card = self.payment_methods[pm_id]["card"]
+            before = {"exp_month": card["exp_month"], "exp_year": card["exp_year"]}
+            card.update(exp_month=int(exp_month), exp_year=int(exp_year))
+            previous = {"card": {key: old for key, old in before.items() if card[key] != old}}
+            return self.emit("payment_method.updated", self.payment_methods[pm_id], previous_attributes=previous)
+
+    def remove_card(self, pm_id: str) -> dict[str, Any]:
+        """The card is detached outside the apps (the Dashboard, a customer portal): payment_method.detached."""
+        with self._lock:
+            method = self.payment_methods[pm_id]
+            if method["customer"] is None:
+                raise ValueError(f"{pm_id} is not attached")
+            return self._detach(method)
+
+    def authenticate_payment(self, payment_intent_id: str) -> dict[str, Any]:
+        """The customer comes back and passes 3-D Secure for an intent refused with
+        authentication_required (Stripe.js confirmCardPayment with the saved card, on session):
+        the intent succeeds with a new charge, payment_intent.succeeded."""
+        with self._lock:
+            intent = self.payment_intents[payment_intent_id]
+            error = intent.get("last_payment_error") or {}
+            if intent["status"] != "requires_payment_method" or error.get("code") != "authentication_required":
+                raise ValueError(f"{payment_intent_id} is not waiting for authentication")
+            method = self.payment_methods[error["payment_method"]["id"]]
+            charge = self._card_charge(intent, method, status="succeeded")
+            charge["payment_method_details"]["card"]["three_d_secure"] = {
+                "authentication_flow": "challenge", "electronic_commerce_indicator": "05", "exemption_indicator": None,
+                "result": "authenticated", "result_reason": None, "transaction_id": self._token(36),
+                "version": "2.2.0",
+            }  # fmt: skip
+            intent.update(
+                status="succeeded", amount_received=intent["amount"], last_payment_error=None,
+                latest_charge=charge["id"], payment_method=method["id"],
+            )  # fmt: skip
+            return self.emit("payment_intent.succeeded", intent)
+
+    def _wallet(self, wallet: str | None) -> dict[str, Any] | None:
+        if wallet is None:
+            return None
+        details: dict[str, Any] = {}
+        if wallet in ("masterpass", "visa_checkout"):
+            details = {"billing_address": None, "email": None, "name": None, "shipping_address": None}
+        return {wallet: details, "dynamic_last4": self._digits(4), "type": wallet}
+
     # --- events ---------------------------------------------------------------------------------
 
     def emit(
@@ -1390,7 +1861,7 @@ class FakeStripe(RequestLog):
 
 def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
     """Stripe's previous_attributes: the earlier values of what changed, nested objects reduced to
-    their changed keys."""
+    their changed keys (a key that was not there before: null)."""
     changed: dict[str, Any] = {}
     for key, old in before.items():
         new = after.get(key)
@@ -1400,7 +1871,18 @@ def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, A
             changed[key] = _changed(old, new)
         else:
             changed[key] = copy.deepcopy(old)
+    for key in after:
+        if key not in before:
+            changed[key] = None
     return changed
+
+
+def _known(params: Mapping[str, Any], names: tuple[str, ...], parent: str | None = None) -> None:
+    """Stripe refuses a parameter it does not know (a typo in the gateway shows up here)."""
+    for name in params:
+        if name not in names:
+            full = f"{parent}[{name}]" if parent else name
+            raise _invalid(f"Received unknown parameter: {full}", param=full, code="parameter_unknown")
 
 
 # --- the HTTP server ----------------------------------------------------------------------------
