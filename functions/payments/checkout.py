@@ -127,3 +127,9 @@ def session_of(
         expires_at=expires_at,
         reused=reused,
     )
+
+
+# Saved payment methods: their routes share this Lambda (imported last: they call open_checkout).
+from . import saved_methods  # noqa: E402
+
+app.include_router(saved_methods.router)

@@ -1,7 +1,8 @@
-"""How the payments apps answer when the database or Stripe says no.
+"""How the payments apps answer when the database, Stripe or PayPal says no.
 
 The database decides every refusal (PostgREST's status for its SQLSTATE, with its message);
-Stripe refusing a request we built is a bad gateway; anything that a retry could fix is 503.
+a card the bank declined is 402 with the decline's code; Stripe or PayPal refusing a request we
+built is a bad gateway; anything that a retry could fix is 503.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from fastapi.responses import JSONResponse
 from ..db.port import DatabaseError, DatabaseUnavailable
 from ..logs import CorrelationMiddleware
 from ..settings import MissingSetting
+from .paypal_gateway import PayPalRefused, PayPalUnavailable
 from .stripe_gateway import StripeRefused, StripeUnavailable
 
 log = logging.getLogger("marketbase.payments")
@@ -32,8 +34,18 @@ def unavailable(_: Request, exc: Exception) -> JSONResponse:
 
 def stripe_refused(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StripeRefused)
+    if exc.type == "card_error":
+        # The client's bank said no (a saved card charged off-session): theirs to act on.
+        log.info("card declined: code=%s", exc.code)
+        return JSONResponse(status_code=402, content={"code": exc.code, "message": exc.message})
     log.error("stripe refused: status=%s code=%s", exc.status, exc.code)
     return JSONResponse(status_code=502, content={"code": exc.code, "message": f"Stripe refused: {exc.message}"})
+
+
+def paypal_refused(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, PayPalRefused)
+    log.error("paypal refused: status=%s code=%s debug_id=%s", exc.status, exc.code, exc.debug_id)
+    return JSONResponse(status_code=502, content={"code": exc.code, "message": f"PayPal refused: {exc.message}"})
 
 
 def not_configured(_: Request, exc: Exception) -> JSONResponse:
@@ -48,5 +60,7 @@ def install(app: FastAPI) -> FastAPI:
     app.add_exception_handler(DatabaseUnavailable, unavailable)
     app.add_exception_handler(StripeUnavailable, unavailable)
     app.add_exception_handler(StripeRefused, stripe_refused)
+    app.add_exception_handler(PayPalUnavailable, unavailable)
+    app.add_exception_handler(PayPalRefused, paypal_refused)
     app.add_exception_handler(MissingSetting, not_configured)
     return app

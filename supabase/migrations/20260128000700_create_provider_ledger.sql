@@ -58,15 +58,31 @@ group by l.provider_id, l.currency;
 comment on view public.provider_balances is
   'Each provider''s balance per currency: earned and not yet paid out to their bank (the sum of provider_ledger); owed_by_platform: earnings the platform collected (PayPal, manual) less refunds and disputes of them.';
 
+-- The platform's fee in a payment: a destination charge's application fee; for a payment the
+-- platform collected itself (PayPal's carries the fee too, a manual one does not), the invoice's
+-- commission in proportion to the payment.
+create function private.platform_fee(payment public.payments)
+returns bigint
+language sql
+stable
+set search_path = ''
+as $$
+  select case
+    when payment.destination_account is not null or payment.application_fee > 0 then payment.application_fee
+    else coalesce((select round(i.commission::numeric * payment.amount / nullif(i.total, 0))::bigint
+                   from public.invoices i where i.id = payment.invoice_id), 0)
+  end
+$$;
+
 -- The provider's share of an amount of a payment: what the payment left them after the fee.
 create function private.provider_share(payment public.payments, amount bigint)
 returns bigint
 language sql
-immutable
+stable
 set search_path = ''
 as $$
   select case when payment.amount = 0 then 0
-              else round(amount::numeric * (payment.amount - payment.application_fee) / payment.amount)::bigint end
+              else round(amount::numeric * (payment.amount - private.platform_fee(payment)) / payment.amount)::bigint end
 $$;
 
 create function private.held_by(payment public.payments)
