@@ -5,7 +5,7 @@
 -- owner = the provider.
 begin;
 set local time zone 'UTC';
-select plan(33);
+select plan(34);
 select tests.start_with_empty_marketplace();
 select tests.open_marketplace();
 select tests.create_supabase_user('stranger');
@@ -48,8 +48,18 @@ select tests.clear_authentication();
 select results_eq($$select kind::text, amount, held_by from public.provider_ledger order by id$$,
   $$values ('earning'::text, 8800::bigint, 'stripe'::text), ('earning', 8800, 'platform')$$,
   'each payment earns the provider its amount less the fee: at Stripe for the card, owed by the platform for PayPal');
-select is(pg_temp.balance(), 17600::bigint, 'the balance is 176.00');
-select is((select owed_by_platform from public.provider_balances), 8800::bigint, 'of which the platform owes 88.00');
+
+-- A bank transfer the admin approves: the platform holds it, the provider is owed it less the fee.
+select tests.authenticate_as('client');
+select tests.book('transfer', tests.slot(3, '14:00'));
+select set_config('t.declared', (public.declare_manual_payment(tests.invoice('transfer'), 'bank_transfer', 'SEPA-1')).id::text, true);
+select tests.authenticate_as('admin');
+select public.review_manual_payment(current_setting('t.declared')::uuid, true, 'received');
+select tests.clear_authentication();
+select results_eq($$select amount, held_by from public.provider_ledger where payment_id = current_setting('t.declared')::uuid$$,
+  $$values (8800::bigint, 'platform'::text)$$, 'a manual payment earns the same, less the invoice''s commission');
+select is(pg_temp.balance(), 26400::bigint, 'the balance is 264.00');
+select is((select owed_by_platform from public.provider_balances), 17600::bigint, 'of which the platform owes 176.00');
 
 -- A refund of 25.00 of the card payment takes back the provider's share: 22.00.
 select tests.authenticate_as('admin');
@@ -89,16 +99,16 @@ select is(service.apply_payout_event('evt_po4', 'payout.paid', now(), 'acct_nobo
   'an unknown account''s payout is not anyone''s');
 select tests.clear_authentication();
 select is(pg_temp.balance(), pg_temp.entries(), 'the balance is the sum of the entries');
-select is(pg_temp.balance(), (17600 - 2200 - 4400)::bigint, 'earned 176.00, refunded 22.00, disputed 44.00, paid out and returned');
+select is(pg_temp.balance(), (26400 - 2200 - 4400)::bigint, 'earned 264.00, refunded 22.00, disputed 44.00, paid out and returned');
 
 -- Access ---------------------------------------------------------------------------------------------------
 select tests.authenticate_as('provider');
-select is(pg_temp.outcome('select 1 from public.provider_ledger'), '6', '[provider_ledger/owner/select] a provider reads their ledger');
+select is(pg_temp.outcome('select 1 from public.provider_ledger'), '7', '[provider_ledger/owner/select] a provider reads their ledger');
 select is(pg_temp.outcome($$insert into public.provider_ledger (provider_id, kind, amount, currency, held_by, description) values (auth.uid(), 'earning', 100000, 'EUR', 'platform', 'bonus') returning 1$$),
   'denied', '[provider_ledger/owner/insert] but never writes it');
 select is(pg_temp.outcome('update public.provider_ledger set amount = 1 returning 1'), 'denied', '[provider_ledger/owner/update] nor changes it');
 select is(pg_temp.outcome('delete from public.provider_ledger returning 1'), 'denied', '[provider_ledger/owner/delete] nor deletes it');
-select is((select balance from public.provider_balances), 11000::bigint, 'and their balance');
+select is((select balance from public.provider_balances), 19800::bigint, 'and their balance');
 select tests.authenticate_as('client');
 select is(pg_temp.outcome('select 1 from public.provider_ledger'), '0', '[provider_ledger/stranger/select] a client reads no ledger');
 select is(pg_temp.outcome($$insert into public.provider_ledger (provider_id, kind, amount, currency, held_by, description) values (auth.uid(), 'earning', 1, 'EUR', 'platform', 'x') returning 1$$),
@@ -112,7 +122,7 @@ select is(pg_temp.outcome($$insert into public.provider_ledger (provider_id, kin
 select is(pg_temp.outcome('update public.provider_ledger set amount = 1 returning 1'), 'denied', '[provider_ledger/anon/update] nor change one');
 select is(pg_temp.outcome('delete from public.provider_ledger returning 1'), 'denied', '[provider_ledger/anon/delete] nor delete one');
 select tests.authenticate_as('admin');
-select is(pg_temp.outcome('select 1 from public.provider_ledger'), '6', '[provider_ledger/admin/select] admins read every ledger');
+select is(pg_temp.outcome('select 1 from public.provider_ledger'), '7', '[provider_ledger/admin/select] admins read every ledger');
 select is(pg_temp.outcome($$insert into public.provider_ledger (provider_id, kind, amount, currency, held_by, description) values (auth.uid(), 'earning', 1, 'EUR', 'platform', 'x') returning 1$$),
   'denied', '[provider_ledger/admin/insert] but only the database writes it');
 select is(pg_temp.outcome('update public.provider_ledger set amount = 1 returning 1'), 'denied', '[provider_ledger/admin/update] or changes it');
