@@ -10,8 +10,11 @@
 -- close; Stripe then refuses it at validation and saves nothing under the key, so the
 -- Lambda asks again with 'expires_at_now', the expiry computed from now().
 --
--- It also refuses a card checkout while a PayPal payment of the invoice is open (PayPal comes in
--- 20260128000400; PL/pgSQL reads the method's name when it runs).
+-- A client who started with PayPal and comes to pay by card has switched: their PayPal payment,
+-- if the buyer has not approved it, is cancelled (one that PayPal completes after all is then a
+-- second payment of the invoice, refunded in full as any duplicate). One approved and being
+-- captured still refuses the card. (PayPal comes in 20260128000400; PL/pgSQL reads the method's
+-- name when it runs.)
 
 create or replace function private.open_checkout_payment(invoice_id uuid)
 returns jsonb
@@ -35,10 +38,8 @@ begin
   if invoice.status <> 'open' then
     raise exception 'invoice_id: invoice % is % and cannot be paid', invoice.number, invoice.status using errcode = 'PT409';
   end if;
-  if exists (select 1 from public.payments p where p.invoice_id = invoice.id and p.method = 'paypal' and p.status = 'pending') then
-    raise exception 'invoice_id: a PayPal payment of invoice % is open; finish or abandon it first', invoice.number
-      using errcode = 'PT409';
-  end if;
+  update public.payments p set status = 'cancelled', failure_message = 'the client chose to pay by card'
+  where p.invoice_id = invoice.id and p.method = 'paypal' and p.status = 'pending';
   if exists (select 1 from public.payments p where p.invoice_id = invoice.id and p.method <> 'stripe' and p.status = 'pending') then
     raise exception 'invoice_id: a manual payment of invoice % awaits approval', invoice.number using errcode = 'PT409';
   end if;

@@ -46,6 +46,11 @@ begin
     raise exception 'invoice_id: invoice % is % and cannot be paid', invoice.number, invoice.status using errcode = 'PT409';
   end if;
 
+  -- PayPal lets a buyer approve an order for three hours: an older one waiting for approval is
+  -- dead, and the next try gets a new order.
+  update public.payments p set status = 'cancelled', failure_message = 'the PayPal order was not approved in time'
+  where p.invoice_id = invoice.id and p.method = 'paypal' and p.status = 'pending'
+    and p.created_at < now() - interval '3 hours';
   select * into payment from public.payments p
   where p.invoice_id = invoice.id and p.status in ('pending', 'processing');
   if payment.id is not null and payment.method <> 'paypal' then

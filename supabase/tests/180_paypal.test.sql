@@ -4,7 +4,7 @@
 -- including ones made at PayPal; PayPal is never declared or reviewed by hand.
 begin;
 set local time zone 'UTC';
-select plan(47);
+select plan(50);
 select tests.start_with_empty_marketplace();
 select tests.open_marketplace();
 select tests.create_supabase_user('stranger');
@@ -67,6 +67,9 @@ select tests.authenticate_as('client');
 select tests.book('one', tests.slot(3, '10:00'));
 select tests.book('two', tests.slot(3, '12:00'));
 select tests.book('three', tests.slot(3, '14:00'));
+select tests.book('four', tests.slot(4, '10:00'));
+select tests.book('five', tests.slot(4, '12:00'));
+select tests.book('six', tests.slot(4, '14:00'));
 select tests.clear_authentication();
 update public.payment_gateways set is_active = false where gateway = 'paypal';
 select tests.authenticate_as('client');
@@ -84,8 +87,19 @@ select tests.authenticate_as('client');
 select is((pg_temp.checkout('one') ->> 'amount')::bigint, 10000::bigint, 'the amount is the invoice''s');
 select is(pg_temp.checkout('one') ->> 'payment_id', current_setting('t.pp_one')::jsonb ->> 'payment_id',
   'asking again reuses the payment');
-select throws_ok(format($$select public.begin_checkout(%L)$$, tests.invoice('one')), 'PT409', null,
-  'no card checkout while the PayPal payment is open');
+select public.begin_checkout(tests.invoice('four')) is not null;
+select pg_temp.checkout('five') is not null;
+select pg_temp.checkout('six') is not null;
+select throws_ok(format($$select public.begin_paypal_checkout(%L)$$, tests.invoice('four')), 'PT409', null,
+  'no PayPal while a card checkout is open');
+select lives_ok(format($$select public.begin_checkout(%L)$$, tests.invoice('five')), 'a client who started with PayPal may pay by card');
+select is((select status::text from public.payments where invoice_id = tests.invoice('five') and method = 'paypal'), 'cancelled',
+  'which cancels the PayPal payment nobody approved');
+select tests.clear_authentication();
+update public.payments set created_at = now() - interval '4 hours' where invoice_id = tests.invoice('six');
+select tests.authenticate_as('client');
+select isnt(public.begin_paypal_checkout(tests.invoice('six')) ->> 'payment_id', current_setting('t.pp_six')::jsonb ->> 'payment_id',
+  'a PayPal order left unapproved for three hours is replaced by a new one');
 select throws_ok(format($$select public.declare_manual_payment(%L, 'paypal', 'PAYID-1')$$, tests.invoice('two')), 'P0001',
   'method: PayPal payments go through the PayPal checkout', 'nobody declares a PayPal payment by hand');
 select tests.authenticate_as_service_role();
