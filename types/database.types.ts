@@ -3708,6 +3708,7 @@ export type Database = {
           review_note: string | null
           reviewed_at: string | null
           reviewed_by: string | null
+          saved_payment_method_id: string | null
           status: Database["public"]["Enums"]["payment_status"]
           stripe_charge_id: string | null
           stripe_checkout_session_id: string | null
@@ -3743,6 +3744,7 @@ export type Database = {
           review_note?: string | null
           reviewed_at?: string | null
           reviewed_by?: string | null
+          saved_payment_method_id?: string | null
           status?: Database["public"]["Enums"]["payment_status"]
           stripe_charge_id?: string | null
           stripe_checkout_session_id?: string | null
@@ -3778,6 +3780,7 @@ export type Database = {
           review_note?: string | null
           reviewed_at?: string | null
           reviewed_by?: string | null
+          saved_payment_method_id?: string | null
           status?: Database["public"]["Enums"]["payment_status"]
           stripe_charge_id?: string | null
           stripe_checkout_session_id?: string | null
@@ -3819,6 +3822,13 @@ export type Database = {
             columns: ["reviewed_by"]
             isOneToOne: false
             referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "payments_saved_payment_method_id_fkey"
+            columns: ["saved_payment_method_id"]
+            isOneToOne: false
+            referencedRelation: "payment_methods"
             referencedColumns: ["id"]
           },
         ]
@@ -5416,6 +5426,7 @@ export type Database = {
           review_note: string | null
           reviewed_at: string | null
           reviewed_by: string | null
+          saved_payment_method_id: string | null
           status: Database["public"]["Enums"]["payment_status"]
           stripe_charge_id: string | null
           stripe_checkout_session_id: string | null
@@ -5915,6 +5926,7 @@ export type Database = {
           review_note: string | null
           reviewed_at: string | null
           reviewed_by: string | null
+          saved_payment_method_id: string | null
           status: Database["public"]["Enums"]["payment_status"]
           stripe_charge_id: string | null
           stripe_checkout_session_id: string | null

@@ -92,6 +92,8 @@ def submit_paypal_refunds(
             outcome = record_failure(db, queued, str(exc), retryable=True)
         except PayPalRefused as exc:
             outcome = record_failure(db, queued, f"{exc.code}: {exc.message}", retryable=False)
+        except ValueError as exc:  # an amount PayPal cannot express in the currency
+            outcome = record_failure(db, queued, str(exc), retryable=False)
         else:
             outcome = db.rpc(
                 "record_paypal_refund_submitted",

@@ -13,8 +13,8 @@
 -- A client who started with PayPal and comes to pay by card has switched: their PayPal payment,
 -- if the buyer has not approved it, is cancelled (one that PayPal completes after all is then a
 -- second payment of the invoice, refunded in full as any duplicate). One approved and being
--- captured still refuses the card. (PayPal comes in 20260128000400; PL/pgSQL reads the method's
--- name when it runs.)
+-- captured still refuses the card. (PayPal comes in 20260128000400 and saved cards in
+-- 20260128000800; PL/pgSQL reads the names they add when it runs.)
 
 create or replace function private.open_checkout_payment(invoice_id uuid)
 returns jsonb
@@ -52,10 +52,19 @@ begin
   where p.invoice_id = invoice.id and p.method = 'stripe' and p.status = 'pending'
     and p.stripe_checkout_session_id is not null and p.checkout_expires_at <= now() + interval '1 minute';
 
+  -- A saved card's off-session payment in flight is never taken over by Checkout (its own retry
+  -- settles it: 20260128000800).
+  if exists (select 1 from public.payments p where p.invoice_id = invoice.id and p.saved_payment_method_id is not null
+             and p.status in ('pending', 'processing')) then
+    raise exception 'invoice_id: a payment of invoice % with a saved card is in flight; try it again', invoice.number
+      using errcode = 'PT409';
+  end if;
+
   -- A session still open (or one whose creation was interrupted) is reused, so a
   -- double click or a retry never opens a second one.
   select * into payment from public.payments p
   where p.invoice_id = invoice.id and p.method = 'stripe' and p.checkout_expire_requested_at is null
+    and p.saved_payment_method_id is null
     and (p.status = 'pending' or (p.status = 'failed' and p.checkout_expires_at > now() + interval '1 minute'))
   order by p.created_at desc
   limit 1;

@@ -165,6 +165,9 @@ begin
     raise exception 'quiz_answers: answer the matching quiz before asking for coaches' using errcode = 'PT409';
   end if;
   q := private.match_query_of(profile);
+  -- Held until commit: a coach's change committed while the ranking runs waits here and then
+  -- marks this very result stale, rather than being overwritten by it.
+  perform 1 from public.match_cache m where m.client_id = q.client_id for update;
 
   with top as (
     select c.user_id as coach_id, c.languages, c.countries, c.expertise, c.rating, c.completed_sessions,
@@ -376,8 +379,10 @@ declare
   holding integer;
   entering integer := 0;
 begin
+  -- Stale rows too: one being recomputed right now is locked by its computation, and this waits
+  -- and marks the new result (a filter on invalidated_at would skip it and lose the change).
   update public.match_cache m set invalidated_at = now(), invalidated_by = why
-  where m.coach_ids @> array[coach] and m.invalidated_at is null;
+  where m.coach_ids @> array[coach];
   get diagnostics holding = row_count;
   if not may_enter then
     return holding;
@@ -392,8 +397,6 @@ begin
   update public.match_cache m set invalidated_at = now(), invalidated_by = why
   from private.match_queries q
   where q.client_id = m.client_id
-    and m.invalidated_at is null
-    and m.expires_at > now()
     and q.client_id <> coach
     -- The filters and the score as compute_matches' ranking has them, for this coach.
     and (not q.only_my_languages or c.languages && q.languages)
@@ -406,7 +409,7 @@ begin
                + case when c.expertise && q.topics then q.topics_weight else 0 end
                + q.rating_weight * c.rating::float8 / 5
                + q.sessions_weight * least(1, c.completed_sessions / q.sessions_full)
-              ) / greatest(q.total_weight, 1e-9) > q.cutoff;
+              ) / greatest(q.total_weight, 1e-9) >= q.cutoff;  -- a tie may win the last place
   get diagnostics entering = row_count;
   return holding + entering;
 end
@@ -486,7 +489,7 @@ set search_path = ''
 as $$
 begin
   update public.match_cache m set invalidated_at = now(), invalidated_by = 'your answers changed'
-  where m.client_id = new.user_id and m.invalidated_at is null;
+  where m.client_id = new.user_id;
   return null;
 end
 $$;
@@ -511,8 +514,7 @@ security definer
 set search_path = ''
 as $$
 begin
-  update public.match_cache m set invalidated_at = now(), invalidated_by = 'matching rules changed'
-  where m.invalidated_at is null;
+  update public.match_cache m set invalidated_at = now(), invalidated_by = 'matching rules changed';
   return null;
 end
 $$;

@@ -101,13 +101,27 @@ create policy "coaches list their own media"
 create policy "admins list any coach's media"
   on storage.objects for select to marketbase_admin
   using (bucket_id = 'coach-media' and (select private.is_admin()));
+-- Coaches only: a public bucket of 100 MB files is not free hosting for every signed-in user.
+create function private.is_coach()
+returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  select exists (select 1 from public.provider_profiles p where p.user_id = auth.uid() and p.kind = 'coach')
+$$;
+
+grant execute on function private.is_coach() to authenticated, service_role;
+
 create policy "coaches upload media to their own folder"
   on storage.objects for insert to authenticated
-  with check (bucket_id = 'coach-media' and private.is_own_storage_folder(name) and private.fits_storage_bucket(bucket_id, metadata));
+  with check (bucket_id = 'coach-media' and private.is_own_storage_folder(name) and (select private.is_coach())
+              and private.fits_storage_bucket(bucket_id, metadata));
 create policy "coaches replace media in their own folder"
   on storage.objects for update to authenticated
   using (bucket_id = 'coach-media' and private.is_own_storage_folder(name))
-  with check (bucket_id = 'coach-media' and private.is_own_storage_folder(name) and private.fits_storage_bucket(bucket_id, metadata));
+  with check (bucket_id = 'coach-media' and private.is_own_storage_folder(name) and (select private.is_coach())
+              and private.fits_storage_bucket(bucket_id, metadata));
 create policy "coaches delete media from their own folder"
   on storage.objects for delete to authenticated
   using (bucket_id = 'coach-media' and private.is_own_storage_folder(name));

@@ -227,6 +227,19 @@ begin
     select * into payment from public.payments p where p.id = payment.id;
   end if;
   select * into refund from public.refunds r where r.paypal_refund_id = refund_id;
+  if refund.id is null and not reversed then
+    -- One we asked for, reported before the refunds Lambda recorded PayPal's answer (or when
+    -- that answer was lost): the oldest of ours in flight for that amount.
+    select * into refund from public.refunds r
+    where r.payment_id = payment.id and r.paypal_refund_id is null and r.status = 'requested'
+      and r.amount = apply_paypal_refund.amount
+    order by r.created_at
+    limit 1
+    for update;
+    if refund.id is not null then
+      update public.refunds r set paypal_refund_id = refund_id where r.id = refund.id;
+    end if;
+  end if;
   if refund.id is null then
     refund := private.queue_refund(payment, amount, 'external',
                                    case when reversed then 'reversed by PayPal' else 'refunded at PayPal' end);
@@ -258,13 +271,20 @@ as $$
 declare
   payment public.payments;
   outcome text;
+  first_time integer;
 begin
   insert into private.paypal_events (id, type, created) values (event_id, event_type, event_created)
   on conflict (id) do nothing;
-  if not found then
+  get diagnostics first_time = row_count;
+  payment := private.find_paypal_payment(apply_paypal_event.payment_id, order_id, capture_id);
+  if first_time = 0 then
+    -- PayPal delivers an approval again when our answer failed: if the capture that should have
+    -- followed did not happen, say so again, so that the Lambda captures.
+    if event_type = 'CHECKOUT.ORDER.APPROVED' and payment.status = 'processing' and payment.paypal_capture_id is null then
+      return 'processing';
+    end if;
     return 'duplicate';
   end if;
-  payment := private.find_paypal_payment(apply_paypal_event.payment_id, order_id, capture_id);
   if payment.id is null then
     outcome := 'unknown_payment';
   else
@@ -272,7 +292,8 @@ begin
       -- Approved by the buyer: the Lambda captures it next (from this event too, so that a
       -- buyer who never returns to the site still pays what they approved).
       when 'CHECKOUT.ORDER.APPROVED'
-        then private.record_payment_status(payment, 'processing', event_created, 1::smallint, null)
+        then case when payment.status = 'cancelled' then 'cancelled'  -- abandoned: not captured
+                  else private.record_payment_status(payment, 'processing', event_created, 1::smallint, null) end
       when 'PAYMENT.CAPTURE.COMPLETED'
         then private.apply_paypal_capture(payment, resource_id, 'COMPLETED', event_created, amount, currency)
       when 'PAYMENT.CAPTURE.PENDING'
@@ -336,11 +357,14 @@ begin
   if status is null then
     raise exception 'refund_status: % is not a PayPal refund status', refund_status using errcode = '22023';
   end if;
-  update public.refunds r set paypal_refund_id = coalesce(r.paypal_refund_id, record_paypal_refund_submitted.paypal_refund_id)
-  where r.id = record_paypal_refund_submitted.refund_id;
+  -- The invoice first, as every path that touches its money locks it.
+  perform private.lock_invoice(r.invoice_id) from public.refunds r where r.id = record_paypal_refund_submitted.refund_id;
   if not found then
     raise exception 'refund_id: refund % not found', record_paypal_refund_submitted.refund_id using errcode = 'P0002';
   end if;
+  -- Its webhook may have come first and named it already.
+  update public.refunds r set paypal_refund_id = coalesce(r.paypal_refund_id, record_paypal_refund_submitted.paypal_refund_id)
+  where r.id = record_paypal_refund_submitted.refund_id;
   -- PayPal's answer is older than any webhook about the refund: it never outranks one.
   return private.record_refund_status(refund_id, status, '-infinity', null);
 end

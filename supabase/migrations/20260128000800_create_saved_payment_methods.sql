@@ -58,6 +58,16 @@ grant select on table public.payment_methods to authenticated;
 create policy "users read their own payment methods"
   on public.payment_methods for select to authenticated using (user_id = (select auth.uid()));
 
+-- An off-session payment names the saved method it charges: a retry after a lost answer reuses it
+-- (the same PaymentIntent idempotency key), and Checkout never takes it over.
+alter table public.payments
+  add column saved_payment_method_id uuid references public.payment_methods (id) on delete set null;
+
+create index payments_saved_payment_method_idx on public.payments (saved_payment_method_id);
+
+comment on column public.payments.saved_payment_method_id is
+  'The saved method an off-session payment charges (null for Checkout, PayPal and manual payments).';
+
 -- Saving a method ---------------------------------------------------------------------------------------
 
 -- Security definer: reads the caller's Stripe customer and e-mail, which no API role reads.
@@ -267,7 +277,11 @@ begin
   if invoice.status <> 'open' then
     raise exception 'invoice_id: invoice % is % and cannot be paid', invoice.number, invoice.status using errcode = 'PT409';
   end if;
-  if exists (select 1 from public.payments p where p.invoice_id = invoice.id and p.status in ('pending', 'processing')) then
+  -- A try with this card whose answer was lost is tried again as itself; anything else in flight
+  -- refuses a new one.
+  select * into payment from public.payments p
+  where p.invoice_id = invoice.id and p.status in ('pending', 'processing');
+  if payment.id is not null and not (payment.status = 'pending' and payment.saved_payment_method_id = method.id) then
     raise exception 'invoice_id: a payment of invoice % is open already; finish or abandon it first', invoice.number
       using errcode = 'PT409';
   end if;
@@ -278,14 +292,17 @@ begin
       raise exception 'invoice_id: the provider of invoice % cannot take payments yet', invoice.number using errcode = 'PT409';
     end if;
   end if;
-  insert into public.payments (
-    invoice_id, booking_id, client_id, provider_id, method, amount, currency, application_fee, destination_account
-  )
-  values (
-    invoice.id, invoice.booking_id, invoice.client_id, invoice.provider_id, 'stripe', invoice.total - invoice.amount_paid,
-    invoice.currency, case when destination is not null then invoice.commission else 0 end, destination
-  )
-  returning * into payment;
+  if payment.id is null then
+    insert into public.payments (
+      invoice_id, booking_id, client_id, provider_id, method, amount, currency, application_fee, destination_account,
+      saved_payment_method_id
+    )
+    values (
+      invoice.id, invoice.booking_id, invoice.client_id, invoice.provider_id, 'stripe', invoice.total - invoice.amount_paid,
+      invoice.currency, case when destination is not null then invoice.commission else 0 end, destination, method.id
+    )
+    returning * into payment;
+  end if;
 
   return jsonb_build_object(
     'payment_id', payment.id,
@@ -359,6 +376,10 @@ begin
   returning * into payment;
   if intent_status = 'succeeded' then
     return private.record_payment_success(payment.id, now(), amount, currency);
+  end if;
+  if intent_status = 'processing' then
+    -- A bank debit saved through the SetupIntent: its payment_intent.succeeded settles it later.
+    return private.record_payment_status(payment, 'processing', now(), 2::smallint, null);
   end if;
   return private.record_payment_status(payment, 'failed', now(), 3::smallint,
                                        coalesce(message, 'the saved payment method was not charged: ' || intent_status));

@@ -5,7 +5,7 @@
 -- owner = the coach (coach_styles), the client (match_cache).
 begin;
 set local time zone 'UTC';
-select plan(100);
+select plan(101);
 select tests.start_with_empty_marketplace();
 select tests.create_supabase_user('amara');
 select tests.create_supabase_user('bea');
@@ -296,6 +296,10 @@ select throws_ok($$update public.provider_profiles set photo_path = auth.uid() |
 select throws_ok(format($$update public.provider_profiles set photo_path = %L where user_id = auth.uid()$$, tests.get_supabase_uid('stylish') || '/photo.jpg'),
   '22023', null, 'from their own folder');
 select is((select count(*)::integer from storage.objects where bucket_id = 'coach-media'), 2, 'the coach lists their own media');
+select tests.authenticate_as('stranger');
+select throws_ok(format($$insert into storage.objects (bucket_id, name, owner_id, metadata) values
+  ('coach-media', %L, auth.uid()::text, '{"size": 2048, "mimetype": "image/jpeg"}')$$, tests.get_supabase_uid('stranger') || '/me.jpg'),
+  '42501', null, 'a client hosts no files there, even in their own folder');
 select tests.authenticate_as_anon();
 select is((select count(*)::integer from storage.objects where bucket_id = 'coach-media'), 0,
   'visitors list none (they fetch a file by its public URL)');

@@ -4,7 +4,7 @@
 -- including ones made at PayPal; PayPal is never declared or reviewed by hand.
 begin;
 set local time zone 'UTC';
-select plan(50);
+select plan(51);
 select tests.start_with_empty_marketplace();
 select tests.open_marketplace();
 select tests.create_supabase_user('stranger');
@@ -114,11 +114,13 @@ select is(pg_temp.checkout('one') ->> 'order_id', 'ORDER-one', 'a second checkou
 select tests.authenticate_as_service_role();
 select is(pg_temp.event('WH-1', 'CHECKOUT.ORDER.APPROVED', 'one', '2 minutes', 'ORDER-one', 'APPROVED'), 'processing',
   'approved by the buyer: processing');
-select is(pg_temp.event('WH-1', 'CHECKOUT.ORDER.APPROVED', 'one', '2 minutes', 'ORDER-one', 'APPROVED'), 'duplicate',
-  'the same event again changes nothing');
+select is(pg_temp.event('WH-1', 'CHECKOUT.ORDER.APPROVED', 'one', '2 minutes', 'ORDER-one', 'APPROVED'), 'processing',
+  'the same event again, before any capture, asks for the capture again (our first answer failed)');
 select is(service.record_paypal_capture(pg_temp.payment('one'), 'CAP-one', 'COMPLETED', 10000, 'EUR'), 'paid',
   'the capture''s answer settles the invoice');
 select is(pg_temp.status('one'), 'succeeded/paid', 'payment succeeded, invoice paid');
+select is(pg_temp.event('WH-1', 'CHECKOUT.ORDER.APPROVED', 'one', '2 minutes', 'ORDER-one', 'APPROVED'), 'duplicate',
+  'once captured, the same approval again changes nothing');
 select is(pg_temp.event('WH-2', 'PAYMENT.CAPTURE.COMPLETED', 'one', '1 minute'), 'already_succeeded',
   'the capture''s event after it finds it done');
 select is(pg_temp.event('WH-3', 'PAYMENT.CAPTURE.DENIED', 'one', '3 minutes', status => 'DECLINED'), 'stale',

@@ -4,7 +4,7 @@
 -- owner = the user who saved the method.
 begin;
 set local time zone 'UTC';
-select plan(38);
+select plan(39);
 select tests.start_with_empty_marketplace();
 select tests.open_marketplace();
 select tests.create_supabase_user('stranger');
@@ -99,8 +99,11 @@ select results_eq($$select (current_setting('t.terms')::jsonb ->> 'amount')::big
                            current_setting('t.terms')::jsonb ->> 'stripe_payment_method_id', current_setting('t.terms')::jsonb ->> 'destination'$$,
   $$values (10000::bigint, 'cus_client'::text, 'pm_visa'::text, 'acct_provider'::text)$$,
   'the invoice''s amount, the client''s customer and card, the provider''s account');
-select throws_ok(format($$select public.begin_saved_method_payment(%L, %L)$$, tests.invoice('saved'),
-  (select id from public.payment_methods where stripe_payment_method_id = 'pm_visa')), 'PT409', null, 'one payment at a time');
+select is(public.begin_saved_method_payment(tests.invoice('saved'),
+  (select id from public.payment_methods where stripe_payment_method_id = 'pm_visa')) ->> 'payment_id',
+  current_setting('t.terms')::jsonb ->> 'payment_id', 'a retry with the same card (an answer lost) is the same payment');
+select throws_ok(format($$select public.begin_checkout(%L)$$, tests.invoice('saved')), 'PT409', null,
+  'and Checkout does not take it over while it is in flight');
 select tests.authenticate_as_service_role();
 select is(service.record_payment_intent((current_setting('t.terms')::jsonb ->> 'payment_id')::uuid, 'pi_saved', 'succeeded', 10000, 'eur'),
   'paid', 'the PaymentIntent succeeded: paid');

@@ -110,7 +110,10 @@ def test_a_paypal_webhook_storm_ends_where_each_story_leads(payments: Payments, 
     assert [a.status for a in answers if a.status != 200] == [], [a.body for a in answers if a.status != 200]
     outcomes = Counter(a.body["outcome"] for a in answers)
     distinct = {event["id"] for story in stories for event in story.events}
-    assert outcomes["duplicate"] == len(answers) - len(distinct), outcomes
+    # A repeated approval of a payment not yet captured answers "processing" again (the Lambda
+    # then asks PayPal, which replays the capture); every other repeat is a duplicate.
+    repeats = len(answers) - len(distinct)
+    assert outcomes["duplicate"] <= repeats <= outcomes["duplicate"] + outcomes["processing"], outcomes
     for story in stories:
         invoice = payments.row("select * from public.invoices where id = %s", (story.invoice_id,))
         paid = payments.rows(
