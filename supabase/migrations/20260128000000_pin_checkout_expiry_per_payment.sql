@@ -16,6 +16,81 @@
 -- captured still refuses the card. (PayPal comes in 20260128000400 and saved cards in
 -- 20260128000800; PL/pgSQL reads the names they add when it runs.)
 
+-- The steps every way of paying an invoice takes (Checkout here; PayPal and saved cards in
+-- 20260128000500 and 0800) ------------------------------------------------------------------------
+
+-- The invoice a payment is about to be opened for: locked as every money path locks it, its
+-- booking's lapsed hold expired first, and open, or refused.
+create function private.payable_invoice(invoice_id uuid)
+returns public.invoices
+language plpgsql
+set search_path = ''
+as $$
+declare
+  invoice public.invoices := private.lock_invoice(payable_invoice.invoice_id);
+  booking public.bookings;
+begin
+  select * into booking from public.bookings b where b.id = invoice.booking_id;
+  if booking.status = 'held' and booking.hold_expires_at <= now() then
+    perform private.expire_hold(booking);
+    select * into invoice from public.invoices i where i.id = invoice.id;
+  end if;
+  if invoice.status <> 'open' then
+    raise exception 'invoice_id: invoice % is % and cannot be paid', invoice.number, invoice.status using errcode = 'PT409';
+  end if;
+  return invoice;
+end
+$$;
+
+-- A new Stripe payment of what the invoice owes: a destination charge to the provider's account
+-- with the commission as the platform's fee (none for the platform's own invoices). Refused while
+-- the provider cannot take payments. `saved_payment_method_id`: an off-session one (0800).
+create function private.new_stripe_payment(invoice public.invoices, saved_payment_method_id uuid)
+returns public.payments
+language plpgsql
+set search_path = ''
+as $$
+declare
+  destination text;
+  payment public.payments;
+begin
+  if invoice.provider_id is not null then
+    select a.stripe_account_id into destination from public.provider_payout_accounts a
+    where a.provider_id = invoice.provider_id and a.charges_enabled;
+    if destination is null then
+      raise exception 'invoice_id: the provider of invoice % cannot take payments yet', invoice.number using errcode = 'PT409';
+    end if;
+  end if;
+  insert into public.payments (
+    invoice_id, booking_id, client_id, provider_id, method, amount, currency, application_fee, destination_account,
+    saved_payment_method_id
+  )
+  values (
+    invoice.id, invoice.booking_id, invoice.client_id, invoice.provider_id, 'stripe', invoice.total - invoice.amount_paid,
+    invoice.currency, case when destination is not null then invoice.commission else 0 end, destination,
+    new_stripe_payment.saved_payment_method_id
+  )
+  returning * into payment;
+  return payment;
+end
+$$;
+
+-- What a payment page says it pays for: the invoice's items, or its number.
+create function private.invoice_description(invoice public.invoices)
+returns text
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(
+    (select string_agg(l.description, ', ' order by l.line_number) from public.invoice_lines l
+     where l.invoice_id = invoice.id and l.kind = 'item'),
+    'Invoice ' || invoice.number)
+$$;
+
+revoke all on function private.payable_invoice(uuid), private.new_stripe_payment(public.invoices, uuid),
+  private.invoice_description(public.invoices) from public, anon, authenticated;
+
 create or replace function private.open_checkout_payment(invoice_id uuid)
 returns jsonb
 language plpgsql
@@ -23,21 +98,12 @@ security definer
 set search_path = ''
 as $$
 declare
-  invoice public.invoices := private.lock_invoice(open_checkout_payment.invoice_id);
-  booking public.bookings;
+  invoice public.invoices := private.payable_invoice(open_checkout_payment.invoice_id);
+  booking public.bookings := (select b from public.bookings b where b.id = invoice.booking_id);
   payment public.payments;
-  destination text;
   hold_ends timestamptz;
   shortest interval := make_interval(mins => (private.setting('payments.checkout_min_minutes'))::integer);
 begin
-  select * into booking from public.bookings b where b.id = invoice.booking_id;
-  if booking.status = 'held' and booking.hold_expires_at <= now() then
-    booking := private.expire_hold(booking);
-    select * into invoice from public.invoices i where i.id = invoice.id;
-  end if;
-  if invoice.status <> 'open' then
-    raise exception 'invoice_id: invoice % is % and cannot be paid', invoice.number, invoice.status using errcode = 'PT409';
-  end if;
   update public.payments p set status = 'cancelled', failure_message = 'the client chose to pay by card'
   where p.invoice_id = invoice.id and p.method = 'paypal' and p.status = 'pending';
   if exists (select 1 from public.payments p where p.invoice_id = invoice.id and p.method <> 'stripe' and p.status = 'pending') then
@@ -70,21 +136,7 @@ begin
   limit 1;
 
   if payment.id is null then
-    if invoice.provider_id is not null then
-      select a.stripe_account_id into destination from public.provider_payout_accounts a
-      where a.provider_id = invoice.provider_id and a.charges_enabled;
-      if destination is null then
-        raise exception 'invoice_id: the provider of invoice % cannot take payments yet', invoice.number using errcode = 'PT409';
-      end if;
-    end if;
-    insert into public.payments (
-      invoice_id, booking_id, client_id, provider_id, method, amount, currency, application_fee, destination_account
-    )
-    values (
-      invoice.id, invoice.booking_id, invoice.client_id, invoice.provider_id, 'stripe', invoice.total - invoice.amount_paid,
-      invoice.currency, case when destination is not null then invoice.commission else 0 end, destination
-    )
-    returning * into payment;
+    payment := private.new_stripe_payment(invoice, null);
   end if;
 
   -- Stripe keeps a session open for 30 minutes at least; a shorter hold is cut short by
@@ -100,10 +152,7 @@ begin
     'currency', lower(payment.currency),
     'application_fee', case when payment.destination_account is not null then payment.application_fee end,
     'destination', payment.destination_account,
-    'description', coalesce(
-      (select string_agg(l.description, ', ' order by l.line_number) from public.invoice_lines l
-       where l.invoice_id = invoice.id and l.kind = 'item'),
-      'Invoice ' || invoice.number),
+    'description', private.invoice_description(invoice),
     'customer_email', (select u.email from auth.users u where u.id = invoice.client_id),
     'hold_expires_at', booking.hold_expires_at,
     'expires_at', coalesce(payment.checkout_expires_at, least(

@@ -398,6 +398,7 @@ begin
   from private.match_queries q
   where q.client_id = m.client_id
     and q.client_id <> coach
+    and not m.coach_ids @> array[coach]  -- marked above
     -- The filters and the score as compute_matches' ranking has them, for this coach.
     and (not q.only_my_languages or c.languages && q.languages)
     and (q.max_hourly_rate is null or (c.currency = q.rate_currency and c.hourly_rate <= q.max_hourly_rate))

@@ -25,25 +25,16 @@ security definer
 set search_path = ''
 as $$
 declare
-  invoice public.invoices := private.lock_invoice(open_paypal_payment.invoice_id);
-  booking public.bookings;
-  gateway public.payment_gateways;
+  gateway public.payment_gateways := (select g from public.payment_gateways g where g.gateway = 'paypal');
+  invoice public.invoices;
   payment public.payments;
 begin
-  select * into gateway from public.payment_gateways g where g.gateway = 'paypal';
   if not coalesce(gateway.is_active, false) then
     raise exception 'PayPal is not offered' using errcode = 'PT409', hint = 'An admin turns it on in payment_gateways.';
   end if;
+  invoice := private.payable_invoice(open_paypal_payment.invoice_id);
   if not invoice.currency = any (gateway.currencies) then
     raise exception 'invoice_id: PayPal does not take % here', invoice.currency using errcode = 'PT409';
-  end if;
-  select * into booking from public.bookings b where b.id = invoice.booking_id;
-  if booking.status = 'held' and booking.hold_expires_at <= now() then
-    booking := private.expire_hold(booking);
-    select * into invoice from public.invoices i where i.id = invoice.id;
-  end if;
-  if invoice.status <> 'open' then
-    raise exception 'invoice_id: invoice % is % and cannot be paid', invoice.number, invoice.status using errcode = 'PT409';
   end if;
 
   -- PayPal lets a buyer approve an order for three hours: an older one waiting for approval is
@@ -74,10 +65,7 @@ begin
     'booking_id', invoice.booking_id,
     'amount', payment.amount,
     'currency', payment.currency,
-    'description', coalesce(
-      (select string_agg(l.description, ', ' order by l.line_number) from public.invoice_lines l
-       where l.invoice_id = invoice.id and l.kind = 'item'),
-      'Invoice ' || invoice.number),
+    'description', private.invoice_description(invoice),
     'order_id', payment.paypal_order_id,
     'approve_url', payment.checkout_url
   );

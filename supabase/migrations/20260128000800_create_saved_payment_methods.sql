@@ -257,25 +257,15 @@ security definer
 set search_path = ''
 as $$
 declare
-  invoice public.invoices := private.lock_invoice(open_saved_method_payment.invoice_id);
+  invoice public.invoices := private.payable_invoice(open_saved_method_payment.invoice_id);
   method public.payment_methods;
-  booking public.bookings;
   payment public.payments;
-  destination text;
 begin
   select * into method from public.payment_methods m
   where m.id = open_saved_method_payment.payment_method_id and m.user_id = invoice.client_id and m.is_active;
   if method.id is null then
     raise exception 'payment_method_id: payment method % not found', open_saved_method_payment.payment_method_id
       using errcode = 'PT404';
-  end if;
-  select * into booking from public.bookings b where b.id = invoice.booking_id;
-  if booking.status = 'held' and booking.hold_expires_at <= now() then
-    booking := private.expire_hold(booking);
-    select * into invoice from public.invoices i where i.id = invoice.id;
-  end if;
-  if invoice.status <> 'open' then
-    raise exception 'invoice_id: invoice % is % and cannot be paid', invoice.number, invoice.status using errcode = 'PT409';
   end if;
   -- A try with this card whose answer was lost is tried again as itself; anything else in flight
   -- refuses a new one.
@@ -285,23 +275,8 @@ begin
     raise exception 'invoice_id: a payment of invoice % is open already; finish or abandon it first', invoice.number
       using errcode = 'PT409';
   end if;
-  if invoice.provider_id is not null then
-    select a.stripe_account_id into destination from public.provider_payout_accounts a
-    where a.provider_id = invoice.provider_id and a.charges_enabled;
-    if destination is null then
-      raise exception 'invoice_id: the provider of invoice % cannot take payments yet', invoice.number using errcode = 'PT409';
-    end if;
-  end if;
   if payment.id is null then
-    insert into public.payments (
-      invoice_id, booking_id, client_id, provider_id, method, amount, currency, application_fee, destination_account,
-      saved_payment_method_id
-    )
-    values (
-      invoice.id, invoice.booking_id, invoice.client_id, invoice.provider_id, 'stripe', invoice.total - invoice.amount_paid,
-      invoice.currency, case when destination is not null then invoice.commission else 0 end, destination, method.id
-    )
-    returning * into payment;
+    payment := private.new_stripe_payment(invoice, method.id);
   end if;
 
   return jsonb_build_object(
@@ -313,10 +288,7 @@ begin
     'currency', lower(payment.currency),
     'application_fee', case when payment.destination_account is not null then payment.application_fee end,
     'destination', payment.destination_account,
-    'description', coalesce(
-      (select string_agg(l.description, ', ' order by l.line_number) from public.invoice_lines l
-       where l.invoice_id = invoice.id and l.kind = 'item'),
-      'Invoice ' || invoice.number),
+    'description', private.invoice_description(invoice),
     'customer_id', (select c.stripe_customer_id from private.stripe_customers c where c.user_id = invoice.client_id),
     'stripe_payment_method_id', method.stripe_payment_method_id
   );
