@@ -74,24 +74,41 @@ $$;
 
 grant execute on function private.open_paypal_payment(uuid) to authenticated;
 
--- The invoice is read as the caller, so RLS decides whether it exists for them.
+-- The invoice the caller is about to pay, read as the caller (RLS decides whether it exists for
+-- them): PT404 when they cannot see it, 42501 when they are not its client. The question every
+-- way of paying asks first (PayPal here, a saved card in 20260128000800).
+create function private.callers_invoice(invoice_id uuid)
+returns uuid
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $$
+declare
+  invoice public.invoices;
+begin
+  select * into invoice from public.invoices i where i.id = callers_invoice.invoice_id;
+  if invoice.id is null then
+    raise exception 'invoice_id: invoice % not found', callers_invoice.invoice_id using errcode = 'PT404';
+  end if;
+  if invoice.client_id is distinct from auth.uid() then
+    raise exception 'invoice_id: only the client of invoice % can pay it', invoice.number using errcode = '42501';
+  end if;
+  return invoice.id;
+end
+$$;
+
+grant execute on function private.callers_invoice(uuid) to authenticated;
+
 create function public.begin_paypal_checkout(invoice_id uuid)
 returns jsonb
 language plpgsql
 set search_path = ''
 as $$
 declare
-  invoice public.invoices;
   message text; detail text; hint text;
 begin
-  select * into invoice from public.invoices i where i.id = begin_paypal_checkout.invoice_id;
-  if invoice.id is null then
-    raise exception 'invoice_id: invoice % not found', begin_paypal_checkout.invoice_id using errcode = 'PT404';
-  end if;
-  if invoice.client_id is distinct from auth.uid() then
-    raise exception 'invoice_id: only the client of invoice % can pay it', invoice.number using errcode = '42501';
-  end if;
-  return private.open_paypal_payment(invoice.id);
+  return private.open_paypal_payment(private.callers_invoice(begin_paypal_checkout.invoice_id));
 -- An invoice gone while it is locked (private.lock_invoice's P0002) answers as PostgREST's 404.
 exception when no_data_found or exclusion_violation then
   get stacked diagnostics message = message_text, detail = pg_exception_detail, hint = pg_exception_hint;

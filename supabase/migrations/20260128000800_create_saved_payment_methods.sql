@@ -297,24 +297,17 @@ $$;
 
 grant execute on function private.open_saved_method_payment(uuid, uuid) to authenticated;
 
--- The invoice is read as the caller, so RLS decides whether it exists for them.
+-- The invoice is read as the caller (private.callers_invoice), so RLS decides whether it exists for them.
 create function public.begin_saved_method_payment(invoice_id uuid, payment_method_id uuid)
 returns jsonb
 language plpgsql
 set search_path = ''
 as $$
 declare
-  invoice public.invoices;
   message text; detail text; hint text;
 begin
-  select * into invoice from public.invoices i where i.id = begin_saved_method_payment.invoice_id;
-  if invoice.id is null then
-    raise exception 'invoice_id: invoice % not found', begin_saved_method_payment.invoice_id using errcode = 'PT404';
-  end if;
-  if invoice.client_id is distinct from auth.uid() then
-    raise exception 'invoice_id: only the client of invoice % can pay it', invoice.number using errcode = '42501';
-  end if;
-  return private.open_saved_method_payment(invoice.id, begin_saved_method_payment.payment_method_id);
+  return private.open_saved_method_payment(private.callers_invoice(begin_saved_method_payment.invoice_id),
+                                           begin_saved_method_payment.payment_method_id);
 exception when no_data_found or exclusion_violation then
   get stacked diagnostics message = message_text, detail = pg_exception_detail, hint = pg_exception_hint;
   perform private.raise_for_postgrest(sqlstate, message, detail, hint);
