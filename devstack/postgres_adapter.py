@@ -20,7 +20,10 @@ Used by `marketbase dev` and the tests, where no PostgREST can run.
 from __future__ import annotations
 
 import json
+import select
 import threading
+import time
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -40,6 +43,10 @@ SERVICE_ROLE_CLAIMS: dict[str, Any] = {"role": SERVICE_ROLE}
 SINGLE_JSON_TYPES = ("json", "jsonb")
 # SQLSTATEs that mean the database, not the call, failed: the connection or the server went away.
 UNREACHABLE_SQLSTATES = ("57P01", "57P02", "57P03", "53300")
+# A connection lent by the pool is checked with an empty round trip only when it may be dead: it
+# sat idle this long (a Lambda thawed after minutes finds dead sockets) or the server wrote to it
+# while idle (a terminated backend's last words). A busy, healthy one pays no check per call.
+CHECK_AFTER_IDLE_SECONDS = 30.0
 
 ROUTINES_QUERY = """
 select p.proretset,
@@ -105,9 +112,13 @@ class Routine:
         return f"{self.schema}.{self.name}({args})"
 
 
+# The request's settings, a JSON object (in order: json_each_text keeps it), set for the transaction.
+SETTINGS_STATEMENT = "select pg_catalog.set_config(s.key, s.value, true) from pg_catalog.json_each_text(%s::json) as s"
+
+
 @dataclass(frozen=True)
 class Plan:
-    query: sql.Composed
+    text: str  # the settings statement and the call, with %s for the settings and the arguments
     parameters: tuple[str, ...]  # body keys passed to json_to_record; empty when none
     whole_body: bool  # the body goes to a single unnamed json parameter
     returns_void: bool
@@ -142,16 +153,16 @@ class PostgresDatabase:
         try:
             with self._connection() as conn:
                 plan = self._plan(conn, schema, function, frozenset(body))
-                settings = self._settings_of(conn, role)
-                # One round trip, as PostgREST pipelines its transaction: BEGIN, the request's
-                # settings (as_request's, plus the role's own), the call, COMMIT, sent together.
-                with conn.pipeline(), conn.transaction():
-                    conn.execute(
-                        "select pg_catalog.set_config(k, v, true) from unnest(%s::text[], %s::text[]) as s(k, v)",
-                        request_settings(claims, schema, f"/rpc/{function}", settings),
-                    )
-                    cursor = conn.execute(plan.query, _arguments(plan, body))
+                names, values = request_settings(claims, schema, f"/rpc/{function}", self._settings_of(conn, role))
+                # One message, one round trip, one transaction, as PostgREST sends its request: the
+                # request's settings (as_request's, plus the role's own), then the call. Statements
+                # sent together in one simple query run as one implicit transaction: committed
+                # after the last, rolled back whole on an error, the settings local to it.
+                cursor = psycopg.ClientCursor(conn)
+                cursor.execute(plan.text, (json.dumps(dict(zip(names, values, strict=True))), *_arguments(plan, body)))
+                cursor.nextset()
                 row = cursor.fetchone()
+                _last_used[conn] = time.monotonic()
         except PoolTimeout as error:
             raise DatabaseUnavailable(f"rpc {schema}.{function}: no connection within {self._timeout}s") from error
         except psycopg.Error as error:
@@ -186,7 +197,7 @@ class PostgresDatabase:
                         min_size=1,
                         max_size=self._pool_size,
                         kwargs={"autocommit": True, "connect_timeout": max(1, round(self._timeout))},
-                        check=ConnectionPool.check_connection,  # a Lambda thawed after minutes finds dead sockets
+                        check=_check_if_suspect,
                         timeout=self._timeout,
                         name="marketbase-db",
                         open=True,
@@ -201,7 +212,7 @@ class PostgresDatabase:
         if cached is not None:
             return cached
         routine = self._choose(self._routines_named(conn, schema, function), schema, function, keys)
-        plan = _plan_for(routine, keys)
+        plan = _plan_for(routine, keys, conn)
         self._plans[(schema, function, keys)] = plan
         return plan
 
@@ -251,6 +262,19 @@ class PostgresDatabase:
         return cached
 
 
+# When each pooled connection last answered a call (the pool's own reset callback would return
+# connections through a worker thread: a hand-off per call).
+_last_used: weakref.WeakKeyDictionary[Connection, float] = weakref.WeakKeyDictionary()
+
+
+def _check_if_suspect(conn: Connection) -> None:
+    """The pool's check on lending a connection (a failed check makes it open another one)."""
+    idle = time.monotonic() - _last_used.get(conn, 0.0)
+    server_wrote, _, _ = select.select([conn.fileno()], [], [], 0)
+    if idle > CHECK_AFTER_IDLE_SECONDS or server_wrote:
+        ConnectionPool.check_connection(conn)
+
+
 def _routine(
     schema: str,
     function: str,
@@ -275,7 +299,7 @@ def _routine(
     return Routine(schema, function, parameters, returns_set, returns_void, returns_composite)
 
 
-def _plan_for(routine: Routine, keys: frozenset[str]) -> Plan:
+def _plan_for(routine: Routine, keys: frozenset[str], conn: Connection) -> Plan:
     qualified = sql.Identifier(routine.schema, routine.name)
     whole_body = not routine.accepts(keys) and routine.single_json_parameter
     used = [] if whole_body else [p for p in routine.parameters if p.name in keys]
@@ -307,7 +331,8 @@ def _plan_for(routine: Routine, keys: frozenset[str]) -> Plan:
     else:
         shape = sql.SQL("coalesce(json_agg({}) -> 0, 'null')").format(row)
     query = sql.SQL("select {} from {}{}").format(shape, source, call)
-    return Plan(query, tuple(p.name for p in used), whole_body, routine.returns_void)
+    text = f"{SETTINGS_STATEMENT}; {query.as_string(conn)}"
+    return Plan(text, tuple(p.name for p in used), whole_body, routine.returns_void)
 
 
 def _arguments(plan: Plan, body: dict[str, Any]) -> tuple[str, ...]:

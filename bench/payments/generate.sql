@@ -27,20 +27,32 @@ select setseed(0.4);
 create temporary table bench_money as
 select
   coalesce(nullif(current_setting('bench.pending_payments', true), '')::integer, 5000) as pending_payments,
-  coalesce(nullif(current_setting('bench.pending_refunds', true), '')::integer, 3000) as pending_refunds;
+  coalesce(nullif(current_setting('bench.pending_refunds', true), '')::integer, 3000) as pending_refunds,
+  coalesce(nullif(current_setting('bench.open_invoices', true), '')::integer, 0) as open_invoices;
 
--- Upcoming confirmed bookings taken back to "held, awaiting payment" for the measured
--- checkout.session.completed events.
+-- Upcoming confirmed bookings taken back to "held, awaiting payment": the first
+-- pending_payments for the measured checkout.session.completed events, the next open_invoices
+-- left without a payment for the measured checkouts (begin_checkout).
 create temporary table bench_pool as
-select b.id
-from public.bookings b, bench_money m
-where b.status = 'confirmed' and b.starts_at > now() + interval '1 day'
-order by random()
-limit (select pending_payments from bench_money);
+select s.id, row_number() over () as n
+from (
+  select b.id
+  from public.bookings b
+  where b.status = 'confirmed' and b.starts_at > now() + interval '1 day'
+  order by random()
+  limit (select pending_payments + open_invoices from bench_money)
+) s;
 
 update public.bookings b
 set status = 'held', hold_expires_at = now() + interval '1 day'
 where b.id in (select id from bench_pool);
+
+-- Every provider's Connect account takes charges, as the generated payments' destinations say.
+insert into public.provider_payout_accounts (provider_id, stripe_account_id, charges_enabled, payouts_enabled,
+                                             details_submitted)
+select pp.user_id, 'acct_1' || substr(md5('account:' || pp.user_id), 1, 15), true, true, true
+from public.provider_profiles pp
+on conflict (provider_id) do nothing;
 
 -- step: invoices
 insert into public.invoices (
@@ -104,7 +116,7 @@ select md5('payment:' || i.id)::uuid, i.id, i.booking_id, i.client_id, i.provide
        'https://checkout.stripe.com/c/pay/cs_test_b1' || md5('session:' || i.id),
        now() + interval '1 day', now(), now()
 from public.invoices i
-where i.booking_id in (select id from bench_pool);
+where i.booking_id in (select id from bench_pool where n <= (select pending_payments from bench_money));
 
 -- step: refunds and disputes
 -- Cancelled bookings were refunded in full; about one paid invoice in thirty in part.
@@ -165,9 +177,11 @@ order by random()
 limit (select pending_refunds from bench_money);
 
 -- step: ledger
--- The Stripe events all of the above took, each once.
-insert into private.stripe_events (id, type, created, received_at, outcome)
-select 'evt_1' || substr(md5(kind || ':' || ref), 1, 23), type, at, at + interval '1 second', outcome
+-- The Stripe events all of the above took, each once, processed (a row without processed_at is
+-- a delivery that failed, which the next delivery applies).
+insert into private.stripe_events (id, type, created, received_at, processed_at, outcome)
+select 'evt_1' || substr(md5(kind || ':' || ref), 1, 23), type, at, at + interval '1 second', at + interval '1 second',
+       outcome
 from (
   select 'completed' as kind, p.id::text as ref, 'checkout.session.completed' as type, p.succeeded_at as at,
          'paid' as outcome

@@ -39,6 +39,7 @@ import json
 import os
 import random
 import string
+import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
@@ -52,11 +53,24 @@ from typing import Any
 import psycopg
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+
+
+def _code_root() -> Path:
+    """--code-root DIR: measure the apps, migrations and devstack of another checkout (the
+    baseline of --baseline), with this file's data and measurements."""
+    if "--code-root" in sys.argv:
+        return Path(sys.argv[sys.argv.index("--code-root") + 1]).resolve()
+    return ROOT
+
+
+CODE_ROOT = _code_root()
+for _path in (ROOT, CODE_ROOT):  # CODE_ROOT ends up first
+    if str(_path) in sys.path:
+        sys.path.remove(str(_path))
+    sys.path.insert(0, str(_path))
 
 from bench.bookings import run as bookings  # noqa: E402  (its cluster, schema and marketplace helpers)
-from devstack.cluster import SUPERUSER, Cluster  # noqa: E402
+from devstack.cluster import SUPERUSER, Cluster, wait_for  # noqa: E402
 from tests.support.apigw import http_api_event, lambda_context  # noqa: E402
 from tests.support.fake_stripe import encode_event, event_template  # noqa: E402
 from tests.support.stripe_signing import sign  # noqa: E402
@@ -66,6 +80,12 @@ GENERATE_SQL = HERE / "generate.sql"
 RESULTS_MD = HERE / "RESULTS.md"
 DEFAULT_DIR = Path("/var/tmp/marketbase-bench/payments")
 RAW_JSON = Path("/var/tmp/marketbase-bench/payments-measurements.json")  # outside the cluster's directory
+BASELINE_JSON = Path("/var/tmp/marketbase-bench/payments-baseline.json")
+BASELINE_SRC = Path("/var/tmp/marketbase-bench/baseline-src")
+BASELINE_DIR = Path("/var/tmp/marketbase-bench/payments-baseline")
+DEFAULT_BASELINE = "67d277e^"  # the commit before issue 24's work
+DB_TIME_EVENTS = 200  # events of each kind in the database-time phase
+OPEN_INVOICES = 300  # held bookings with an open invoice and no payment, for the checkout hot path
 DATABASE = bookings.DATABASE
 WEBHOOK_SECRET = "whsec_bench_" + "x" * 32
 POOL_SIZE = 4
@@ -121,6 +141,7 @@ class Pass:
     load: float = 0.0  # the machine's 1-minute load average before the pass (other work skews it)
     rates: list[float] = field(default_factory=list)  # events/s of each round, when passes are merged
     steal: float = 0.0  # % of CPU time the hypervisor took from this VM during the pass
+    prep: float = 0.0  # seconds spent on Stripe's and API Gateway's side, before the timed loop
 
     @property
     def label(self) -> str:
@@ -137,6 +158,7 @@ def generate_payments(cluster: Cluster, pending_payments: int, pending_refunds: 
     with psycopg.connect(cluster.url(SUPERUSER, DATABASE), autocommit=True) as conn:
         conn.execute(f"set bench.pending_payments = {int(pending_payments)}")
         conn.execute(f"set bench.pending_refunds = {int(pending_refunds)}")
+        conn.execute(f"set bench.open_invoices = {OPEN_INVOICES}")
         for name, body in bookings.sql_steps(GENERATE_SQL.read_text()):
             started = time.monotonic()
             try:
@@ -276,6 +298,14 @@ def fetch_pools(conn: psycopg.Connection, seed: int) -> dict[str, list[dict[str,
             " and not exists (select 1 from public.disputes d where d.payment_id = p.id)"
             " order by random() limit 20000"
         ).fetchall(),
+        # Held bookings with an open invoice and no payment yet: the checkout hot path.
+        "open": cur.execute(
+            "select i.id as invoice_id, i.client_id from public.invoices i"
+            " join public.bookings b on b.id = i.booking_id and b.status = 'held'"
+            " and b.hold_expires_at > now() + interval '1 hour'"
+            " where i.status = 'open' and not exists (select 1 from public.payments p where p.invoice_id = i.id)"
+            " order by random()"
+        ).fetchall(),
         # Paid before the run: their checkout.session.completed is in the ledger already.
         "history": cur.execute(
             "select p.id as payment_id, p.invoice_id, p.booking_id, p.stripe_checkout_session_id as session_id,"
@@ -339,20 +369,28 @@ def build_pass(
 # -- delivering ------------------------------------------------------------------------------------
 
 
-def deliverer() -> Callable[[Delivery], Result]:
+Prepared = tuple[Delivery, dict[str, Any]]
+
+
+def prepare(item: Delivery) -> Prepared:
+    """Stripe's and API Gateway's side of a delivery: the body, its signature, the Lambda event."""
+    body = encode_event(item.event)
+    headers = {
+        "content-type": "application/json; charset=utf-8",
+        "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+        "stripe-signature": sign(body, WEBHOOK_SECRET),
+    }
+    return item, http_api_event("POST", "/stripe/webhook", body=body, headers=headers, base64_encoded=item.base64)
+
+
+def deliverer() -> Callable[[Prepared], Result]:
     """The Lambda handler, imported as Lambda imports it (settings from the environment)."""
     from handlers.stripe_webhook import handler
 
     context = lambda_context("marketbase-bench-stripe-webhook")
 
-    def deliver(item: Delivery) -> Result:
-        body = encode_event(item.event)
-        headers = {
-            "content-type": "application/json; charset=utf-8",
-            "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
-            "stripe-signature": sign(body, WEBHOOK_SECRET),
-        }
-        request = http_api_event("POST", "/stripe/webhook", body=body, headers=headers, base64_encoded=item.base64)
+    def deliver(prepared: Prepared) -> Result:
+        item, request = prepared
         started = time.perf_counter()
         response = handler(request, context)
         seconds = time.perf_counter() - started
@@ -368,12 +406,15 @@ def cpu_times() -> list[int]:
         return [int(n) for n in stat.readline().split()[1:9]]
 
 
-def run_pass(deliver: Callable[[Delivery], Result], measured: Pass) -> None:
+def run_pass(deliver: Callable[[Prepared], Result], measured: Pass) -> None:
+    started = time.perf_counter()
+    prepared = [prepare(item) for item in measured.deliveries]  # well within Stripe's 300 s tolerance
+    measured.prep = time.perf_counter() - started
     measured.load = os.getloadavg()[0]
     before = cpu_times()
     started = time.perf_counter()
     if measured.threads == 1:
-        measured.results = [deliver(item) for item in measured.deliveries]
+        measured.results = [deliver(item) for item in prepared]
     else:
         loops: list[asyncio.AbstractEventLoop] = []
 
@@ -383,7 +424,7 @@ def run_pass(deliver: Callable[[Delivery], Result], measured: Pass) -> None:
             loops.append(loop)
 
         with ThreadPoolExecutor(measured.threads, initializer=own_loop) as pool:
-            measured.results = list(pool.map(deliver, measured.deliveries))
+            measured.results = list(pool.map(deliver, prepared))
         for loop in loops:
             loop.close()
     measured.wall = time.perf_counter() - started
@@ -420,11 +461,157 @@ def breakdown(cluster: Cluster, events: Events, pools: dict[str, list[dict[str, 
             started = time.perf_counter()
             conn.execute("select 1").fetchone()
             samples["one `select 1` round trip (psycopg, autocommit)"].append(time.perf_counter() - started)
-            samples["the whole handler (the same duplicate)"].append(deliver(Delivery("duplicate", event)).seconds)
+            samples["the whole handler (the same duplicate)"].append(
+                deliver(prepare(Delivery("duplicate", event))).seconds
+            )
             samples["the whole handler, an ignored type (no database)"].append(
-                deliver(Delivery("ignored", events.ignored())).seconds
+                deliver(prepare(Delivery("ignored", events.ignored()))).seconds
             )
     return {name: percentile(values, 0.5) * 1000 for name, values in samples.items()}
+
+
+def enable_statement_stats(cluster: Cluster) -> None:
+    """pg_stat_statements on the bench cluster (as Supabase has it): the database time per event."""
+    libraries = ["pg_cron", "pg_stat_statements"] if getattr(cluster, "runs_cron", False) else ["pg_stat_statements"]
+    with psycopg.connect(cluster.url(SUPERUSER, DATABASE), autocommit=True) as conn:
+        conn.execute(f"alter system set shared_preload_libraries = {', '.join(libraries)}")
+    cluster.restart()
+    wait_for(cluster.url(SUPERUSER, DATABASE))
+    with psycopg.connect(cluster.url(SUPERUSER, DATABASE), autocommit=True) as conn:
+        conn.execute("create extension if not exists pg_stat_statements with schema extensions")
+
+
+STATEMENTS = """
+select coalesce(sum(total_exec_time), 0), coalesce(sum(calls), 0)
+from extensions.pg_stat_statements
+where toplevel and query not like '%%pg_stat_statements%%'
+"""
+
+
+class StatementClock:
+    """Server time of the top-level statements between reset() and read(), from pg_stat_statements:
+    what a request costs the one database every Lambda shares (BEGIN, the request's settings, the
+    call with every trigger it fires, COMMIT)."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.conn = psycopg.connect(cluster.url(SUPERUSER, DATABASE), autocommit=True)
+
+    def reset(self) -> None:
+        self.conn.execute("select extensions.pg_stat_statements_reset()")
+
+    def read(self) -> tuple[float, int]:
+        time.sleep(0.05)  # the last backend's stats reach the shared table at the end of its statement
+        ms, calls = self.conn.execute(STATEMENTS).fetchone()  # type: ignore[misc]
+        return float(ms), int(calls)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def db_times(
+    cluster: Cluster, events: Events, pools: dict[str, list[dict[str, Any]]], deliver: Callable[[Prepared], Result]
+) -> list[dict[str, Any]]:
+    """Per kind of request, one at a time: the handler's mean time and the database's time per
+    request (pg_stat_statements, top-level statements), with the statements each one sent."""
+    from functions.db.factory import get_database
+    from functions.db.port import Caller
+
+    n = DB_TIME_EVENTS
+    rows: list[dict[str, Any]] = []
+    clock = StatementClock(cluster)
+
+    def webhook(kind: str, deliveries: list[Delivery]) -> None:
+        prepared = [prepare(d) for d in deliveries]
+        clock.reset()
+        results = [deliver(p) for p in prepared]
+        ms, calls = clock.read()
+        wrong = Counter(r.outcome for r in results if r.outcome != EXPECTED[kind])
+        if wrong:
+            raise SystemExit(f"db time of {kind}: unexpected outcomes {dict(wrong)}")
+        handler = sum(r.seconds for r in results) / len(results) * 1000
+        rows.append({"path": f"webhook: {kind}", "db_ms": ms / n, "statements": calls / n, "handler_ms": handler})
+
+    checkouts = [
+        Delivery("checkout.session.completed", events.checkout_completed(p))
+        for p in take(pools["checkout"], n, "pending payment")
+    ]
+    webhook("checkout.session.completed", checkouts)
+    webhook("duplicate (this pass)", [Delivery("duplicate (this pass)", d.event) for d in checkouts])
+    history = take(pools["history"], n, "paid payment")
+    webhook(
+        "duplicate (before the run)",
+        [
+            Delivery(
+                "duplicate (before the run)",
+                events.checkout_completed(p, event_id=historical_event_id("completed", str(p["payment_id"]))),
+            )
+            for p in history
+        ],
+    )
+    refunds = take(pools["refund"], n, "pending refund")
+    webhook(
+        "refund.updated",
+        [Delivery("refund.updated", events.refund("refund.updated", r, "succeeded", ours=True)) for r in refunds],
+    )
+    webhook("charge.refunded", [Delivery("charge.refunded", events.charge_refunded(r)) for r in refunds])
+    webhook("customer.created (ignored)", [Delivery("customer.created (ignored)", events.ignored()) for _ in range(n)])
+
+    # The other hot paths, through the same adapter as their Lambdas (their HTTP side not timed).
+    db = get_database()
+
+    def rpc_path(path: str, calls: list[Callable[[], Any]], per: int | None = None) -> list[Any]:
+        clock.reset()
+        started = time.perf_counter()
+        answers = [call() for call in calls]
+        seconds = time.perf_counter() - started
+        ms, statements = clock.read()
+        count = per or len(calls)
+        rows.append(
+            {"path": path, "db_ms": ms / count, "statements": statements / count, "adapter_ms": seconds * 1000 / count}
+        )
+        return answers
+
+    opened = take(pools["open"], min(n, len(pools["open"])), "open invoice")
+
+    def begin(invoice: dict[str, Any]) -> Callable[[], Any]:
+        claims = {"sub": str(invoice["client_id"]), "role": "authenticated", "aud": "authenticated"}
+        return lambda: db.rpc(
+            "begin_checkout", {"invoice_id": str(invoice["invoice_id"])}, caller=Caller("bench", claims)
+        )
+
+    terms = rpc_path("checkout: begin_checkout (the client, a new payment)", [begin(i) for i in opened])
+
+    def attach(term: dict[str, Any]) -> Callable[[], Any]:
+        params = {
+            "payment_id": term["payment_id"],
+            "session_id": "cs_test_b1" + events.token(58),
+            "session_url": "https://checkout.stripe.com/c/pay/cs_test_bench",
+            "expires_at": term["expires_at"],
+        }
+        return lambda: db.rpc("attach_checkout_session", params, schema="service")
+
+    rpc_path("checkout: attach_checkout_session", [attach(t) for t in terms])
+
+    # Dispatch: expand the outbox the measured events filled, claim deliveries, record each sent.
+    expand = [lambda: db.rpc("expand_notifications", {"max_rows": 20}, schema="service") for _ in range(20)]
+    rpc_path("dispatch: expand_notifications(20)", expand)
+    worker = "bench-" + events.token(6)
+    claim = [
+        lambda: db.rpc("claim_deliveries", {"worker": worker, "max_rows": 50, "lease_seconds": 120}, schema="service")
+        for _ in range(10)
+    ]
+    claimed = [row for batch in rpc_path("dispatch: claim_deliveries(50)", claim) for row in batch]
+    if claimed:
+        rows[-1]["per_delivery_ms"] = rows[-1]["db_ms"] * len(claim) / len(claimed)
+
+    def record(row: dict[str, Any]) -> Callable[[], Any]:
+        params = {"delivery_id": row["delivery_id"], "worker": worker, "outcome": "sent", "provider": "bench"}
+        return lambda: db.rpc("record_delivery", params, schema="service")
+
+    if claimed:
+        rpc_path("dispatch: record_delivery (one sent)", [record(r) for r in claimed])
+    clock.close()
+    return rows
 
 
 def set_durable(cluster: Cluster, durable: bool) -> None:
@@ -449,10 +636,12 @@ def check(measured: Pass) -> dict[str, Any]:
             applied[r.event_id] += 1
     twice = sum(1 for n in applied.values() if n > 1)
     # Under threads a re-delivery can win the race against its original: count by event, not by kind.
+    # An event already in the ledger before the run has no original to race: always 'duplicate'.
     unexpected = Counter(
         (r.kind, r.outcome)
         for r in measured.results
-        if r.outcome != EXPECTED[r.kind] and not (r.kind.startswith("duplicate") or r.outcome == "duplicate")
+        if r.outcome != EXPECTED[r.kind]
+        and (r.kind == "duplicate (before the run)" or not (r.kind.startswith("duplicate") or r.outcome == "duplicate"))
     )
     return {"statuses": dict(statuses), "applied_twice": twice, "unexpected": dict(unexpected)}
 
@@ -499,6 +688,7 @@ def merge(passes: list[Pass]) -> list[Pass]:
         pooled.load = max(p.load for p in rounds)
         pooled.rates = [len(p.results) / p.wall for p in rounds]
         pooled.steal = max(p.steal for p in rounds)
+        pooled.prep = sum(p.prep for p in rounds)
         merged.append(pooled)
     return merged
 
@@ -517,14 +707,14 @@ def findings(meta: dict[str, Any], passes: list[Pass]) -> list[str]:
     one = next(p for p in passes if p.threads == 1 and not p.durable)
     many = next(p for p in passes if p.threads > 1 and not p.durable)
     durable = next(p for p in passes if p.threads == 1 and p.durable)
-    rate = {p.label: len(p.results) / p.wall for p in passes}
+    rates = {p.label: rate(p) for p in passes}
     ignored = mean_ms(one, "customer.created (ignored)")
     duplicate = mean_ms(one, "duplicate (before the run)")
     checkout = mean_ms(one, "checkout.session.completed")
     parts = meta["breakdown"]
     rpc = parts["the RPC through the Postgres adapter (a duplicate)"]
     trip = parts["one `select 1` round trip (psycopg, autocommit)"]
-    one_rate, many_rate, durable_rate = rate[one.label], rate[many.label], rate[durable.label]
+    one_rate, many_rate, durable_rate = rates[one.label], rates[many.label], rates[durable.label]
     local_checkout = median_ms(one, "checkout.session.completed")
     durable_checkout = median_ms(durable, "checkout.session.completed")
     spread = max((max(p.rates) / min(p.rates) - 1) * 100 for p in passes if p.rates)
@@ -536,8 +726,9 @@ def findings(meta: dict[str, Any], passes: list[Pass]) -> list[str]:
         f"- The floor is the app itself: an ignored event (no database call) costs {ignored:.1f} ms (Mangum, "
         f"FastAPI, and {signature:.2f} ms of signature check and JSON parse). A duplicate adds one RPC: "
         f"{duplicate:.1f} ms in all, the RPC alone {rpc:.1f} ms through the adapter, {rpc / trip:.0f} times one "
-        f"bare statement round trip ({trip:.2f} ms): the adapter's pool check, BEGIN, the request settings, the "
-        "call, the settings reset and COMMIT are each a round trip. A new paid checkout (settle the invoice, "
+        f"bare statement round trip ({trip:.2f} ms): the adapter sends BEGIN, the request's settings, the call "
+        "and COMMIT in one pipelined round trip, as PostgREST does, and checks a pooled connection only when it "
+        "idled for long or the server wrote to it. A new paid checkout (settle the invoice, "
         f"confirm the booking) costs {checkout:.1f} ms, {checkout - duplicate:.1f} ms more than a duplicate.",
         f"- Durable commits (fsync, synchronous_commit on): a new checkout's median {durable_checkout:.2f} ms "
         f"against {local_checkout:.2f} ms ({durable_checkout - local_checkout:+.2f} ms), every event's median "
@@ -555,7 +746,7 @@ def findings(meta: dict[str, Any], passes: list[Pass]) -> list[str]:
     ]
 
 
-def save_raw(meta: dict[str, Any], passes: list[Pass]) -> None:
+def save_raw(meta: dict[str, Any], passes: list[Pass], path: Path = RAW_JSON) -> None:
     """The measurements, so that --report-only can write RESULTS.md again without measuring."""
     raw = {
         "meta": meta,
@@ -566,42 +757,125 @@ def save_raw(meta: dict[str, Any], passes: list[Pass]) -> None:
                 "wall": p.wall,
                 "load": p.load,
                 "steal": p.steal,
+                "prep": p.prep,
                 "results": [[r.kind, r.event_id, r.status, r.outcome, r.seconds] for r in p.results],
             }
             for p in passes
         ],
     }
-    RAW_JSON.parent.mkdir(parents=True, exist_ok=True)
-    RAW_JSON.write_text(json.dumps(raw, default=str))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(raw, default=str))
 
 
-def load_raw() -> tuple[dict[str, Any], list[Pass]]:
-    raw = json.loads(RAW_JSON.read_text())
+def load_raw(path: Path = RAW_JSON) -> tuple[dict[str, Any], list[Pass]]:
+    raw = json.loads(path.read_text())
     passes = []
     for p in raw["passes"]:
-        measured = Pass(p["threads"], p["durable"], [], wall=p["wall"], load=p["load"], steal=p["steal"])
+        measured = Pass(
+            p["threads"], p["durable"], [], wall=p["wall"], load=p["load"], steal=p["steal"], prep=p.get("prep", 0.0)
+        )
         measured.results = [Result(*r) for r in p["results"]]
         passes.append(measured)
     return raw["meta"], passes
 
 
-def write_results(meta: dict[str, Any], passes: list[Pass]) -> None:
+def rate(measured: Pass) -> float:
+    """Events per second of the handler calls: what one Lambda instance gets through."""
+    return len(measured.results) / measured.wall
+
+
+def rate_with_stripe(measured: Pass) -> float:
+    """Events per second counting Stripe's and API Gateway's side too (signing, the Lambda event)."""
+    return len(measured.results) / (measured.wall + measured.prep)
+
+
+def before_and_after(
+    meta: dict[str, Any], passes: list[Pass], baseline: tuple[dict[str, Any], list[Pass]]
+) -> list[str]:
+    old_meta, old_passes = baseline
+    out = [
+        "## Before and after",
+        "",
+        f"Before: commit {old_meta['git']} measured at {old_meta['measured_at']}; after: commit {meta['git']} at "
+        f"{meta['measured_at']}; one run of this script, the same data, event mix and passes, one after the other "
+        "on the same machine (each on a cluster of its own).",
+        "",
+        "| pass | before: events/s | after: events/s | before: with Stripe's side | after: with Stripe's side |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for new, old in zip(passes, old_passes, strict=True):
+        out.append(
+            f"| {new.label} | {rate(old):,.0f} | **{rate(new):,.0f}** | {rate_with_stripe(old):,.0f} | "
+            f"{rate_with_stripe(new):,.0f} |"
+        )
+    one_new, one_old = passes[0], old_passes[0]
+    out += ["", f"Mean handler time per event, {one_new.label}:", ""]
+    out += ["| event | before | after |", "|---|---:|---:|"]
+    for kind in EXPECTED:
+        if any(r.kind == kind for r in one_new.results) and any(r.kind == kind for r in one_old.results):
+            out.append(f"| {kind} | {mean_ms(one_old, kind):.2f} ms | {mean_ms(one_new, kind):.2f} ms |")
+    out.append(f"| all | {mean_ms(one_old):.2f} ms | {mean_ms(one_new):.2f} ms |")
+    out += ["", *db_time_table(meta, old_meta)]
+    return out
+
+
+def db_time_table(meta: dict[str, Any], old_meta: dict[str, Any] | None) -> list[str]:
+    old_rows = {r["path"]: r for r in (old_meta or {}).get("db_times", [])}
+    out = [
+        "### Database time per request (pg_stat_statements)",
+        "",
+        f"{DB_TIME_EVENTS} requests of each kind, one at a time, the cluster as the local stack runs it. Database "
+        "time: the server's execution time of the top-level statements the request sent (the request's settings, "
+        "the call with every trigger it fires, BEGIN and COMMIT), from pg_stat_statements, per request. Client: "
+        "the webhook handler's time (Mangum, FastAPI, signature, adapter, database), or for the other Lambdas' "
+        "paths the adapter call alone (their Stripe call and HTTP side are not in it).",
+        "",
+        "| path | target | database before | database after | statements after | client before | client after |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    targets = {"webhook: duplicate (this pass)": "≤ 1 ms", "webhook: duplicate (before the run)": "≤ 1 ms",
+               "webhook: checkout.session.completed": "≤ 2 ms"}  # fmt: skip
+    for row in meta.get("db_times", []):
+        old = old_rows.get(row["path"], {})
+        client_key = "handler_ms" if "handler_ms" in row else "adapter_ms"
+        old_db = f"{old['db_ms']:.3f} ms" if old else "–"
+        old_client = f"{old[client_key]:.2f} ms" if old.get(client_key) is not None else "–"
+        per_delivery = f" ({row['per_delivery_ms']:.3f} ms per delivery)" if "per_delivery_ms" in row else ""
+        out.append(
+            f"| {row['path']} | {targets.get(row['path'], '')} | {old_db} | **{row['db_ms']:.3f} ms**{per_delivery} "
+            f"| {row['statements']:.1f} | {old_client} | {row[client_key]:.2f} ms |"
+        )
+    return out
+
+
+def write_results(
+    meta: dict[str, Any], passes: list[Pass], baseline: tuple[dict[str, Any], list[Pass]] | None = None
+) -> None:
     out: list[str] = []
     w = out.append
-    w("# Benchmark: Stripe webhook events per second, end to end, one process (issue 4)")
+    w("# Benchmark: Stripe webhook events per second, end to end, one process (issues 4 and 24)")
     w("")
     w(f"Written by `python bench/payments/webhook_throughput.py` on {meta['measured_at']}, commit {meta['git']}.")
     w("How it works: the docstring of [webhook_throughput.py](webhook_throughput.py).")
     w("")
+    if baseline is not None:
+        out.extend(before_and_after(meta, passes, baseline))
+        w("")
+    else:
+        out.extend(db_time_table(meta, None))
+        w("")
     w("Each event: a Stripe event body (the real payload templates of tests/payments/events) signed with Stripe's")
     w("scheme, in an API Gateway HTTP API 2.0 event (every other one base64-encoded), through")
     w("`handlers.stripe_webhook.handler` (Mangum, FastAPI, signature verification with the `stripe` package), the")
     w(f"Postgres adapter (pool of {POOL_SIZE}, logged in as `authenticator`, service role claims) and the service RPC,")
     first = passes[0]
-    outside = first.wall / len(first.results) * 1000 - mean_ms(first)
-    w("and back. Latency: the handler call alone. Events per second: all events of the pass over its wall time,")
-    w("which also holds Stripe's and API Gateway's side (encoding and signing the body, building the API Gateway")
-    w(f"event) and reading the answer: {outside:.2f} ms per event in the first pass below.")
+    outside = first.prep / len(first.results) * 1000
+    w("and back. Latency: the handler call alone. Events per second: all events of the pass over the wall time of")
+    w("its handler calls (one Lambda instance's throughput). Stripe's and API Gateway's side (encoding and signing")
+    w(
+        "the body, building the API Gateway event) is done before the timed loop: "
+        f'{outside:.2f} ms per event in the first pass below, given apart as "with Stripe\'s side".'
+    )
     w("Every pass acts on rows nothing touched before (new pending payments and refunds each time).")
     w("")
     w("## Results")
@@ -612,8 +886,8 @@ def write_results(meta: dict[str, Any], passes: list[Pass]) -> None:
         w("")
         answers = ", ".join(f"{n:,} × {s}" for s, n in sorted(outcome["statuses"].items()))
         w(
-            f"**{len(measured.results) / measured.wall:,.0f} events/s**: {len(measured.results):,} events in "
-            f"{measured.wall:.1f} s, in {len(measured.rates)} rounds of "
+            f"**{rate(measured):,.0f} events/s** ({rate_with_stripe(measured):,.0f} with Stripe's side): "
+            f"{len(measured.results):,} events in {measured.wall:.1f} s, in {len(measured.rates)} rounds of "
             f"{' / '.join(f'{r:.0f}' for r in measured.rates)} events/s (load average at most {measured.load:.2f} "
             f"before a round, CPU steal at most {measured.steal:.1f}%). Answers: {answers};"
             f" events applied more than once: {outcome['applied_twice']}; unexpected outcomes: "
@@ -674,6 +948,42 @@ def write_results(meta: dict[str, Any], passes: list[Pass]) -> None:
     RESULTS_MD.write_text("\n".join(out) + "\n")
 
 
+# -- the baseline ----------------------------------------------------------------------------------
+
+
+def measure_baseline(args: argparse.Namespace) -> tuple[dict[str, Any], list[Pass]]:
+    """The same measurements of an earlier commit (its apps, devstack and migrations; this file's
+    data and events), in a worktree and a cluster of its own, before this checkout's."""
+    subprocess.run(["git", "worktree", "remove", "--force", str(BASELINE_SRC)], cwd=ROOT, capture_output=True)
+    subprocess.run(["git", "worktree", "prune"], cwd=ROOT, check=True)
+    subprocess.run(["git", "worktree", "add", "--detach", str(BASELINE_SRC), args.baseline], cwd=ROOT, check=True)
+    try:
+        command = [sys.executable, str(Path(__file__).resolve()), "--code-root", str(BASELINE_SRC)]
+        command += ["--raw-out", str(BASELINE_JSON), "--dir", str(BASELINE_DIR), "--no-write"]
+        command += ["--scale", str(args.scale), "--events", str(args.events), "--rounds", str(args.rounds)]
+        command += ["--seed", str(args.seed)]
+        log(f"baseline {args.baseline}: " + " ".join(command))
+        subprocess.run(command, check=True)
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(BASELINE_SRC)], cwd=ROOT, capture_output=True)
+    measured = load_baseline()
+    if measured is None:
+        raise SystemExit("the baseline left no measurements")
+    return measured
+
+
+def load_raw_merged() -> tuple[dict[str, Any], list[Pass]]:
+    meta, passes = load_raw()
+    return meta, merge(passes)
+
+
+def load_baseline() -> tuple[dict[str, Any], list[Pass]] | None:
+    if not BASELINE_JSON.is_file():
+        return None
+    meta, passes = load_raw(BASELINE_JSON)
+    return meta, merge(passes)
+
+
 # -- main ------------------------------------------------------------------------------------------
 
 
@@ -687,17 +997,29 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print the results, do not write RESULTS.md")
     parser.add_argument("--seed", type=int, default=4, help="seed of the event mix")
     parser.add_argument("--report-only", action="store_true", help=f"write RESULTS.md again from {RAW_JSON}")
+    parser.add_argument(
+        "--baseline",
+        default=DEFAULT_BASELINE,
+        help=f"first measure this commit the same way, for the before/after table (default {DEFAULT_BASELINE}; "
+        "'none' to skip)",
+    )
+    parser.add_argument("--code-root", type=Path, help="measure the checkout in this directory (set by --baseline)")
+    parser.add_argument("--raw-out", type=Path, default=RAW_JSON, help=f"where to save the measurements ({RAW_JSON})")
     args = parser.parse_args()
     if args.report_only:
-        meta, passes = load_raw()
-        write_results(meta, merge(passes))
+        write_results(*load_raw_merged(), load_baseline())
         log(f"wrote {RESULTS_MD.relative_to(ROOT)} from {RAW_JSON}")
         return
+    baseline = None
+    if args.code_root is None and args.baseline != "none":
+        baseline = measure_baseline(args)
 
     warmup = max(10, round(args.events * WARMUP_SHARE))
     per_pass = [args.events] * len(PASSES) * args.rounds
-    pending_payments = warmup + sum(per_pass) + 100
-    pending_refunds = round((warmup + sum(per_pass)) * max(MIX["refund.updated"], MIX["charge.refunded"])) + 100
+    pending_payments = warmup + sum(per_pass) + DB_TIME_EVENTS + 100
+    pending_refunds = (
+        round((warmup + sum(per_pass)) * max(MIX["refund.updated"], MIX["charge.refunded"])) + DB_TIME_EVENTS + 100
+    )
 
     cluster, _ = bookings.start_cluster(args.dir, reuse=False)
     try:
@@ -705,6 +1027,7 @@ def main() -> None:
         steps = bookings.generate(cluster, args.scale)
         steps += generate_payments(cluster, pending_payments, pending_refunds)
         meta["generation_seconds"] = sum(s for _, s in steps)
+        enable_statement_stats(cluster)
         with psycopg.connect(cluster.url("postgres", DATABASE), autocommit=True) as conn:
             meta["tables"] = describe(conn)
             meta["server_version"] = conn.execute("select version()").fetchone()[0]  # type: ignore[index]
@@ -745,13 +1068,16 @@ def main() -> None:
         meta["breakdown"] = breakdown(cluster, events, pools, runs=300)
         for name, ms in meta["breakdown"].items():
             log(f"    {name}: {ms:.3f} ms")
+        meta["db_times"] = db_times(cluster, events, pools, deliver)
+        for row in meta["db_times"]:
+            log(f"    {row}")
 
         meta["measured_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         meta["machine"] = bookings.machine()
         meta["git"] = bookings.git_state()
-        save_raw(meta, passes)
+        save_raw(meta, passes, args.raw_out)
         if not args.no_write:
-            write_results(meta, merge(passes))
+            write_results(meta, merge(passes), baseline)
             log(f"wrote {RESULTS_MD.relative_to(ROOT)}")
     finally:
         if args.keep:

@@ -382,9 +382,32 @@ def test_a_connection_killed_between_calls_is_replaced(
 ) -> None:
     database.rpc("nothing", schema="adapter_test")
     with psycopg.connect(test_database.url(database_name, SUPERUSER), autocommit=True) as conn:
-        killed = conn.execute(
-            "select pg_terminate_backend(pid) from pg_stat_activity"
+        killed = conn.execute(  # waits until the backend is gone
+            "select pg_terminate_backend(pid, 5000) from pg_stat_activity"
             " where usename = 'authenticator' and datname = current_database()"
         ).fetchall()
     assert killed and all(ok for (ok,) in killed)
     assert database.rpc("add", {"a": 1}, schema="adapter_test") == 11
+
+
+def test_a_connection_idle_for_long_is_checked_before_use(
+    database: PostgresDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy connection is lent without a check (no round trip); one idle past the limit is
+    checked first, so a socket that died silently (a thawed Lambda's) is replaced, not used."""
+    from devstack import postgres_adapter
+
+    checked: list[object] = []
+    real_check = postgres_adapter.ConnectionPool.check_connection
+    monkeypatch.setattr(
+        postgres_adapter.ConnectionPool,
+        "check_connection",
+        staticmethod(lambda conn: checked.append(conn) or real_check(conn)),
+    )
+    database.rpc("nothing", schema="adapter_test")
+    checked.clear()
+    database.rpc("nothing", schema="adapter_test")
+    assert checked == []
+    monkeypatch.setattr(postgres_adapter, "CHECK_AFTER_IDLE_SECONDS", 0.0)
+    database.rpc("nothing", schema="adapter_test")
+    assert len(checked) == 1
