@@ -1,10 +1,10 @@
 """`Database` over a direct Postgres connection that behaves as PostgREST does for an RPC call.
 
-Logged in as `authenticator` (as PostgREST is), each call is one transaction that
-impersonates the caller exactly as devstack/impersonation.py does (role, request.jwt.claims,
-search_path, request.method/path), applies the impersonated role's own settings (PostgREST
-11.1+ does: e.g. statement_timeout), then calls the function with named arguments typed from
-pg_proc, the way PostgREST's query builder does:
+Logged in as `authenticator` (as PostgREST is), each call is one transaction, sent as one
+message in one round trip, that impersonates the caller exactly as devstack/impersonation.py
+does (role, request.jwt.claims, search_path, request.method/path), applies the impersonated
+role's own settings (PostgREST 11.1+ does: e.g. statement_timeout), then calls the function
+with named arguments typed from pg_proc, the way PostgREST's query builder does:
 
     select coalesce(json_agg(pgrst_call.pgrst_scalar) -> 0, 'null')
     from json_to_record($1::json) as pgrst_body("a" integer, "b" text),
