@@ -57,9 +57,11 @@ insert into public.languages (code, english_name, native_name, is_rtl, is_defaul
 -- Exactly one default --------------------------------------------------------------------------------
 
 -- Deferred to the end of the transaction, so that the default can move in two statements.
+-- Security definer: it runs at commit, as whatever role the transaction has then.
 create function private.tg_languages_keep_a_default()
 returns trigger
 language plpgsql
+security definer
 set search_path = ''
 as $$
 begin
