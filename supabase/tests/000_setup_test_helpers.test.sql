@@ -173,7 +173,7 @@ begin
     and format('%I.%I', n.nspname, c.relname) not in (
       'public.matching_factors', 'public.matching_rules', 'public.payment_gateways', 'public.provider_rate_bounds',
       'public.notification_categories',
-      'public.notification_event_types', 'public.notification_templates', 'public.notification_topics',
+      'public.notification_event_types', 'public.notification_templates', 'public.notification_topics', 'public.languages',
       'private.settings', 'private.booking_transition_rules', 'private.job_transition_rules', 'private.lab_sample_transition_rules',
       'private.timezone_names')
     and not exists (select 1 from pg_catalog.pg_depend d where d.objid = c.oid and d.deptype = 'e');
