@@ -10,18 +10,24 @@
 -- the recipients' locale is their active preferred language or the default one. The delivery
 -- keeps that locale, and the dispatcher's claim picks the template with it as before.
 
+-- plpgsql, as 20260129000000 made it: the query's plan is kept for the session.
 create or replace function private.pick_template(event_type text, channel public.notification_channel, locale text)
 returns setof public.notification_templates
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
+declare
+  default_locale constant text := private.default_language();
+begin
+  return query
   select t.* from public.notification_templates t
   where t.event_type = pick_template.event_type and t.channel = pick_template.channel
-    and t.locale in (pick_template.locale, split_part(pick_template.locale, '-', 1), private.default_language(), 'en')
+    and t.locale in (pick_template.locale, split_part(pick_template.locale, '-', 1), default_locale, 'en')
   order by t.locale = pick_template.locale desc, t.locale = split_part(pick_template.locale, '-', 1) desc,
-           t.locale = private.default_language() desc
-  limit 1
+           t.locale = default_locale desc
+  limit 1;
+end
 $$;
 
 comment on function private.pick_template(text, public.notification_channel, text) is
