@@ -105,5 +105,6 @@ def test_every_scheduled_job_runs_and_succeeds(stack: Stack) -> None:
 
         status = value(conn, "select status from public.bookings where id = %s", (booking,))
         assert status == "expired", "the hold job ran the real service.expire_holds()"
-        orders = value(conn, "select orders_placed from public.analytics_order_days where day = (now() at time zone 'UTC')::date")
-        assert orders == 1, "the rollup job's twin ran the real service.rollup_recent_days(): today's booking is counted"
+        today = "(now() at time zone 'UTC')::date"
+        orders = value(conn, f"select orders_placed from public.analytics_order_days where day = {today}")
+        assert orders == 1, "the rollup job's twin ran the real service.rollup_recent_days(): today's booking counts"
