@@ -108,6 +108,310 @@ export type Database = {
           },
         ]
       }
+      analytics_business_days: {
+        Row: {
+          average_processing_hours: number | null
+          bookings_ended: number
+          computed_at: string
+          currency: string
+          day: string
+          fulfilment_rate: number | null
+          gmv: number
+          gmv_30_days: number
+          month_over_month_growth: number | null
+          net_revenue: number
+          refunds: number
+        }
+        Insert: {
+          average_processing_hours?: number | null
+          bookings_ended?: number
+          computed_at?: string
+          currency: string
+          day: string
+          fulfilment_rate?: number | null
+          gmv?: number
+          gmv_30_days?: number
+          month_over_month_growth?: number | null
+          net_revenue?: number
+          refunds?: number
+        }
+        Update: {
+          average_processing_hours?: number | null
+          bookings_ended?: number
+          computed_at?: string
+          currency?: string
+          day?: string
+          fulfilment_rate?: number | null
+          gmv?: number
+          gmv_30_days?: number
+          month_over_month_growth?: number | null
+          net_revenue?: number
+          refunds?: number
+        }
+        Relationships: []
+      }
+      analytics_category_days: {
+        Row: {
+          bids_placed: number
+          cancelled_orders: number
+          category_id: string
+          completed_orders: number
+          completion_rate: number | null
+          computed_at: string
+          currency: string
+          day: string
+          fees: number
+          no_show_orders: number
+          order_value: number
+          orders_placed: number
+        }
+        Insert: {
+          bids_placed?: number
+          cancelled_orders?: number
+          category_id: string
+          completed_orders?: number
+          completion_rate?: number | null
+          computed_at?: string
+          currency: string
+          day: string
+          fees?: number
+          no_show_orders?: number
+          order_value?: number
+          orders_placed?: number
+        }
+        Update: {
+          bids_placed?: number
+          cancelled_orders?: number
+          category_id?: string
+          completed_orders?: number
+          completion_rate?: number | null
+          computed_at?: string
+          currency?: string
+          day?: string
+          fees?: number
+          no_show_orders?: number
+          order_value?: number
+          orders_placed?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "analytics_category_days_category_id_fkey"
+            columns: ["category_id"]
+            isOneToOne: false
+            referencedRelation: "categories"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      analytics_order_days: {
+        Row: {
+          active_clients: number
+          active_providers: number
+          average_bids_per_job: number | null
+          average_order_value: number | null
+          bids_placed: number
+          booking_orders: number
+          cancelled_orders: number
+          completed_orders: number
+          computed_at: string
+          currency: string
+          day: string
+          fees: number
+          jobs_posted: number
+          new_orders: number
+          no_show_orders: number
+          order_value: number
+          orders_placed: number
+          purchase_orders: number
+        }
+        Insert: {
+          active_clients?: number
+          active_providers?: number
+          average_bids_per_job?: number | null
+          average_order_value?: number | null
+          bids_placed?: number
+          booking_orders?: number
+          cancelled_orders?: number
+          completed_orders?: number
+          computed_at?: string
+          currency: string
+          day: string
+          fees?: number
+          jobs_posted?: number
+          new_orders?: number
+          no_show_orders?: number
+          order_value?: number
+          orders_placed?: number
+          purchase_orders?: number
+        }
+        Update: {
+          active_clients?: number
+          active_providers?: number
+          average_bids_per_job?: number | null
+          average_order_value?: number | null
+          bids_placed?: number
+          booking_orders?: number
+          cancelled_orders?: number
+          completed_orders?: number
+          computed_at?: string
+          currency?: string
+          day?: string
+          fees?: number
+          jobs_posted?: number
+          new_orders?: number
+          no_show_orders?: number
+          order_value?: number
+          orders_placed?: number
+          purchase_orders?: number
+        }
+        Relationships: []
+      }
+      analytics_provider_days: {
+        Row: {
+          bids_placed: number
+          cancelled_orders: number
+          completed_orders: number
+          computed_at: string
+          currency: string
+          day: string
+          earnings: number
+          given_back: number
+          no_show_orders: number
+          order_value: number
+          orders_placed: number
+          provider_id: string
+        }
+        Insert: {
+          bids_placed?: number
+          cancelled_orders?: number
+          completed_orders?: number
+          computed_at?: string
+          currency: string
+          day: string
+          earnings?: number
+          given_back?: number
+          no_show_orders?: number
+          order_value?: number
+          orders_placed?: number
+          provider_id: string
+        }
+        Update: {
+          bids_placed?: number
+          cancelled_orders?: number
+          completed_orders?: number
+          computed_at?: string
+          currency?: string
+          day?: string
+          earnings?: number
+          given_back?: number
+          no_show_orders?: number
+          order_value?: number
+          orders_placed?: number
+          provider_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "analytics_provider_days_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
+      analytics_retention_days: {
+        Row: {
+          average_sign_ins: number | null
+          cohort_day: string
+          cohort_size: number
+          computed_at: string
+          day_1_active: number
+          day_1_retention: number | null
+          day_30_active: number
+          day_30_retention: number | null
+          day_7_active: number
+          day_7_retention: number | null
+          user_type: string
+        }
+        Insert: {
+          average_sign_ins?: number | null
+          cohort_day: string
+          cohort_size?: number
+          computed_at?: string
+          day_1_active?: number
+          day_1_retention?: number | null
+          day_30_active?: number
+          day_30_retention?: number | null
+          day_7_active?: number
+          day_7_retention?: number | null
+          user_type: string
+        }
+        Update: {
+          average_sign_ins?: number | null
+          cohort_day?: string
+          cohort_size?: number
+          computed_at?: string
+          day_1_active?: number
+          day_1_retention?: number | null
+          day_30_active?: number
+          day_30_retention?: number | null
+          day_7_active?: number
+          day_7_retention?: number | null
+          user_type?: string
+        }
+        Relationships: []
+      }
+      analytics_search_days: {
+        Row: {
+          computed_at: string
+          conversion_hours: number
+          conversion_rate: number | null
+          day: string
+          searches: number
+          searches_leading_to_bookings: number
+          searches_with_results: number
+          signed_in_searches: number
+          top_categories: NonNullable<Json>
+          top_terms: NonNullable<Json>
+          top_zero_result_terms: NonNullable<Json>
+          unique_searchers: number
+          zero_result_rate: number | null
+          zero_result_searches: number
+        }
+        Insert: {
+          computed_at?: string
+          conversion_hours: number
+          conversion_rate?: number | null
+          day: string
+          searches?: number
+          searches_leading_to_bookings?: number
+          searches_with_results?: number
+          signed_in_searches?: number
+          top_categories?: NonNullable<Json>
+          top_terms?: NonNullable<Json>
+          top_zero_result_terms?: NonNullable<Json>
+          unique_searchers?: number
+          zero_result_rate?: number | null
+          zero_result_searches?: number
+        }
+        Update: {
+          computed_at?: string
+          conversion_hours?: number
+          conversion_rate?: number | null
+          day?: string
+          searches?: number
+          searches_leading_to_bookings?: number
+          searches_with_results?: number
+          signed_in_searches?: number
+          top_categories?: NonNullable<Json>
+          top_terms?: NonNullable<Json>
+          top_zero_result_terms?: NonNullable<Json>
+          unique_searchers?: number
+          zero_result_rate?: number | null
+          zero_result_searches?: number
+        }
+        Relationships: []
+      }
       availability_exceptions: {
         Row: {
           created_at: string
