@@ -61,6 +61,7 @@ OWNED_LISTS = {
     "match_cache": "computed_at",
     "provider_ledger": "occurred_at",
     "payment_methods": "created_at",
+    "analytics_provider_days": "day",
 }
 # Lists read under a parent's filter (PostgREST embeds and `?booking_id=eq.<id>`).
 CHILD_LISTS = {

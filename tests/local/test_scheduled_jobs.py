@@ -77,6 +77,7 @@ def test_every_scheduled_job_runs_and_succeeds(stack: Stack) -> None:
     with psycopg.connect(stack.owner_url, autocommit=True) as conn:
         jobs = conn.execute("select jobname, schedule, command from cron.job order by jobname").fetchall()
         assert ("expire-booking-holds", "* * * * *", "select service.expire_holds()") in jobs
+        assert ("rollup-analytics", "7 * * * *", "select service.rollup_recent_days()") in jobs
         for name, _, command in jobs:
             conn.execute("select cron.schedule(%s, '* * * * *', %s)", (name + PROOF_SUFFIX, command))
         # Every job's one-minute twin must succeed; the jobs themselves too when they run every minute
@@ -104,3 +105,6 @@ def test_every_scheduled_job_runs_and_succeeds(stack: Stack) -> None:
 
         status = value(conn, "select status from public.bookings where id = %s", (booking,))
         assert status == "expired", "the hold job ran the real service.expire_holds()"
+        today = "(now() at time zone 'UTC')::date"
+        orders = value(conn, f"select orders_placed from public.analytics_order_days where day = {today}")
+        assert orders == 1, "the rollup job's twin ran the real service.rollup_recent_days(): today's booking counts"
