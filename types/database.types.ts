@@ -412,6 +412,63 @@ export type Database = {
         }
         Relationships: []
       }
+      app_versions: {
+        Row: {
+          build_number: number
+          checksum: string | null
+          created_at: string
+          device_requirements: NonNullable<Json>
+          download_url: string | null
+          file_size: number | null
+          id: string
+          is_active: boolean
+          is_forced_update: boolean
+          max_os_version: string | null
+          min_os_version: string | null
+          platform: Database["public"]["Enums"]["app_platform"]
+          release_notes: string | null
+          released_at: string
+          updated_at: string
+          version: string
+        }
+        Insert: {
+          build_number: number
+          checksum?: string | null
+          created_at?: string
+          device_requirements?: NonNullable<Json>
+          download_url?: string | null
+          file_size?: number | null
+          id?: string
+          is_active?: boolean
+          is_forced_update?: boolean
+          max_os_version?: string | null
+          min_os_version?: string | null
+          platform: Database["public"]["Enums"]["app_platform"]
+          release_notes?: string | null
+          released_at?: string
+          updated_at?: string
+          version: string
+        }
+        Update: {
+          build_number?: number
+          checksum?: string | null
+          created_at?: string
+          device_requirements?: NonNullable<Json>
+          download_url?: string | null
+          file_size?: number | null
+          id?: string
+          is_active?: boolean
+          is_forced_update?: boolean
+          max_os_version?: string | null
+          min_os_version?: string | null
+          platform?: Database["public"]["Enums"]["app_platform"]
+          release_notes?: string | null
+          released_at?: string
+          updated_at?: string
+          version?: string
+        }
+        Relationships: []
+      }
       availability_exceptions: {
         Row: {
           created_at: string
@@ -3027,6 +3084,51 @@ export type Database = {
           },
         ]
       }
+      languages: {
+        Row: {
+          code: string
+          created_at: string
+          currency_code: string | null
+          english_name: string
+          flag_emoji: string | null
+          is_active: boolean
+          is_default: boolean
+          is_rtl: boolean
+          locale: string
+          native_name: string
+          sort_order: number
+          updated_at: string
+        }
+        Insert: {
+          code: string
+          created_at?: string
+          currency_code?: string | null
+          english_name: string
+          flag_emoji?: string | null
+          is_active?: boolean
+          is_default?: boolean
+          is_rtl?: boolean
+          locale: string
+          native_name: string
+          sort_order?: number
+          updated_at?: string
+        }
+        Update: {
+          code?: string
+          created_at?: string
+          currency_code?: string | null
+          english_name?: string
+          flag_emoji?: string | null
+          is_active?: boolean
+          is_default?: boolean
+          is_rtl?: boolean
+          locale?: string
+          native_name?: string
+          sort_order?: number
+          updated_at?: string
+        }
+        Relationships: []
+      }
       match_cache: {
         Row: {
           client_id: string
@@ -3391,6 +3493,13 @@ export type Database = {
             isOneToOne: false
             referencedRelation: "notification_event_types"
             referencedColumns: ["key"]
+          },
+          {
+            foreignKeyName: "notification_templates_locale_language"
+            columns: ["locale"]
+            isOneToOne: false
+            referencedRelation: "languages"
+            referencedColumns: ["code"]
           },
         ]
       }
@@ -4309,7 +4418,7 @@ export type Database = {
         Row: {
           created_at: string
           full_name: string | null
-          locale: string
+          locale: string | null
           phone: string | null
           updated_at: string
           user_id: string
@@ -4317,7 +4426,7 @@ export type Database = {
         Insert: {
           created_at?: string
           full_name?: string | null
-          locale?: string
+          locale?: string | null
           phone?: string | null
           updated_at?: string
           user_id: string
@@ -4325,12 +4434,19 @@ export type Database = {
         Update: {
           created_at?: string
           full_name?: string | null
-          locale?: string
+          locale?: string | null
           phone?: string | null
           updated_at?: string
           user_id?: string
         }
         Relationships: [
+          {
+            foreignKeyName: "profile_details_locale_language"
+            columns: ["locale"]
+            isOneToOne: false
+            referencedRelation: "languages"
+            referencedColumns: ["code"]
+          },
           {
             foreignKeyName: "profile_details_user_id_fkey"
             columns: ["user_id"]
@@ -5469,6 +5585,54 @@ export type Database = {
         }
         Relationships: []
       }
+      system_settings: {
+        Row: {
+          allowed_values: Json | null
+          category: string | null
+          description: string | null
+          is_nullable: boolean | null
+          is_public: boolean | null
+          key: string | null
+          max_value: number | null
+          min_value: number | null
+          updated_at: string | null
+          updated_by: string | null
+          validation_regex: string | null
+          value: Json | null
+          value_type: string | null
+        }
+        Insert: {
+          allowed_values?: Json | null
+          category?: string | null
+          description?: string | null
+          is_nullable?: boolean | null
+          is_public?: boolean | null
+          key?: string | null
+          max_value?: number | null
+          min_value?: number | null
+          updated_at?: string | null
+          updated_by?: string | null
+          validation_regex?: string | null
+          value?: Json | null
+          value_type?: string | null
+        }
+        Update: {
+          allowed_values?: Json | null
+          category?: string | null
+          description?: string | null
+          is_nullable?: boolean | null
+          is_public?: boolean | null
+          key?: string | null
+          max_value?: number | null
+          min_value?: number | null
+          updated_at?: string | null
+          updated_by?: string | null
+          validation_regex?: string | null
+          value?: Json | null
+          value_type?: string | null
+        }
+        Relationships: []
+      }
     }
     Functions: {
       accept_bid: { Args: { bid_id: string; revision?: number }; Returns: Json }
@@ -5576,6 +5740,10 @@ export type Database = {
         Returns: Json
       }
       cancellation_terms: { Args: { booking_id: string }; Returns: Json }
+      check_app_version: {
+        Args: { build: number; platform: string }
+        Returns: Json
+      }
       collector_route: {
         Args: { day?: string }
         Returns: {
@@ -6386,6 +6554,29 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      set_default_language: {
+        Args: { language_code: string }
+        Returns: {
+          code: string
+          created_at: string
+          currency_code: string | null
+          english_name: string
+          flag_emoji: string | null
+          is_active: boolean
+          is_default: boolean
+          is_rtl: boolean
+          locale: string
+          native_name: string
+          sort_order: number
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "languages"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       set_notification_preference: {
         Args: {
           category: string
@@ -6615,6 +6806,30 @@ export type Database = {
       }
       unlock_user: { Args: { user_id: string }; Returns: undefined }
       unregister_push_token: { Args: { token: string }; Returns: boolean }
+      update_setting: {
+        Args: { new_value: Json; setting_key: string }
+        Returns: {
+          allowed_values: Json | null
+          category: string | null
+          description: string | null
+          is_nullable: boolean | null
+          is_public: boolean | null
+          key: string | null
+          max_value: number | null
+          min_value: number | null
+          updated_at: string | null
+          updated_by: string | null
+          validation_regex: string | null
+          value: Json | null
+          value_type: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "system_settings"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       withdraw_bid: {
         Args: { bid_id: string; reason?: string }
         Returns: {
@@ -6676,6 +6891,7 @@ export type Database = {
     }
     Enums: {
       addon_price_type: "fixed" | "per_unit" | "per_hour"
+      app_platform: "ios" | "android" | "web"
       app_role: "admin" | "staff" | "provider" | "client"
       bid_status: "pending" | "accepted" | "rejected" | "withdrawn"
       booking_status:
@@ -6940,6 +7156,7 @@ export const Constants = {
   public: {
     Enums: {
       addon_price_type: ["fixed", "per_unit", "per_hour"],
+      app_platform: ["ios", "android", "web"],
       app_role: ["admin", "staff", "provider", "client"],
       bid_status: ["pending", "accepted", "rejected", "withdrawn"],
       booking_status: [
