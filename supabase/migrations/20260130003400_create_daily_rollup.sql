@@ -17,9 +17,11 @@
 -- month growth sums the earlier days' own rows: service.rollup_days(from, to) backfills a
 -- range in order.
 
-insert into private.settings (key, value, description) values
-  ('analytics.timezone', '"UTC"', 'The time zone whose calendar days the analytics rollups count in (IANA name).'),
-  ('analytics.search_conversion_hours', '24', 'A search converts when the same user books within this many hours after it.')
+insert into private.settings (key, value, description, category, value_type, min_value, max_value) values
+  ('analytics.timezone', '"UTC"', 'The time zone whose calendar days the analytics rollups count in (IANA name).',
+   'analytics', 'string', null, null),
+  ('analytics.search_conversion_hours', '24', 'A search converts when the same user books within this many hours after it.',
+   'analytics', 'integer', 1, 720)
 on conflict (key) do nothing;
 
 create function private.was_active(user_id uuid, day date, tz text)
