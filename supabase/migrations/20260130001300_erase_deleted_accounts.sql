@@ -14,7 +14,8 @@
 --   subscriptions, inbox and deliveries (addresses and numbers), saved payment methods and the
 --   Stripe customer link, contact messages, chat templates, calendars, draft jobs, pets no
 --   record names. Roles, sign-in state and chat memberships go with auth.users (cascades).
--- * stays, emptied: chat messages (deleted as a sender deletes one: body and attachment
+-- * stays, emptied: notification events about them once fanned out (their data: previews,
+--   names), others' inbox entries they caused (body), chat messages (deleted as a sender deletes one: body and attachment
 --   gone, "deleted" shown to the others), reviews (the rating stays in the provider's average,
 --   the text goes), comments and posts (text replaced, marked deleted), booking notes, the
 --   job's requirements and place, pets on records (name and notes), the provider profile
@@ -54,6 +55,16 @@ alter table public.invoices add column billing_parties jsonb;
 
 comment on column public.invoices.billing_parties is
   'Who was billed and who billed, copied when one of them deleted their account: {"client": {"name", "email"}, "provider": {...}}.';
+
+-- Found on the way: the edit trigger of chat messages refused every update of a deleted
+-- message, the foreign key's `set sender_id = null` included, so no user who had ever deleted a
+-- message could be deleted. It now fires on what a sender edits (and the content columns a
+-- delete clears) only; users still update nothing but body and is_deleted (column grants).
+drop trigger edit_message on public.chat_messages;
+create trigger edit_message
+  before update of body, is_deleted, kind, attachment_path, attachment_name, attachment_type, attachment_size
+  on public.chat_messages
+  for each row execute function private.tg_chat_messages_edit();
 
 create table private.erased_accounts (
   user_id uuid primary key,
@@ -105,6 +116,26 @@ comment on function private.account_deletion_blockers(uuid) is
 
 -- The erasure -------------------------------------------------------------------------------------
 
+create function private.redact(t text, needles text[])
+returns text
+language plpgsql
+immutable
+set search_path = ''
+as $$
+declare
+  n text;
+begin
+  foreach n in array coalesce(needles, '{}') loop
+    t := replace(t, n, 'Deleted user');
+  end loop;
+  return t;
+end
+$$;
+
+revoke all on function private.redact(text, text[]) from public, anon, authenticated, service_role;
+
+comment on function private.redact(text, text[]) is 'The text with every needle replaced by "Deleted user".';
+
 -- Runs as its owner: it reaches every table of the user, the private ones included.
 create function private.erase_account(user_id uuid)
 returns private.erased_accounts
@@ -115,6 +146,9 @@ as $$
 declare
   uid constant uuid := erase_account.user_id;
   party jsonb;
+  u_phone text;
+  u_display text;
+  needles text[];
   kept boolean := false;
   files jsonb;
   erased private.erased_accounts;
@@ -125,6 +159,11 @@ begin
   left join public.profile_details d on d.user_id = p.id
   left join auth.users u on u.id = p.id
   where p.id = uid and p.erased_at is null;
+  select u.phone, p.display_name into u_phone, u_display
+  from public.profiles p left join auth.users u on u.id = p.id where p.id = uid and p.erased_at is null;
+  -- What names them, longest first (a full name before the display name it contains).
+  needles := array(select n from unnest(array[party ->> 'name', party ->> 'email', u_phone, u_display]) n
+                   where char_length(n) >= 3 order by char_length(n) desc);
   if party is not null then
     update public.invoices i set billing_parties = coalesce(i.billing_parties, '{}') || jsonb_build_object('client', party)
     where i.client_id = uid and not coalesce(i.billing_parties ? 'client', false);
@@ -176,6 +215,28 @@ begin
   where p.user_id = uid;
   update public.offerings o set status = 'archived' where o.provider_id = uid and o.status <> 'archived';
 
+  -- Notification events: theirs still pending are cancelled, they leave every recipient list,
+  -- and the events and inbox entries of others that name them (a booking's client_name, a
+  -- message's preview) have their name, email and phone replaced by "Deleted user".
+  update private.notification_outbox o set status = 'cancelled' where o.actor_id = uid and o.status = 'pending';
+  update private.notification_outbox o
+  set recipient_ids = array_remove(o.recipient_ids, uid),
+      status = case when o.status = 'pending' and o.recipient_ids = array[uid] then 'cancelled' else o.status end
+  where uid = any (o.recipient_ids);
+  if needles <> '{}' then
+    update private.notification_outbox o set data = private.redact(o.data::text, needles)::jsonb
+    where (o.actor_id = uid or o.sent_by = uid
+           or o.booking_id in (select b.id from public.bookings b where b.client_id = uid or b.provider_id = uid))
+      and o.data::text <> private.redact(o.data::text, needles);
+    update public.notifications n
+    set title = private.redact(n.title, needles), body = private.redact(n.body, needles),
+        data = private.redact(n.data::text, needles)::jsonb
+    where n.outbox_id in (select o.id from private.notification_outbox o
+                          where o.actor_id = uid or o.sent_by = uid
+                             or o.booking_id in (select b.id from public.bookings b where b.client_id = uid or b.provider_id = uid))
+      and (n.title || n.body || n.data::text) <> private.redact(n.title || n.body || n.data::text, needles);
+  end if;
+
   select coalesce(jsonb_agg(jsonb_build_object('bucket', o.bucket_id, 'name', o.name) order by o.bucket_id, o.name), '[]')
   into files
   from storage.objects o where o.owner_id = uid::text or o.owner = uid;
@@ -194,7 +255,7 @@ begin
 
   insert into private.erased_accounts as e (user_id, profile_kept, storage_objects)
   values (uid, kept, files)
-  on conflict (user_id) do update
+  on conflict on constraint erased_accounts_pkey do update
     set erased_at = now(), profile_kept = excluded.profile_kept,
         storage_objects = (select coalesce(jsonb_agg(distinct x), '[]')
                            from jsonb_array_elements(e.storage_objects || excluded.storage_objects) x)
