@@ -108,6 +108,45 @@ export type Database = {
           },
         ]
       }
+      audit_log: {
+        Row: {
+          actor_id: string | null
+          actor_role: string
+          id: number
+          new_values: Json | null
+          occurred_at: string
+          old_values: Json | null
+          operation: string
+          row_id: string
+          table_name: string
+          transaction_id: number
+        }
+        Insert: {
+          actor_id?: string | null
+          actor_role: string
+          id?: never
+          new_values?: Json | null
+          occurred_at?: string
+          old_values?: Json | null
+          operation: string
+          row_id: string
+          table_name: string
+          transaction_id?: number
+        }
+        Update: {
+          actor_id?: string | null
+          actor_role?: string
+          id?: never
+          new_values?: Json | null
+          occurred_at?: string
+          old_values?: Json | null
+          operation?: string
+          row_id?: string
+          table_name?: string
+          transaction_id?: number
+        }
+        Relationships: []
+      }
       availability_exceptions: {
         Row: {
           created_at: string
@@ -290,7 +329,7 @@ export type Database = {
           id: string
           kind: Database["public"]["Enums"]["document_kind"]
           object_path: string
-          uploaded_by: string
+          uploaded_by: string | null
         }
         Insert: {
           booking_id: string
@@ -299,7 +338,7 @@ export type Database = {
           id?: string
           kind: Database["public"]["Enums"]["document_kind"]
           object_path: string
-          uploaded_by?: string
+          uploaded_by?: string | null
         }
         Update: {
           booking_id?: string
@@ -308,7 +347,7 @@ export type Database = {
           id?: string
           kind?: Database["public"]["Enums"]["document_kind"]
           object_path?: string
-          uploaded_by?: string
+          uploaded_by?: string | null
         }
         Relationships: [
           {
@@ -1098,6 +1137,7 @@ export type Database = {
           depth: number
           hidden_at: string | null
           id: string
+          owner_blocked_at: string | null
           parent_id: string | null
           post_id: string
           reaction_count: number
@@ -1111,6 +1151,7 @@ export type Database = {
           depth?: number
           hidden_at?: string | null
           id?: string
+          owner_blocked_at?: string | null
           parent_id?: string | null
           post_id: string
           reaction_count?: number
@@ -1124,6 +1165,7 @@ export type Database = {
           depth?: number
           hidden_at?: string | null
           id?: string
+          owner_blocked_at?: string | null
           parent_id?: string | null
           post_id?: string
           reaction_count?: number
@@ -1561,6 +1603,7 @@ export type Database = {
         Row: {
           amount_paid: number
           amount_refunded: number
+          billing_parties: Json | null
           booking_id: string | null
           client_id: string
           commission: number
@@ -1587,6 +1630,7 @@ export type Database = {
         Insert: {
           amount_paid?: number
           amount_refunded?: number
+          billing_parties?: Json | null
           booking_id?: string | null
           client_id: string
           commission?: number
@@ -1613,6 +1657,7 @@ export type Database = {
         Update: {
           amount_paid?: number
           amount_refunded?: number
+          billing_parties?: Json | null
           booking_id?: string | null
           client_id?: string
           commission?: number
@@ -2032,6 +2077,7 @@ export type Database = {
           final_price: number | null
           id: string
           is_featured: boolean
+          owner_blocked_at: string | null
           postal_code: string | null
           provider_id: string | null
           published_at: string | null
@@ -2066,6 +2112,7 @@ export type Database = {
           final_price?: number | null
           id?: string
           is_featured?: boolean
+          owner_blocked_at?: string | null
           postal_code?: string | null
           provider_id?: string | null
           published_at?: string | null
@@ -2100,6 +2147,7 @@ export type Database = {
           final_price?: number | null
           id?: string
           is_featured?: boolean
+          owner_blocked_at?: string | null
           postal_code?: string | null
           provider_id?: string | null
           published_at?: string | null
@@ -3411,6 +3459,7 @@ export type Database = {
           kind: Database["public"]["Enums"]["offering_kind"]
           late_cancellation_fee_share: number
           location: Database["public"]["Enums"]["offering_location"]
+          owner_blocked_at: string | null
           price: number
           provider_id: string | null
           rating: number
@@ -3434,6 +3483,7 @@ export type Database = {
           kind: Database["public"]["Enums"]["offering_kind"]
           late_cancellation_fee_share?: number
           location?: Database["public"]["Enums"]["offering_location"]
+          owner_blocked_at?: string | null
           price: number
           provider_id?: string | null
           rating?: number
@@ -3457,6 +3507,7 @@ export type Database = {
           kind?: Database["public"]["Enums"]["offering_kind"]
           late_cancellation_fee_share?: number
           location?: Database["public"]["Enums"]["offering_location"]
+          owner_blocked_at?: string | null
           price?: number
           provider_id?: string | null
           rating?: number
@@ -3898,6 +3949,7 @@ export type Database = {
           id: string
           is_private: boolean
           kind: Database["public"]["Enums"]["post_kind"]
+          owner_blocked_at: string | null
           published_at: string | null
           reaction_count: number
           search: unknown
@@ -3918,6 +3970,7 @@ export type Database = {
           id?: string
           is_private?: boolean
           kind: Database["public"]["Enums"]["post_kind"]
+          owner_blocked_at?: string | null
           published_at?: string | null
           reaction_count?: number
           search?: never
@@ -3938,6 +3991,7 @@ export type Database = {
           id?: string
           is_private?: boolean
           kind?: Database["public"]["Enums"]["post_kind"]
+          owner_blocked_at?: string | null
           published_at?: string | null
           reaction_count?: number
           search?: never
@@ -4041,6 +4095,7 @@ export type Database = {
           avatar_url: string | null
           created_at: string
           display_name: string
+          erased_at: string | null
           id: string
           updated_at: string
         }
@@ -4048,6 +4103,7 @@ export type Database = {
           avatar_url?: string | null
           created_at?: string
           display_name: string
+          erased_at?: string | null
           id: string
           updated_at?: string
         }
@@ -4055,6 +4111,7 @@ export type Database = {
           avatar_url?: string | null
           created_at?: string
           display_name?: string
+          erased_at?: string | null
           id?: string
           updated_at?: string
         }
@@ -4187,6 +4244,7 @@ export type Database = {
           is_verified: boolean
           kind: Database["public"]["Enums"]["provider_kind"]
           languages: string[]
+          owner_blocked_at: string | null
           photo_path: string | null
           rating: number
           rating_count: number
@@ -4210,6 +4268,7 @@ export type Database = {
           is_verified?: boolean
           kind: Database["public"]["Enums"]["provider_kind"]
           languages?: string[]
+          owner_blocked_at?: string | null
           photo_path?: string | null
           rating?: number
           rating_count?: number
@@ -4233,6 +4292,7 @@ export type Database = {
           is_verified?: boolean
           kind?: Database["public"]["Enums"]["provider_kind"]
           languages?: string[]
+          owner_blocked_at?: string | null
           photo_path?: string | null
           rating?: number
           rating_count?: number
@@ -4700,6 +4760,7 @@ export type Database = {
           hidden_reason: string | null
           id: string
           offering_id: string
+          owner_blocked_at: string | null
           provider_id: string | null
           purchase_id: string | null
           rating: number
@@ -4718,6 +4779,7 @@ export type Database = {
           hidden_reason?: string | null
           id?: string
           offering_id: string
+          owner_blocked_at?: string | null
           provider_id?: string | null
           purchase_id?: string | null
           rating: number
@@ -4736,6 +4798,7 @@ export type Database = {
           hidden_reason?: string | null
           id?: string
           offering_id?: string
+          owner_blocked_at?: string | null
           provider_id?: string | null
           purchase_id?: string | null
           rating?: number
@@ -5053,6 +5116,27 @@ export type Database = {
           },
         ]
       }
+      user_blocks: {
+        Row: {
+          blocked_at: string
+          blocked_by: string | null
+          reason: string
+          user_id: string
+        }
+        Insert: {
+          blocked_at?: string
+          blocked_by?: string | null
+          reason: string
+          user_id: string
+        }
+        Update: {
+          blocked_at?: string
+          blocked_by?: string | null
+          reason?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
       user_roles: {
         Row: {
           created_at: string
@@ -5239,6 +5323,7 @@ export type Database = {
           hidden_reason: string | null
           id: string
           offering_id: string
+          owner_blocked_at: string | null
           provider_id: string | null
           purchase_id: string | null
           rating: number
@@ -5270,6 +5355,21 @@ export type Database = {
       begin_saving_payment_method: {
         Args: Record<PropertyKey, never>
         Returns: Json
+      }
+      block_user: {
+        Args: { reason: string; user_id: string }
+        Returns: {
+          blocked_at: string
+          blocked_by: string | null
+          reason: string
+          user_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "user_blocks"
+          isOneToOne: true
+          isSetofReturn: false
+        }
       }
       cancellation_terms: { Args: { booking_id: string }; Returns: Json }
       collector_route: {
@@ -5441,6 +5541,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      delete_my_account: { Args: Record<PropertyKey, never>; Returns: Json }
       delete_review: { Args: { review_id: string }; Returns: undefined }
       edit_review: {
         Args: { body?: string; rating: number; review_id: string }
@@ -5455,6 +5556,7 @@ export type Database = {
           hidden_reason: string | null
           id: string
           offering_id: string
+          owner_blocked_at: string | null
           provider_id: string | null
           purchase_id: string | null
           rating: number
@@ -5488,6 +5590,7 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      export_my_data: { Args: Record<PropertyKey, never>; Returns: Json }
       free_slots: {
         Args: {
           from_date: string
@@ -5523,6 +5626,7 @@ export type Database = {
           hidden_reason: string | null
           id: string
           offering_id: string
+          owner_blocked_at: string | null
           provider_id: string | null
           purchase_id: string | null
           rating: number
@@ -5954,6 +6058,7 @@ export type Database = {
           hidden_reason: string | null
           id: string
           offering_id: string
+          owner_blocked_at: string | null
           provider_id: string | null
           purchase_id: string | null
           rating: number
@@ -5992,6 +6097,7 @@ export type Database = {
           kind: Database["public"]["Enums"]["offering_kind"]
           late_cancellation_fee_share: number
           location: Database["public"]["Enums"]["offering_location"]
+          owner_blocked_at: string | null
           price: number
           provider_id: string | null
           rating: number
@@ -6023,6 +6129,7 @@ export type Database = {
           id: string
           is_private: boolean
           kind: Database["public"]["Enums"]["post_kind"]
+          owner_blocked_at: string | null
           published_at: string | null
           reaction_count: number
           search: unknown
@@ -6163,6 +6270,7 @@ export type Database = {
           is_verified: boolean
           kind: Database["public"]["Enums"]["provider_kind"]
           languages: string[]
+          owner_blocked_at: string | null
           photo_path: string | null
           rating: number
           rating_count: number
@@ -6243,6 +6351,7 @@ export type Database = {
           final_price: number | null
           id: string
           is_featured: boolean
+          owner_blocked_at: string | null
           postal_code: string | null
           provider_id: string | null
           published_at: string | null
@@ -6309,6 +6418,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      unblock_user: { Args: { user_id: string }; Returns: boolean }
       unlock_user: { Args: { user_id: string }; Returns: undefined }
       unregister_push_token: { Args: { token: string }; Returns: boolean }
       withdraw_bid: {
@@ -6355,6 +6465,7 @@ export type Database = {
           hidden_reason: string | null
           id: string
           offering_id: string
+          owner_blocked_at: string | null
           provider_id: string | null
           purchase_id: string | null
           rating: number

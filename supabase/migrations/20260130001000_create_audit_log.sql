@@ -57,6 +57,9 @@ alter table public.audit_log enable row level security;
 
 revoke all on table public.audit_log from anon, authenticated, service_role;
 grant select on table public.audit_log to authenticated, service_role;
+-- The id sequence: readable, never advanced by an API role (nobody inserts).
+revoke all on sequence public.audit_log_id_seq from anon, authenticated, service_role;
+grant select on sequence public.audit_log_id_seq to service_role;
 
 create policy "admins read the audit log"
   on public.audit_log for select
