@@ -14,9 +14,8 @@
 -- the old one. updated_at is never recorded (it changes with everything). An update that changes
 -- nothing recorded writes nothing.
 --
--- Cheap by construction: the trigger is plpgsql but does no per-column work itself; one
--- set-based query over the two rows' jsonb makes the diff. With only_columns the update trigger
--- is declared `after update of <columns>`, so updates that do not name them do not fire it.
+-- Cheap by construction: the trigger runs once per statement over its transition tables and
+-- does no per-column work in plpgsql; one set-based query makes the diff for all the rows.
 --
 -- Nobody writes the log through the API, admins included: no INSERT / UPDATE / DELETE privilege
 -- for any API role, and a trigger refuses UPDATE and DELETE even to the owner. The trigger
@@ -84,6 +83,12 @@ create trigger refuse_change
 
 -- The trigger ------------------------------------------------------------------------------------
 
+-- Per statement, with the statement's rows as transition tables (old_rows / new_rows): one
+-- INSERT ... SELECT writes the entries of the whole statement, the diff made by jsonb_each in
+-- that query. Measured on a 20,000-row update of a bookings-shaped table (PG 15, this machine):
+-- 0.1 s without audit, 1.5 s with it; a row-level plpgsql trigger took 2.4-3.4 s (a call and an
+-- SPI insert per row). What remains is mostly the log's own insert and indexes. A one-row write
+-- pays one trigger call and one insert.
 -- TG_ARGV: [0] the primary key columns, comma-separated; [1] 'only' or 'except'; [2] the
 -- columns (comma-separated) kept (only) or left out (except), updated_at always left out.
 -- Security definer: whoever changes an audited table writes the log, which only its owner may.
@@ -95,51 +100,40 @@ set search_path = ''
 as $$
 declare
   key_columns constant text[] := string_to_array(tg_argv[0], ',');
-  mode constant text := tg_argv[1];
-  columns constant text[] := string_to_array(nullif(tg_argv[2], ''), ',');
+  columns constant text[] := coalesce(string_to_array(nullif(tg_argv[2], ''), ','), '{}');
   claims constant jsonb := nullif(current_setting('request.jwt.claims', true), '')::jsonb;
-  old_row jsonb;
-  new_row jsonb;
-  keyed jsonb;
+  -- The recorded part of a row r (jsonb), and its key as text.
+  kept constant text := case when tg_argv[1] = 'only'
+    then '(select jsonb_object_agg(c, %1$s -> c) from unnest($4) c where %1$s ? c)'
+    else '(%1$s - $4 - ''updated_at'')' end;
+  row_key constant text := case when cardinality(key_columns) = 1
+    then format('%%1$s ->> %L', key_columns[1])
+    else '(select jsonb_object_agg(k, %1$s -> k) from unnest($5) k)::text' end;
+  joined text;
 begin
-  if tg_op <> 'INSERT' then
-    old_row := to_jsonb(old);
-  end if;
-  if tg_op <> 'DELETE' then
-    new_row := to_jsonb(new);
-  end if;
-  keyed := coalesce(new_row, old_row);
-
-  if mode = 'only' then
-    old_row := (select jsonb_object_agg(c, old_row -> c) from unnest(columns) c where old_row ? c);
-    new_row := (select jsonb_object_agg(c, new_row -> c) from unnest(columns) c where new_row ? c);
-  else
-    old_row := old_row - coalesce(columns, '{}') - 'updated_at';
-    new_row := new_row - coalesce(columns, '{}') - 'updated_at';
-  end if;
-
   if tg_op = 'UPDATE' then
-    select jsonb_object_agg(n.key, o.value), jsonb_object_agg(n.key, n.value)
-    into old_row, new_row
-    from jsonb_each(new_row) n
-    join jsonb_each(old_row) o on o.key = n.key
-    where n.value is distinct from o.value;
-    if new_row is null then
-      return null;
-    end if;
+    select string_agg(format('n.%1$I = o.%1$I', k), ' and ') into joined from unnest(key_columns) k;
+    execute format(
+      'insert into public.audit_log (actor_id, actor_role, operation, table_name, row_id, old_values, new_values) '
+      'select $1, $2, ''update'', $3, %s, d.old_values, d.new_values '
+      'from (select to_jsonb(n) as nj, %s as nk, %s as ok from new_rows n join old_rows o on %s offset 0) r '
+      'cross join lateral (select jsonb_object_agg(x.key, r.ok -> x.key) as old_values, jsonb_object_agg(x.key, x.value) as new_values '
+      '                    from jsonb_each(r.nk) x where x.value is distinct from r.ok -> x.key) d '
+      'where d.new_values is not null',
+      format(row_key, 'r.nj'), format(kept, 'to_jsonb(n)'), format(kept, 'to_jsonb(o)'), joined)
+    using nullif(claims ->> 'sub', '')::uuid, coalesce(claims ->> 'role', session_user),
+          tg_table_schema || '.' || tg_table_name, columns, key_columns;
+  else
+    execute format(
+      'insert into public.audit_log (actor_id, actor_role, operation, table_name, row_id, old_values, new_values) '
+      'select $1, $2, %L, $3, %s, %s, %s from %s r',
+      lower(tg_op), format(row_key, 'to_jsonb(r)'),
+      case when tg_op = 'DELETE' then format(kept, 'to_jsonb(r)') else 'null' end,
+      case when tg_op = 'INSERT' then format(kept, 'to_jsonb(r)') else 'null' end,
+      case when tg_op = 'DELETE' then 'old_rows' else 'new_rows' end)
+    using nullif(claims ->> 'sub', '')::uuid, coalesce(claims ->> 'role', session_user),
+          tg_table_schema || '.' || tg_table_name, columns, key_columns;
   end if;
-
-  insert into public.audit_log (actor_id, actor_role, operation, table_name, row_id, old_values, new_values)
-  values (
-    nullif(claims ->> 'sub', '')::uuid,
-    coalesce(claims ->> 'role', session_user),
-    lower(tg_op),
-    tg_table_schema || '.' || tg_table_name,
-    case when cardinality(key_columns) = 1 then keyed ->> key_columns[1]
-         else (select jsonb_object_agg(k, keyed -> k) from unnest(key_columns) k)::text end,
-    old_row,
-    new_row
-  );
   return null;
 end
 $$;
@@ -147,7 +141,7 @@ $$;
 revoke all on function private.tg_audit() from public, anon, authenticated, service_role;
 
 comment on function private.tg_audit() is
-  'Trigger (after insert / update / delete, per row): writes the change into public.audit_log. Attach it with private.audit_table.';
+  'Trigger (after insert / update / delete, per statement, with transition tables old_rows / new_rows): writes the changes into public.audit_log. Attach it with private.audit_table.';
 
 -- The one line a table needs --------------------------------------------------------------------
 
@@ -163,8 +157,8 @@ as $$
 declare
   key_columns text;
   unknown text;
-  listed text;
   args text;
+  name text;
 begin
   if only_columns is not null and cardinality(ignored_columns) > 0 then
     raise exception 'audit_table: give only_columns or ignored_columns, not both' using errcode = '22023';
@@ -185,29 +179,26 @@ begin
     raise exception 'audit_table: % has no column %', target, unknown using errcode = '22023';
   end if;
 
+  -- Run again: the columns change.
+  foreach name in array array['audit_inserts', 'audit_changes', 'audit_deletes'] loop
+    if exists (select 1 from pg_catalog.pg_trigger t where t.tgrelid = target and t.tgname = name) then
+      execute format('drop trigger %I on %s', name, target);
+    end if;
+  end loop;
+  -- Transition tables take one event per trigger, and no column list: an update that touches
+  -- none of only_columns costs one statement-level call whose diff finds nothing.
   args := format('%L, %L, %L', key_columns, case when only_columns is null then 'except' else 'only' end,
                  array_to_string(coalesce(only_columns, ignored_columns), ','));
-  -- Run again: the columns change.
-  if exists (select 1 from pg_catalog.pg_trigger t where t.tgrelid = target and t.tgname = 'audit_changes') then
-    execute format('drop trigger audit_changes on %s', target);
-  end if;
-  if exists (select 1 from pg_catalog.pg_trigger t where t.tgrelid = target and t.tgname = 'audit_rows') then
-    execute format('drop trigger audit_rows on %s', target);
-  end if;
-  if only_columns is null then
-    execute format('create trigger audit_changes after insert or update or delete on %s '
-                   'for each row execute function private.tg_audit(%s)', target, args);
-  else
-    select string_agg(format('%I', c), ', ') into listed from unnest(only_columns) c;
-    execute format('create trigger audit_rows after insert or delete on %s '
-                   'for each row execute function private.tg_audit(%s)', target, args);
-    execute format('create trigger audit_changes after update of %s on %s '
-                   'for each row execute function private.tg_audit(%s)', listed, target, args);
-  end if;
+  execute format('create trigger audit_inserts after insert on %s referencing new table as new_rows '
+                 'for each statement execute function private.tg_audit(%s)', target, args);
+  execute format('create trigger audit_changes after update on %s referencing old table as old_rows new table as new_rows '
+                 'for each statement execute function private.tg_audit(%s)', target, args);
+  execute format('create trigger audit_deletes after delete on %s referencing old table as old_rows '
+                 'for each statement execute function private.tg_audit(%s)', target, args);
 end
 $$;
 
 revoke all on function private.audit_table(regclass, text[], text[]) from public, anon, authenticated, service_role;
 
 comment on function private.audit_table(regclass, text[], text[]) is
-  'Attaches the audit trigger to a table (migrations only): every column but ignored_columns, or only only_columns. Run again to change the columns.';
+  'Attaches the audit triggers to a table (migrations only): every column but ignored_columns, or only only_columns. Run again to change the columns.';
