@@ -108,6 +108,367 @@ export type Database = {
           },
         ]
       }
+      analytics_business_days: {
+        Row: {
+          average_processing_hours: number | null
+          bookings_ended: number
+          computed_at: string
+          currency: string
+          day: string
+          fulfilment_rate: number | null
+          gmv: number
+          gmv_30_days: number
+          month_over_month_growth: number | null
+          net_revenue: number
+          refunds: number
+        }
+        Insert: {
+          average_processing_hours?: number | null
+          bookings_ended?: number
+          computed_at?: string
+          currency: string
+          day: string
+          fulfilment_rate?: number | null
+          gmv?: number
+          gmv_30_days?: number
+          month_over_month_growth?: number | null
+          net_revenue?: number
+          refunds?: number
+        }
+        Update: {
+          average_processing_hours?: number | null
+          bookings_ended?: number
+          computed_at?: string
+          currency?: string
+          day?: string
+          fulfilment_rate?: number | null
+          gmv?: number
+          gmv_30_days?: number
+          month_over_month_growth?: number | null
+          net_revenue?: number
+          refunds?: number
+        }
+        Relationships: []
+      }
+      analytics_category_days: {
+        Row: {
+          bids_placed: number
+          cancelled_orders: number
+          category_id: string
+          completed_orders: number
+          completion_rate: number | null
+          computed_at: string
+          currency: string
+          day: string
+          fees: number
+          no_show_orders: number
+          order_value: number
+          orders_placed: number
+        }
+        Insert: {
+          bids_placed?: number
+          cancelled_orders?: number
+          category_id: string
+          completed_orders?: number
+          completion_rate?: number | null
+          computed_at?: string
+          currency: string
+          day: string
+          fees?: number
+          no_show_orders?: number
+          order_value?: number
+          orders_placed?: number
+        }
+        Update: {
+          bids_placed?: number
+          cancelled_orders?: number
+          category_id?: string
+          completed_orders?: number
+          completion_rate?: number | null
+          computed_at?: string
+          currency?: string
+          day?: string
+          fees?: number
+          no_show_orders?: number
+          order_value?: number
+          orders_placed?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "analytics_category_days_category_id_fkey"
+            columns: ["category_id"]
+            isOneToOne: false
+            referencedRelation: "categories"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      analytics_order_days: {
+        Row: {
+          active_clients: number
+          active_providers: number
+          average_bids_per_job: number | null
+          average_order_value: number | null
+          bids_placed: number
+          booking_orders: number
+          cancelled_orders: number
+          completed_orders: number
+          computed_at: string
+          currency: string
+          day: string
+          fees: number
+          jobs_posted: number
+          new_orders: number
+          no_show_orders: number
+          order_value: number
+          orders_placed: number
+          purchase_orders: number
+        }
+        Insert: {
+          active_clients?: number
+          active_providers?: number
+          average_bids_per_job?: number | null
+          average_order_value?: number | null
+          bids_placed?: number
+          booking_orders?: number
+          cancelled_orders?: number
+          completed_orders?: number
+          computed_at?: string
+          currency: string
+          day: string
+          fees?: number
+          jobs_posted?: number
+          new_orders?: number
+          no_show_orders?: number
+          order_value?: number
+          orders_placed?: number
+          purchase_orders?: number
+        }
+        Update: {
+          active_clients?: number
+          active_providers?: number
+          average_bids_per_job?: number | null
+          average_order_value?: number | null
+          bids_placed?: number
+          booking_orders?: number
+          cancelled_orders?: number
+          completed_orders?: number
+          computed_at?: string
+          currency?: string
+          day?: string
+          fees?: number
+          jobs_posted?: number
+          new_orders?: number
+          no_show_orders?: number
+          order_value?: number
+          orders_placed?: number
+          purchase_orders?: number
+        }
+        Relationships: []
+      }
+      analytics_provider_days: {
+        Row: {
+          bids_placed: number
+          cancelled_orders: number
+          completed_orders: number
+          computed_at: string
+          currency: string
+          day: string
+          earnings: number
+          given_back: number
+          no_show_orders: number
+          order_value: number
+          orders_placed: number
+          provider_id: string
+        }
+        Insert: {
+          bids_placed?: number
+          cancelled_orders?: number
+          completed_orders?: number
+          computed_at?: string
+          currency: string
+          day: string
+          earnings?: number
+          given_back?: number
+          no_show_orders?: number
+          order_value?: number
+          orders_placed?: number
+          provider_id: string
+        }
+        Update: {
+          bids_placed?: number
+          cancelled_orders?: number
+          completed_orders?: number
+          computed_at?: string
+          currency?: string
+          day?: string
+          earnings?: number
+          given_back?: number
+          no_show_orders?: number
+          order_value?: number
+          orders_placed?: number
+          provider_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "analytics_provider_days_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
+      analytics_retention_days: {
+        Row: {
+          average_sign_ins: number | null
+          cohort_day: string
+          cohort_size: number
+          computed_at: string
+          day_1_active: number
+          day_1_retention: number | null
+          day_30_active: number
+          day_30_retention: number | null
+          day_7_active: number
+          day_7_retention: number | null
+          user_type: string
+        }
+        Insert: {
+          average_sign_ins?: number | null
+          cohort_day: string
+          cohort_size?: number
+          computed_at?: string
+          day_1_active?: number
+          day_1_retention?: number | null
+          day_30_active?: number
+          day_30_retention?: number | null
+          day_7_active?: number
+          day_7_retention?: number | null
+          user_type: string
+        }
+        Update: {
+          average_sign_ins?: number | null
+          cohort_day?: string
+          cohort_size?: number
+          computed_at?: string
+          day_1_active?: number
+          day_1_retention?: number | null
+          day_30_active?: number
+          day_30_retention?: number | null
+          day_7_active?: number
+          day_7_retention?: number | null
+          user_type?: string
+        }
+        Relationships: []
+      }
+      analytics_search_days: {
+        Row: {
+          computed_at: string
+          conversion_hours: number
+          conversion_rate: number | null
+          day: string
+          searches: number
+          searches_leading_to_bookings: number
+          searches_with_results: number
+          signed_in_searches: number
+          top_categories: NonNullable<Json>
+          top_terms: NonNullable<Json>
+          top_zero_result_terms: NonNullable<Json>
+          unique_searchers: number
+          zero_result_rate: number | null
+          zero_result_searches: number
+        }
+        Insert: {
+          computed_at?: string
+          conversion_hours: number
+          conversion_rate?: number | null
+          day: string
+          searches?: number
+          searches_leading_to_bookings?: number
+          searches_with_results?: number
+          signed_in_searches?: number
+          top_categories?: NonNullable<Json>
+          top_terms?: NonNullable<Json>
+          top_zero_result_terms?: NonNullable<Json>
+          unique_searchers?: number
+          zero_result_rate?: number | null
+          zero_result_searches?: number
+        }
+        Update: {
+          computed_at?: string
+          conversion_hours?: number
+          conversion_rate?: number | null
+          day?: string
+          searches?: number
+          searches_leading_to_bookings?: number
+          searches_with_results?: number
+          signed_in_searches?: number
+          top_categories?: NonNullable<Json>
+          top_terms?: NonNullable<Json>
+          top_zero_result_terms?: NonNullable<Json>
+          unique_searchers?: number
+          zero_result_rate?: number | null
+          zero_result_searches?: number
+        }
+        Relationships: []
+      }
+      app_versions: {
+        Row: {
+          build_number: number
+          checksum: string | null
+          created_at: string
+          device_requirements: NonNullable<Json>
+          download_url: string | null
+          file_size: number | null
+          id: string
+          is_active: boolean
+          is_forced_update: boolean
+          max_os_version: string | null
+          min_os_version: string | null
+          platform: Database["public"]["Enums"]["app_platform"]
+          release_notes: string | null
+          released_at: string
+          updated_at: string
+          version: string
+        }
+        Insert: {
+          build_number: number
+          checksum?: string | null
+          created_at?: string
+          device_requirements?: NonNullable<Json>
+          download_url?: string | null
+          file_size?: number | null
+          id?: string
+          is_active?: boolean
+          is_forced_update?: boolean
+          max_os_version?: string | null
+          min_os_version?: string | null
+          platform: Database["public"]["Enums"]["app_platform"]
+          release_notes?: string | null
+          released_at?: string
+          updated_at?: string
+          version: string
+        }
+        Update: {
+          build_number?: number
+          checksum?: string | null
+          created_at?: string
+          device_requirements?: NonNullable<Json>
+          download_url?: string | null
+          file_size?: number | null
+          id?: string
+          is_active?: boolean
+          is_forced_update?: boolean
+          max_os_version?: string | null
+          min_os_version?: string | null
+          platform?: Database["public"]["Enums"]["app_platform"]
+          release_notes?: string | null
+          released_at?: string
+          updated_at?: string
+          version?: string
+        }
+        Relationships: []
+      }
       audit_log: {
         Row: {
           actor_id: string | null
@@ -2771,6 +3132,51 @@ export type Database = {
           },
         ]
       }
+      languages: {
+        Row: {
+          code: string
+          created_at: string
+          currency_code: string | null
+          english_name: string
+          flag_emoji: string | null
+          is_active: boolean
+          is_default: boolean
+          is_rtl: boolean
+          locale: string
+          native_name: string
+          sort_order: number
+          updated_at: string
+        }
+        Insert: {
+          code: string
+          created_at?: string
+          currency_code?: string | null
+          english_name: string
+          flag_emoji?: string | null
+          is_active?: boolean
+          is_default?: boolean
+          is_rtl?: boolean
+          locale: string
+          native_name: string
+          sort_order?: number
+          updated_at?: string
+        }
+        Update: {
+          code?: string
+          created_at?: string
+          currency_code?: string | null
+          english_name?: string
+          flag_emoji?: string | null
+          is_active?: boolean
+          is_default?: boolean
+          is_rtl?: boolean
+          locale?: string
+          native_name?: string
+          sort_order?: number
+          updated_at?: string
+        }
+        Relationships: []
+      }
       match_cache: {
         Row: {
           client_id: string
@@ -3135,6 +3541,13 @@ export type Database = {
             isOneToOne: false
             referencedRelation: "notification_event_types"
             referencedColumns: ["key"]
+          },
+          {
+            foreignKeyName: "notification_templates_locale_language"
+            columns: ["locale"]
+            isOneToOne: false
+            referencedRelation: "languages"
+            referencedColumns: ["code"]
           },
         ]
       }
@@ -4059,7 +4472,7 @@ export type Database = {
         Row: {
           created_at: string
           full_name: string | null
-          locale: string
+          locale: string | null
           phone: string | null
           updated_at: string
           user_id: string
@@ -4067,7 +4480,7 @@ export type Database = {
         Insert: {
           created_at?: string
           full_name?: string | null
-          locale?: string
+          locale?: string | null
           phone?: string | null
           updated_at?: string
           user_id: string
@@ -4075,12 +4488,19 @@ export type Database = {
         Update: {
           created_at?: string
           full_name?: string | null
-          locale?: string
+          locale?: string | null
           phone?: string | null
           updated_at?: string
           user_id?: string
         }
         Relationships: [
+          {
+            foreignKeyName: "profile_details_locale_language"
+            columns: ["locale"]
+            isOneToOne: false
+            referencedRelation: "languages"
+            referencedColumns: ["code"]
+          },
           {
             foreignKeyName: "profile_details_user_id_fkey"
             columns: ["user_id"]
@@ -5249,6 +5669,54 @@ export type Database = {
         }
         Relationships: []
       }
+      system_settings: {
+        Row: {
+          allowed_values: Json | null
+          category: string | null
+          description: string | null
+          is_nullable: boolean | null
+          is_public: boolean | null
+          key: string | null
+          max_value: number | null
+          min_value: number | null
+          updated_at: string | null
+          updated_by: string | null
+          validation_regex: string | null
+          value: Json | null
+          value_type: string | null
+        }
+        Insert: {
+          allowed_values?: Json | null
+          category?: string | null
+          description?: string | null
+          is_nullable?: boolean | null
+          is_public?: boolean | null
+          key?: string | null
+          max_value?: number | null
+          min_value?: number | null
+          updated_at?: string | null
+          updated_by?: string | null
+          validation_regex?: string | null
+          value?: Json | null
+          value_type?: string | null
+        }
+        Update: {
+          allowed_values?: Json | null
+          category?: string | null
+          description?: string | null
+          is_nullable?: boolean | null
+          is_public?: boolean | null
+          key?: string | null
+          max_value?: number | null
+          min_value?: number | null
+          updated_at?: string | null
+          updated_by?: string | null
+          validation_regex?: string | null
+          value?: Json | null
+          value_type?: string | null
+        }
+        Relationships: []
+      }
     }
     Functions: {
       accept_bid: { Args: { bid_id: string; revision?: number }; Returns: Json }
@@ -5372,6 +5840,10 @@ export type Database = {
         }
       }
       cancellation_terms: { Args: { booking_id: string }; Returns: Json }
+      check_app_version: {
+        Args: { build: number; platform: string }
+        Returns: Json
+      }
       collector_route: {
         Args: { day?: string }
         Returns: {
@@ -6189,6 +6661,29 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      set_default_language: {
+        Args: { language_code: string }
+        Returns: {
+          code: string
+          created_at: string
+          currency_code: string | null
+          english_name: string
+          flag_emoji: string | null
+          is_active: boolean
+          is_default: boolean
+          is_rtl: boolean
+          locale: string
+          native_name: string
+          sort_order: number
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "languages"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       set_notification_preference: {
         Args: {
           category: string
@@ -6421,6 +6916,30 @@ export type Database = {
       unblock_user: { Args: { user_id: string }; Returns: boolean }
       unlock_user: { Args: { user_id: string }; Returns: undefined }
       unregister_push_token: { Args: { token: string }; Returns: boolean }
+      update_setting: {
+        Args: { new_value: Json; setting_key: string }
+        Returns: {
+          allowed_values: Json | null
+          category: string | null
+          description: string | null
+          is_nullable: boolean | null
+          is_public: boolean | null
+          key: string | null
+          max_value: number | null
+          min_value: number | null
+          updated_at: string | null
+          updated_by: string | null
+          validation_regex: string | null
+          value: Json | null
+          value_type: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "system_settings"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       withdraw_bid: {
         Args: { bid_id: string; reason?: string }
         Returns: {
@@ -6483,6 +7002,7 @@ export type Database = {
     }
     Enums: {
       addon_price_type: "fixed" | "per_unit" | "per_hour"
+      app_platform: "ios" | "android" | "web"
       app_role: "admin" | "staff" | "provider" | "client"
       bid_status: "pending" | "accepted" | "rejected" | "withdrawn"
       booking_status:
@@ -6747,6 +7267,7 @@ export const Constants = {
   public: {
     Enums: {
       addon_price_type: ["fixed", "per_unit", "per_hour"],
+      app_platform: ["ios", "android", "web"],
       app_role: ["admin", "staff", "provider", "client"],
       bid_status: ["pending", "accepted", "rejected", "withdrawn"],
       booking_status: [
