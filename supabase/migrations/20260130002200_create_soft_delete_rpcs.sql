@@ -82,9 +82,10 @@ declare
   deletion private.deletions;
 begin
   select * into deletion from private.deletions d where d.id = restore_root.deletion_id;
-  if not private.is_privileged() and not (
+  if not private.is_privileged() and not coalesce(
     found and deletion.deleted_by = auth.uid() and deletion.deleted_by_role = 'authenticated'
-    and deletion.deleted_at > now() - make_interval(hours => (private.setting('soft_delete.owner_restore_hours') #>> '{}')::integer)
+    and deletion.deleted_at > now() - make_interval(hours => (private.setting('soft_delete.owner_restore_hours') #>> '{}')::integer),
+    false
   ) then
     raise exception 'deletion % not found among the ones you may undo', restore_root.deletion_id using errcode = 'PT404';
   end if;
