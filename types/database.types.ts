@@ -192,6 +192,8 @@ export type Database = {
           created_at: string
           currency: string
           decision_reason: string | null
+          deleted_at: string | null
+          deleted_by_deletion: string | null
           description: string
           estimated_minutes: number
           id: string
@@ -201,6 +203,7 @@ export type Database = {
           proposed_start: string | null
           provider_id: string
           rejected_at: string | null
+          restored_at: string | null
           revision: number
           status: Database["public"]["Enums"]["bid_status"]
           terms: string | null
@@ -214,6 +217,8 @@ export type Database = {
           created_at?: string
           currency: string
           decision_reason?: string | null
+          deleted_at?: string | null
+          deleted_by_deletion?: string | null
           description: string
           estimated_minutes: number
           id?: string
@@ -223,6 +228,7 @@ export type Database = {
           proposed_start?: string | null
           provider_id?: string
           rejected_at?: string | null
+          restored_at?: string | null
           revision?: number
           status?: Database["public"]["Enums"]["bid_status"]
           terms?: string | null
@@ -236,6 +242,8 @@ export type Database = {
           created_at?: string
           currency?: string
           decision_reason?: string | null
+          deleted_at?: string | null
+          deleted_by_deletion?: string | null
           description?: string
           estimated_minutes?: number
           id?: string
@@ -245,6 +253,7 @@ export type Database = {
           proposed_start?: string | null
           provider_id?: string
           rejected_at?: string | null
+          restored_at?: string | null
           revision?: number
           status?: Database["public"]["Enums"]["bid_status"]
           terms?: string | null
@@ -742,12 +751,14 @@ export type Database = {
           body: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           edited_at: string | null
           id: number
           is_deleted: boolean
           is_edited: boolean
           kind: Database["public"]["Enums"]["chat_message_kind"]
           reply_to_id: number | null
+          restored_at: string | null
           room_id: string
           sender_id: string | null
           system_event: string | null
@@ -761,12 +772,14 @@ export type Database = {
           body?: string | null
           created_at?: string
           deleted_at?: string | null
+          deleted_by_deletion?: string | null
           edited_at?: string | null
           id?: never
           is_deleted?: boolean
           is_edited?: boolean
           kind?: Database["public"]["Enums"]["chat_message_kind"]
           reply_to_id?: number | null
+          restored_at?: string | null
           room_id: string
           sender_id?: string | null
           system_event?: string | null
@@ -780,12 +793,14 @@ export type Database = {
           body?: string | null
           created_at?: string
           deleted_at?: string | null
+          deleted_by_deletion?: string | null
           edited_at?: string | null
           id?: never
           is_deleted?: boolean
           is_edited?: boolean
           kind?: Database["public"]["Enums"]["chat_message_kind"]
           reply_to_id?: number | null
+          restored_at?: string | null
           room_id?: string
           sender_id?: string | null
           system_event?: string | null
@@ -873,25 +888,34 @@ export type Database = {
           bidder_id: string | null
           booking_id: string | null
           created_at: string
+          deleted_at: string | null
+          deleted_by_deletion: string | null
           id: string
           job_id: string | null
           last_message_at: string | null
+          restored_at: string | null
         }
         Insert: {
           bidder_id?: string | null
           booking_id?: string | null
           created_at?: string
+          deleted_at?: string | null
+          deleted_by_deletion?: string | null
           id?: string
           job_id?: string | null
           last_message_at?: string | null
+          restored_at?: string | null
         }
         Update: {
           bidder_id?: string | null
           booking_id?: string | null
           created_at?: string
+          deleted_at?: string | null
+          deleted_by_deletion?: string | null
           id?: string
           job_id?: string | null
           last_message_at?: string | null
+          restored_at?: string | null
         }
         Relationships: [
           {
@@ -1095,12 +1119,14 @@ export type Database = {
           body: string
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           depth: number
           hidden_at: string | null
           id: string
           parent_id: string | null
           post_id: string
           reaction_count: number
+          restored_at: string | null
           updated_at: string
         }
         Insert: {
@@ -1108,12 +1134,14 @@ export type Database = {
           body: string
           created_at?: string
           deleted_at?: string | null
+          deleted_by_deletion?: string | null
           depth?: number
           hidden_at?: string | null
           id?: string
           parent_id?: string | null
           post_id: string
           reaction_count?: number
+          restored_at?: string | null
           updated_at?: string
         }
         Update: {
@@ -1121,12 +1149,14 @@ export type Database = {
           body?: string
           created_at?: string
           deleted_at?: string | null
+          deleted_by_deletion?: string | null
           depth?: number
           hidden_at?: string | null
           id?: string
           parent_id?: string | null
           post_id?: string
           reaction_count?: number
+          restored_at?: string | null
           updated_at?: string
         }
         Relationships: [
@@ -1885,31 +1915,40 @@ export type Database = {
         Row: {
           caption: string | null
           created_at: string
+          deleted_at: string | null
+          deleted_by_deletion: string | null
           id: string
           is_primary: boolean
           job_id: string
           kind: Database["public"]["Enums"]["job_file_kind"]
           path: string
+          restored_at: string | null
           sort_order: number
         }
         Insert: {
           caption?: string | null
           created_at?: string
+          deleted_at?: string | null
+          deleted_by_deletion?: string | null
           id?: string
           is_primary?: boolean
           job_id: string
           kind?: Database["public"]["Enums"]["job_file_kind"]
           path: string
+          restored_at?: string | null
           sort_order?: number
         }
         Update: {
           caption?: string | null
           created_at?: string
+          deleted_at?: string | null
+          deleted_by_deletion?: string | null
           id?: string
           is_primary?: boolean
           job_id?: string
           kind?: Database["public"]["Enums"]["job_file_kind"]
           path?: string
+          restored_at?: string | null
           sort_order?: number
         }
         Relationships: [
@@ -2027,6 +2066,8 @@ export type Database = {
           country_code: string | null
           created_at: string
           currency: string
+          deleted_at: string | null
+          deleted_by_deletion: string | null
           description: string
           expires_at: string | null
           final_price: number | null
@@ -2036,6 +2077,7 @@ export type Database = {
           provider_id: string | null
           published_at: string | null
           region: string | null
+          restored_at: string | null
           service_date: string
           service_starts_at: string
           service_time: string | null
@@ -2061,6 +2103,8 @@ export type Database = {
           country_code?: string | null
           created_at?: string
           currency: string
+          deleted_at?: string | null
+          deleted_by_deletion?: string | null
           description: string
           expires_at?: string | null
           final_price?: number | null
@@ -2070,6 +2114,7 @@ export type Database = {
           provider_id?: string | null
           published_at?: string | null
           region?: string | null
+          restored_at?: string | null
           service_date: string
           service_starts_at: string
           service_time?: string | null
@@ -2095,6 +2140,8 @@ export type Database = {
           country_code?: string | null
           created_at?: string
           currency?: string
+          deleted_at?: string | null
+          deleted_by_deletion?: string | null
           description?: string
           expires_at?: string | null
           final_price?: number | null
@@ -2104,6 +2151,7 @@ export type Database = {
           provider_id?: string | null
           published_at?: string | null
           region?: string | null
+          restored_at?: string | null
           service_date?: string
           service_starts_at?: string
           service_time?: string | null
@@ -3894,12 +3942,14 @@ export type Database = {
           cover_path: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           hidden_at: string | null
           id: string
           is_private: boolean
           kind: Database["public"]["Enums"]["post_kind"]
           published_at: string | null
           reaction_count: number
+          restored_at: string | null
           search: unknown
           slug: string | null
           status: Database["public"]["Enums"]["post_status"]
@@ -3914,12 +3964,14 @@ export type Database = {
           cover_path?: string | null
           created_at?: string
           deleted_at?: string | null
+          deleted_by_deletion?: string | null
           hidden_at?: string | null
           id?: string
           is_private?: boolean
           kind: Database["public"]["Enums"]["post_kind"]
           published_at?: string | null
           reaction_count?: number
+          restored_at?: string | null
           search?: never
           slug?: string | null
           status?: Database["public"]["Enums"]["post_status"]
@@ -3934,12 +3986,14 @@ export type Database = {
           cover_path?: string | null
           created_at?: string
           deleted_at?: string | null
+          deleted_by_deletion?: string | null
           hidden_at?: string | null
           id?: string
           is_private?: boolean
           kind?: Database["public"]["Enums"]["post_kind"]
           published_at?: string | null
           reaction_count?: number
+          restored_at?: string | null
           search?: never
           slug?: string | null
           status?: Database["public"]["Enums"]["post_status"]
@@ -4695,6 +4749,7 @@ export type Database = {
           booking_id: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           hidden_at: string | null
           hidden_by: string | null
           hidden_reason: string | null
@@ -4705,6 +4760,7 @@ export type Database = {
           rating: number
           responded_at: string | null
           response: string | null
+          restored_at: string | null
           updated_at: string
         }
         Insert: {
@@ -4713,6 +4769,7 @@ export type Database = {
           booking_id?: string | null
           created_at?: string
           deleted_at?: string | null
+          deleted_by_deletion?: string | null
           hidden_at?: string | null
           hidden_by?: string | null
           hidden_reason?: string | null
@@ -4723,6 +4780,7 @@ export type Database = {
           rating: number
           responded_at?: string | null
           response?: string | null
+          restored_at?: string | null
           updated_at?: string
         }
         Update: {
@@ -4731,6 +4789,7 @@ export type Database = {
           booking_id?: string | null
           created_at?: string
           deleted_at?: string | null
+          deleted_by_deletion?: string | null
           hidden_at?: string | null
           hidden_by?: string | null
           hidden_reason?: string | null
@@ -4741,6 +4800,7 @@ export type Database = {
           rating?: number
           responded_at?: string | null
           response?: string | null
+          restored_at?: string | null
           updated_at?: string
         }
         Relationships: [
@@ -5234,6 +5294,7 @@ export type Database = {
           booking_id: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           hidden_at: string | null
           hidden_by: string | null
           hidden_reason: string | null
@@ -5244,6 +5305,7 @@ export type Database = {
           rating: number
           responded_at: string | null
           response: string | null
+          restored_at: string | null
           updated_at: string
         }
         SetofOptions: {
@@ -5441,6 +5503,12 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      delete_chat_room: {
+        Args: { reason?: string; room_id: string }
+        Returns: Json
+      }
+      delete_job: { Args: { job_id: string; reason?: string }; Returns: Json }
+      delete_post: { Args: { post_id: string; reason?: string }; Returns: Json }
       delete_review: { Args: { review_id: string }; Returns: undefined }
       edit_review: {
         Args: { body?: string; rating: number; review_id: string }
@@ -5450,6 +5518,7 @@ export type Database = {
           booking_id: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           hidden_at: string | null
           hidden_by: string | null
           hidden_reason: string | null
@@ -5460,6 +5529,7 @@ export type Database = {
           rating: number
           responded_at: string | null
           response: string | null
+          restored_at: string | null
           updated_at: string
         }
         SetofOptions: {
@@ -5510,6 +5580,7 @@ export type Database = {
           locked_until: string
         }[]
       }
+      hard_delete_deletion: { Args: { deletion_id: string }; Returns: Json }
       hide_review: {
         Args: { hidden?: boolean; reason?: string; review_id: string }
         Returns: {
@@ -5518,6 +5589,7 @@ export type Database = {
           booking_id: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           hidden_at: string | null
           hidden_by: string | null
           hidden_reason: string | null
@@ -5528,6 +5600,7 @@ export type Database = {
           rating: number
           responded_at: string | null
           response: string | null
+          restored_at: string | null
           updated_at: string
         }
         SetofOptions: {
@@ -5598,6 +5671,22 @@ export type Database = {
         }
       }
       lift_email_suppression: { Args: { address: string }; Returns: boolean }
+      list_deletions: {
+        Args: { max_rows?: number; of_table?: string; only_open?: boolean }
+        Returns: {
+          deleted_at: string
+          deleted_by: string
+          deleted_by_role: string
+          id: string
+          purged_at: string
+          reason: string
+          restored_at: string
+          restored_by: string
+          root_id: string
+          root_table: string
+          row_counts: Json
+        }[]
+      }
       list_email_suppressions: {
         Args: Record<PropertyKey, never>
         Returns: {
@@ -5802,6 +5891,7 @@ export type Database = {
         Args: { outbox_id: number }
         Returns: string
       }
+      restore_deletion: { Args: { deletion_id: string }; Returns: Json }
       retry_notification_delivery: {
         Args: { delivery_id: string }
         Returns: {
@@ -5949,6 +6039,7 @@ export type Database = {
           booking_id: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           hidden_at: string | null
           hidden_by: string | null
           hidden_reason: string | null
@@ -5959,6 +6050,7 @@ export type Database = {
           rating: number
           responded_at: string | null
           response: string | null
+          restored_at: string | null
           updated_at: string
         }
         SetofOptions: {
@@ -6019,12 +6111,14 @@ export type Database = {
           cover_path: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           hidden_at: string | null
           id: string
           is_private: boolean
           kind: Database["public"]["Enums"]["post_kind"]
           published_at: string | null
           reaction_count: number
+          restored_at: string | null
           search: unknown
           slug: string | null
           status: Database["public"]["Enums"]["post_status"]
@@ -6064,12 +6158,14 @@ export type Database = {
           body: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           edited_at: string | null
           id: number
           is_deleted: boolean
           is_edited: boolean
           kind: Database["public"]["Enums"]["chat_message_kind"]
           reply_to_id: number | null
+          restored_at: string | null
           room_id: string
           sender_id: string | null
           system_event: string | null
@@ -6179,6 +6275,10 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      soft_delete_account: {
+        Args: { reason?: string; user_id?: string }
+        Returns: Json
+      }
       transition_booking: {
         Args: {
           booking_id: string
@@ -6238,6 +6338,8 @@ export type Database = {
           country_code: string | null
           created_at: string
           currency: string
+          deleted_at: string | null
+          deleted_by_deletion: string | null
           description: string
           expires_at: string | null
           final_price: number | null
@@ -6247,6 +6349,7 @@ export type Database = {
           provider_id: string | null
           published_at: string | null
           region: string | null
+          restored_at: string | null
           service_date: string
           service_starts_at: string
           service_time: string | null
@@ -6320,6 +6423,8 @@ export type Database = {
           created_at: string
           currency: string
           decision_reason: string | null
+          deleted_at: string | null
+          deleted_by_deletion: string | null
           description: string
           estimated_minutes: number
           id: string
@@ -6329,6 +6434,7 @@ export type Database = {
           proposed_start: string | null
           provider_id: string
           rejected_at: string | null
+          restored_at: string | null
           revision: number
           status: Database["public"]["Enums"]["bid_status"]
           terms: string | null
@@ -6350,6 +6456,7 @@ export type Database = {
           booking_id: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           hidden_at: string | null
           hidden_by: string | null
           hidden_reason: string | null
@@ -6360,6 +6467,7 @@ export type Database = {
           rating: number
           responded_at: string | null
           response: string | null
+          restored_at: string | null
           updated_at: string
         }
         SetofOptions: {

@@ -144,9 +144,11 @@ as $$
 declare
   found_one boolean;
 begin
-  execute format('select exists (select 1 from %s c join %s p on p.%I = c.%I '
-                 'where c.deleted_by_deletion = $1 and p.deleted_at is not null and p.deleted_by_deletion is distinct from $1)',
-                 child_table, parent_table,
+  -- Written as an anti-join on the parent's key: one index probe per row of the deletion (a
+  -- join on the parents' deleted_at index would scan every deleted parent per row).
+  execute format('select exists (select 1 from %s c where c.deleted_by_deletion = $1 and c.%I is not null and not exists '
+                 '(select 1 from %s p where p.%I = c.%I and (p.deleted_at is null or p.deleted_by_deletion = $1)))',
+                 child_table, fk_column, parent_table,
                  (select t.key_column from private.soft_delete_tables t where t.table_name = parent_table), fk_column)
     into found_one using deletion_id;
   return found_one;
