@@ -108,406 +108,6 @@ export type Database = {
           },
         ]
       }
-      analytics_business_days: {
-        Row: {
-          average_processing_hours: number | null
-          bookings_ended: number
-          computed_at: string
-          currency: string
-          day: string
-          fulfilment_rate: number | null
-          gmv: number
-          gmv_30_days: number
-          month_over_month_growth: number | null
-          net_revenue: number
-          refunds: number
-        }
-        Insert: {
-          average_processing_hours?: number | null
-          bookings_ended?: number
-          computed_at?: string
-          currency: string
-          day: string
-          fulfilment_rate?: number | null
-          gmv?: number
-          gmv_30_days?: number
-          month_over_month_growth?: number | null
-          net_revenue?: number
-          refunds?: number
-        }
-        Update: {
-          average_processing_hours?: number | null
-          bookings_ended?: number
-          computed_at?: string
-          currency?: string
-          day?: string
-          fulfilment_rate?: number | null
-          gmv?: number
-          gmv_30_days?: number
-          month_over_month_growth?: number | null
-          net_revenue?: number
-          refunds?: number
-        }
-        Relationships: []
-      }
-      analytics_category_days: {
-        Row: {
-          bids_placed: number
-          cancelled_orders: number
-          category_id: string
-          completed_orders: number
-          completion_rate: number | null
-          computed_at: string
-          currency: string
-          day: string
-          fees: number
-          no_show_orders: number
-          order_value: number
-          orders_placed: number
-        }
-        Insert: {
-          bids_placed?: number
-          cancelled_orders?: number
-          category_id: string
-          completed_orders?: number
-          completion_rate?: number | null
-          computed_at?: string
-          currency: string
-          day: string
-          fees?: number
-          no_show_orders?: number
-          order_value?: number
-          orders_placed?: number
-        }
-        Update: {
-          bids_placed?: number
-          cancelled_orders?: number
-          category_id?: string
-          completed_orders?: number
-          completion_rate?: number | null
-          computed_at?: string
-          currency?: string
-          day?: string
-          fees?: number
-          no_show_orders?: number
-          order_value?: number
-          orders_placed?: number
-        }
-        Relationships: [
-          {
-            foreignKeyName: "analytics_category_days_category_id_fkey"
-            columns: ["category_id"]
-            isOneToOne: false
-            referencedRelation: "categories"
-            referencedColumns: ["id"]
-          },
-        ]
-      }
-      analytics_order_days: {
-        Row: {
-          active_clients: number
-          active_providers: number
-          average_bids_per_job: number | null
-          average_order_value: number | null
-          bids_placed: number
-          booking_orders: number
-          cancelled_orders: number
-          completed_orders: number
-          computed_at: string
-          currency: string
-          day: string
-          fees: number
-          jobs_posted: number
-          new_orders: number
-          no_show_orders: number
-          order_value: number
-          orders_placed: number
-          purchase_orders: number
-        }
-        Insert: {
-          active_clients?: number
-          active_providers?: number
-          average_bids_per_job?: number | null
-          average_order_value?: number | null
-          bids_placed?: number
-          booking_orders?: number
-          cancelled_orders?: number
-          completed_orders?: number
-          computed_at?: string
-          currency: string
-          day: string
-          fees?: number
-          jobs_posted?: number
-          new_orders?: number
-          no_show_orders?: number
-          order_value?: number
-          orders_placed?: number
-          purchase_orders?: number
-        }
-        Update: {
-          active_clients?: number
-          active_providers?: number
-          average_bids_per_job?: number | null
-          average_order_value?: number | null
-          bids_placed?: number
-          booking_orders?: number
-          cancelled_orders?: number
-          completed_orders?: number
-          computed_at?: string
-          currency?: string
-          day?: string
-          fees?: number
-          jobs_posted?: number
-          new_orders?: number
-          no_show_orders?: number
-          order_value?: number
-          orders_placed?: number
-          purchase_orders?: number
-        }
-        Relationships: []
-      }
-      analytics_provider_days: {
-        Row: {
-          bids_placed: number
-          cancelled_orders: number
-          completed_orders: number
-          computed_at: string
-          currency: string
-          day: string
-          earnings: number
-          given_back: number
-          no_show_orders: number
-          order_value: number
-          orders_placed: number
-          provider_id: string
-        }
-        Insert: {
-          bids_placed?: number
-          cancelled_orders?: number
-          completed_orders?: number
-          computed_at?: string
-          currency: string
-          day: string
-          earnings?: number
-          given_back?: number
-          no_show_orders?: number
-          order_value?: number
-          orders_placed?: number
-          provider_id: string
-        }
-        Update: {
-          bids_placed?: number
-          cancelled_orders?: number
-          completed_orders?: number
-          computed_at?: string
-          currency?: string
-          day?: string
-          earnings?: number
-          given_back?: number
-          no_show_orders?: number
-          order_value?: number
-          orders_placed?: number
-          provider_id?: string
-        }
-        Relationships: [
-          {
-            foreignKeyName: "analytics_provider_days_provider_id_fkey"
-            columns: ["provider_id"]
-            isOneToOne: false
-            referencedRelation: "provider_profiles"
-            referencedColumns: ["user_id"]
-          },
-        ]
-      }
-      analytics_retention_days: {
-        Row: {
-          average_sign_ins: number | null
-          cohort_day: string
-          cohort_size: number
-          computed_at: string
-          day_1_active: number
-          day_1_retention: number | null
-          day_30_active: number
-          day_30_retention: number | null
-          day_7_active: number
-          day_7_retention: number | null
-          user_type: string
-        }
-        Insert: {
-          average_sign_ins?: number | null
-          cohort_day: string
-          cohort_size?: number
-          computed_at?: string
-          day_1_active?: number
-          day_1_retention?: number | null
-          day_30_active?: number
-          day_30_retention?: number | null
-          day_7_active?: number
-          day_7_retention?: number | null
-          user_type: string
-        }
-        Update: {
-          average_sign_ins?: number | null
-          cohort_day?: string
-          cohort_size?: number
-          computed_at?: string
-          day_1_active?: number
-          day_1_retention?: number | null
-          day_30_active?: number
-          day_30_retention?: number | null
-          day_7_active?: number
-          day_7_retention?: number | null
-          user_type?: string
-        }
-        Relationships: []
-      }
-      analytics_search_days: {
-        Row: {
-          computed_at: string
-          conversion_hours: number
-          conversion_rate: number | null
-          day: string
-          searches: number
-          searches_leading_to_bookings: number
-          searches_with_results: number
-          signed_in_searches: number
-          top_categories: NonNullable<Json>
-          top_terms: NonNullable<Json>
-          top_zero_result_terms: NonNullable<Json>
-          unique_searchers: number
-          zero_result_rate: number | null
-          zero_result_searches: number
-        }
-        Insert: {
-          computed_at?: string
-          conversion_hours: number
-          conversion_rate?: number | null
-          day: string
-          searches?: number
-          searches_leading_to_bookings?: number
-          searches_with_results?: number
-          signed_in_searches?: number
-          top_categories?: NonNullable<Json>
-          top_terms?: NonNullable<Json>
-          top_zero_result_terms?: NonNullable<Json>
-          unique_searchers?: number
-          zero_result_rate?: number | null
-          zero_result_searches?: number
-        }
-        Update: {
-          computed_at?: string
-          conversion_hours?: number
-          conversion_rate?: number | null
-          day?: string
-          searches?: number
-          searches_leading_to_bookings?: number
-          searches_with_results?: number
-          signed_in_searches?: number
-          top_categories?: NonNullable<Json>
-          top_terms?: NonNullable<Json>
-          top_zero_result_terms?: NonNullable<Json>
-          unique_searchers?: number
-          zero_result_rate?: number | null
-          zero_result_searches?: number
-        }
-        Relationships: []
-      }
-      app_versions: {
-        Row: {
-          build_number: number
-          checksum: string | null
-          created_at: string
-          device_requirements: NonNullable<Json>
-          download_url: string | null
-          file_size: number | null
-          id: string
-          is_active: boolean
-          is_forced_update: boolean
-          max_os_version: string | null
-          min_os_version: string | null
-          platform: Database["public"]["Enums"]["app_platform"]
-          release_notes: string | null
-          released_at: string
-          updated_at: string
-          version: string
-        }
-        Insert: {
-          build_number: number
-          checksum?: string | null
-          created_at?: string
-          device_requirements?: NonNullable<Json>
-          download_url?: string | null
-          file_size?: number | null
-          id?: string
-          is_active?: boolean
-          is_forced_update?: boolean
-          max_os_version?: string | null
-          min_os_version?: string | null
-          platform: Database["public"]["Enums"]["app_platform"]
-          release_notes?: string | null
-          released_at?: string
-          updated_at?: string
-          version: string
-        }
-        Update: {
-          build_number?: number
-          checksum?: string | null
-          created_at?: string
-          device_requirements?: NonNullable<Json>
-          download_url?: string | null
-          file_size?: number | null
-          id?: string
-          is_active?: boolean
-          is_forced_update?: boolean
-          max_os_version?: string | null
-          min_os_version?: string | null
-          platform?: Database["public"]["Enums"]["app_platform"]
-          release_notes?: string | null
-          released_at?: string
-          updated_at?: string
-          version?: string
-        }
-        Relationships: []
-      }
-      audit_log: {
-        Row: {
-          actor_id: string | null
-          actor_role: string
-          id: number
-          new_values: Json | null
-          occurred_at: string
-          old_values: Json | null
-          operation: string
-          row_id: string
-          table_name: string
-          transaction_id: number
-        }
-        Insert: {
-          actor_id?: string | null
-          actor_role: string
-          id?: never
-          new_values?: Json | null
-          occurred_at?: string
-          old_values?: Json | null
-          operation: string
-          row_id: string
-          table_name: string
-          transaction_id?: number
-        }
-        Update: {
-          actor_id?: string | null
-          actor_role?: string
-          id?: never
-          new_values?: Json | null
-          occurred_at?: string
-          old_values?: Json | null
-          operation?: string
-          row_id?: string
-          table_name?: string
-          transaction_id?: number
-        }
-        Relationships: []
-      }
       availability_exceptions: {
         Row: {
           created_at: string
@@ -592,6 +192,8 @@ export type Database = {
           created_at: string
           currency: string
           decision_reason: string | null
+          deleted_at: string | null
+          deleted_by_deletion: string | null
           description: string
           estimated_minutes: number
           id: string
@@ -601,6 +203,7 @@ export type Database = {
           proposed_start: string | null
           provider_id: string
           rejected_at: string | null
+          restored_at: string | null
           revision: number
           status: Database["public"]["Enums"]["bid_status"]
           terms: string | null
@@ -614,6 +217,8 @@ export type Database = {
           created_at?: string
           currency: string
           decision_reason?: string | null
+          deleted_at?: string | null
+          deleted_by_deletion?: string | null
           description: string
           estimated_minutes: number
           id?: string
@@ -623,6 +228,7 @@ export type Database = {
           proposed_start?: string | null
           provider_id?: string
           rejected_at?: string | null
+          restored_at?: string | null
           revision?: number
           status?: Database["public"]["Enums"]["bid_status"]
           terms?: string | null
@@ -636,6 +242,8 @@ export type Database = {
           created_at?: string
           currency?: string
           decision_reason?: string | null
+          deleted_at?: string | null
+          deleted_by_deletion?: string | null
           description?: string
           estimated_minutes?: number
           id?: string
@@ -645,6 +253,7 @@ export type Database = {
           proposed_start?: string | null
           provider_id?: string
           rejected_at?: string | null
+          restored_at?: string | null
           revision?: number
           status?: Database["public"]["Enums"]["bid_status"]
           terms?: string | null
@@ -690,7 +299,7 @@ export type Database = {
           id: string
           kind: Database["public"]["Enums"]["document_kind"]
           object_path: string
-          uploaded_by: string | null
+          uploaded_by: string
         }
         Insert: {
           booking_id: string
@@ -699,7 +308,7 @@ export type Database = {
           id?: string
           kind: Database["public"]["Enums"]["document_kind"]
           object_path: string
-          uploaded_by?: string | null
+          uploaded_by?: string
         }
         Update: {
           booking_id?: string
@@ -708,7 +317,7 @@ export type Database = {
           id?: string
           kind?: Database["public"]["Enums"]["document_kind"]
           object_path?: string
-          uploaded_by?: string | null
+          uploaded_by?: string
         }
         Relationships: [
           {
@@ -1142,12 +751,14 @@ export type Database = {
           body: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           edited_at: string | null
           id: number
           is_deleted: boolean
           is_edited: boolean
           kind: Database["public"]["Enums"]["chat_message_kind"]
           reply_to_id: number | null
+          restored_at: string | null
           room_id: string
           sender_id: string | null
           system_event: string | null
@@ -1161,12 +772,14 @@ export type Database = {
           body?: string | null
           created_at?: string
           deleted_at?: string | null
+          deleted_by_deletion?: string | null
           edited_at?: string | null
           id?: never
           is_deleted?: boolean
           is_edited?: boolean
           kind?: Database["public"]["Enums"]["chat_message_kind"]
           reply_to_id?: number | null
+          restored_at?: string | null
           room_id: string
           sender_id?: string | null
           system_event?: string | null
@@ -1180,12 +793,14 @@ export type Database = {
           body?: string | null
           created_at?: string
           deleted_at?: string | null
+          deleted_by_deletion?: string | null
           edited_at?: string | null
           id?: never
           is_deleted?: boolean
           is_edited?: boolean
           kind?: Database["public"]["Enums"]["chat_message_kind"]
           reply_to_id?: number | null
+          restored_at?: string | null
           room_id?: string
           sender_id?: string | null
           system_event?: string | null
@@ -1273,25 +888,34 @@ export type Database = {
           bidder_id: string | null
           booking_id: string | null
           created_at: string
+          deleted_at: string | null
+          deleted_by_deletion: string | null
           id: string
           job_id: string | null
           last_message_at: string | null
+          restored_at: string | null
         }
         Insert: {
           bidder_id?: string | null
           booking_id?: string | null
           created_at?: string
+          deleted_at?: string | null
+          deleted_by_deletion?: string | null
           id?: string
           job_id?: string | null
           last_message_at?: string | null
+          restored_at?: string | null
         }
         Update: {
           bidder_id?: string | null
           booking_id?: string | null
           created_at?: string
+          deleted_at?: string | null
+          deleted_by_deletion?: string | null
           id?: string
           job_id?: string | null
           last_message_at?: string | null
+          restored_at?: string | null
         }
         Relationships: [
           {
@@ -1495,13 +1119,14 @@ export type Database = {
           body: string
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           depth: number
           hidden_at: string | null
           id: string
-          owner_blocked_at: string | null
           parent_id: string | null
           post_id: string
           reaction_count: number
+          restored_at: string | null
           updated_at: string
         }
         Insert: {
@@ -1509,13 +1134,14 @@ export type Database = {
           body: string
           created_at?: string
           deleted_at?: string | null
+          deleted_by_deletion?: string | null
           depth?: number
           hidden_at?: string | null
           id?: string
-          owner_blocked_at?: string | null
           parent_id?: string | null
           post_id: string
           reaction_count?: number
+          restored_at?: string | null
           updated_at?: string
         }
         Update: {
@@ -1523,13 +1149,14 @@ export type Database = {
           body?: string
           created_at?: string
           deleted_at?: string | null
+          deleted_by_deletion?: string | null
           depth?: number
           hidden_at?: string | null
           id?: string
-          owner_blocked_at?: string | null
           parent_id?: string | null
           post_id?: string
           reaction_count?: number
+          restored_at?: string | null
           updated_at?: string
         }
         Relationships: [
@@ -1964,7 +1591,6 @@ export type Database = {
         Row: {
           amount_paid: number
           amount_refunded: number
-          billing_parties: Json | null
           booking_id: string | null
           client_id: string
           commission: number
@@ -1991,7 +1617,6 @@ export type Database = {
         Insert: {
           amount_paid?: number
           amount_refunded?: number
-          billing_parties?: Json | null
           booking_id?: string | null
           client_id: string
           commission?: number
@@ -2018,7 +1643,6 @@ export type Database = {
         Update: {
           amount_paid?: number
           amount_refunded?: number
-          billing_parties?: Json | null
           booking_id?: string | null
           client_id?: string
           commission?: number
@@ -2291,31 +1915,40 @@ export type Database = {
         Row: {
           caption: string | null
           created_at: string
+          deleted_at: string | null
+          deleted_by_deletion: string | null
           id: string
           is_primary: boolean
           job_id: string
           kind: Database["public"]["Enums"]["job_file_kind"]
           path: string
+          restored_at: string | null
           sort_order: number
         }
         Insert: {
           caption?: string | null
           created_at?: string
+          deleted_at?: string | null
+          deleted_by_deletion?: string | null
           id?: string
           is_primary?: boolean
           job_id: string
           kind?: Database["public"]["Enums"]["job_file_kind"]
           path: string
+          restored_at?: string | null
           sort_order?: number
         }
         Update: {
           caption?: string | null
           created_at?: string
+          deleted_at?: string | null
+          deleted_by_deletion?: string | null
           id?: string
           is_primary?: boolean
           job_id?: string
           kind?: Database["public"]["Enums"]["job_file_kind"]
           path?: string
+          restored_at?: string | null
           sort_order?: number
         }
         Relationships: [
@@ -2433,16 +2066,18 @@ export type Database = {
           country_code: string | null
           created_at: string
           currency: string
+          deleted_at: string | null
+          deleted_by_deletion: string | null
           description: string
           expires_at: string | null
           final_price: number | null
           id: string
           is_featured: boolean
-          owner_blocked_at: string | null
           postal_code: string | null
           provider_id: string | null
           published_at: string | null
           region: string | null
+          restored_at: string | null
           service_date: string
           service_starts_at: string
           service_time: string | null
@@ -2468,16 +2103,18 @@ export type Database = {
           country_code?: string | null
           created_at?: string
           currency: string
+          deleted_at?: string | null
+          deleted_by_deletion?: string | null
           description: string
           expires_at?: string | null
           final_price?: number | null
           id?: string
           is_featured?: boolean
-          owner_blocked_at?: string | null
           postal_code?: string | null
           provider_id?: string | null
           published_at?: string | null
           region?: string | null
+          restored_at?: string | null
           service_date: string
           service_starts_at: string
           service_time?: string | null
@@ -2503,16 +2140,18 @@ export type Database = {
           country_code?: string | null
           created_at?: string
           currency?: string
+          deleted_at?: string | null
+          deleted_by_deletion?: string | null
           description?: string
           expires_at?: string | null
           final_price?: number | null
           id?: string
           is_featured?: boolean
-          owner_blocked_at?: string | null
           postal_code?: string | null
           provider_id?: string | null
           published_at?: string | null
           region?: string | null
+          restored_at?: string | null
           service_date?: string
           service_starts_at?: string
           service_time?: string | null
@@ -3132,51 +2771,6 @@ export type Database = {
           },
         ]
       }
-      languages: {
-        Row: {
-          code: string
-          created_at: string
-          currency_code: string | null
-          english_name: string
-          flag_emoji: string | null
-          is_active: boolean
-          is_default: boolean
-          is_rtl: boolean
-          locale: string
-          native_name: string
-          sort_order: number
-          updated_at: string
-        }
-        Insert: {
-          code: string
-          created_at?: string
-          currency_code?: string | null
-          english_name: string
-          flag_emoji?: string | null
-          is_active?: boolean
-          is_default?: boolean
-          is_rtl?: boolean
-          locale: string
-          native_name: string
-          sort_order?: number
-          updated_at?: string
-        }
-        Update: {
-          code?: string
-          created_at?: string
-          currency_code?: string | null
-          english_name?: string
-          flag_emoji?: string | null
-          is_active?: boolean
-          is_default?: boolean
-          is_rtl?: boolean
-          locale?: string
-          native_name?: string
-          sort_order?: number
-          updated_at?: string
-        }
-        Relationships: []
-      }
       match_cache: {
         Row: {
           client_id: string
@@ -3542,13 +3136,6 @@ export type Database = {
             referencedRelation: "notification_event_types"
             referencedColumns: ["key"]
           },
-          {
-            foreignKeyName: "notification_templates_locale_language"
-            columns: ["locale"]
-            isOneToOne: false
-            referencedRelation: "languages"
-            referencedColumns: ["code"]
-          },
         ]
       }
       notification_topics: {
@@ -3872,7 +3459,6 @@ export type Database = {
           kind: Database["public"]["Enums"]["offering_kind"]
           late_cancellation_fee_share: number
           location: Database["public"]["Enums"]["offering_location"]
-          owner_blocked_at: string | null
           price: number
           provider_id: string | null
           rating: number
@@ -3896,7 +3482,6 @@ export type Database = {
           kind: Database["public"]["Enums"]["offering_kind"]
           late_cancellation_fee_share?: number
           location?: Database["public"]["Enums"]["offering_location"]
-          owner_blocked_at?: string | null
           price: number
           provider_id?: string | null
           rating?: number
@@ -3920,7 +3505,6 @@ export type Database = {
           kind?: Database["public"]["Enums"]["offering_kind"]
           late_cancellation_fee_share?: number
           location?: Database["public"]["Enums"]["offering_location"]
-          owner_blocked_at?: string | null
           price?: number
           provider_id?: string | null
           rating?: number
@@ -4358,13 +3942,14 @@ export type Database = {
           cover_path: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           hidden_at: string | null
           id: string
           is_private: boolean
           kind: Database["public"]["Enums"]["post_kind"]
-          owner_blocked_at: string | null
           published_at: string | null
           reaction_count: number
+          restored_at: string | null
           search: unknown
           slug: string | null
           status: Database["public"]["Enums"]["post_status"]
@@ -4379,13 +3964,14 @@ export type Database = {
           cover_path?: string | null
           created_at?: string
           deleted_at?: string | null
+          deleted_by_deletion?: string | null
           hidden_at?: string | null
           id?: string
           is_private?: boolean
           kind: Database["public"]["Enums"]["post_kind"]
-          owner_blocked_at?: string | null
           published_at?: string | null
           reaction_count?: number
+          restored_at?: string | null
           search?: never
           slug?: string | null
           status?: Database["public"]["Enums"]["post_status"]
@@ -4400,13 +3986,14 @@ export type Database = {
           cover_path?: string | null
           created_at?: string
           deleted_at?: string | null
+          deleted_by_deletion?: string | null
           hidden_at?: string | null
           id?: string
           is_private?: boolean
           kind?: Database["public"]["Enums"]["post_kind"]
-          owner_blocked_at?: string | null
           published_at?: string | null
           reaction_count?: number
+          restored_at?: string | null
           search?: never
           slug?: string | null
           status?: Database["public"]["Enums"]["post_status"]
@@ -4472,7 +4059,7 @@ export type Database = {
         Row: {
           created_at: string
           full_name: string | null
-          locale: string | null
+          locale: string
           phone: string | null
           updated_at: string
           user_id: string
@@ -4480,7 +4067,7 @@ export type Database = {
         Insert: {
           created_at?: string
           full_name?: string | null
-          locale?: string | null
+          locale?: string
           phone?: string | null
           updated_at?: string
           user_id: string
@@ -4488,19 +4075,12 @@ export type Database = {
         Update: {
           created_at?: string
           full_name?: string | null
-          locale?: string | null
+          locale?: string
           phone?: string | null
           updated_at?: string
           user_id?: string
         }
         Relationships: [
-          {
-            foreignKeyName: "profile_details_locale_language"
-            columns: ["locale"]
-            isOneToOne: false
-            referencedRelation: "languages"
-            referencedColumns: ["code"]
-          },
           {
             foreignKeyName: "profile_details_user_id_fkey"
             columns: ["user_id"]
@@ -4515,7 +4095,6 @@ export type Database = {
           avatar_url: string | null
           created_at: string
           display_name: string
-          erased_at: string | null
           id: string
           updated_at: string
         }
@@ -4523,7 +4102,6 @@ export type Database = {
           avatar_url?: string | null
           created_at?: string
           display_name: string
-          erased_at?: string | null
           id: string
           updated_at?: string
         }
@@ -4531,7 +4109,6 @@ export type Database = {
           avatar_url?: string | null
           created_at?: string
           display_name?: string
-          erased_at?: string | null
           id?: string
           updated_at?: string
         }
@@ -4664,7 +4241,6 @@ export type Database = {
           is_verified: boolean
           kind: Database["public"]["Enums"]["provider_kind"]
           languages: string[]
-          owner_blocked_at: string | null
           photo_path: string | null
           rating: number
           rating_count: number
@@ -4688,7 +4264,6 @@ export type Database = {
           is_verified?: boolean
           kind: Database["public"]["Enums"]["provider_kind"]
           languages?: string[]
-          owner_blocked_at?: string | null
           photo_path?: string | null
           rating?: number
           rating_count?: number
@@ -4712,7 +4287,6 @@ export type Database = {
           is_verified?: boolean
           kind?: Database["public"]["Enums"]["provider_kind"]
           languages?: string[]
-          owner_blocked_at?: string | null
           photo_path?: string | null
           rating?: number
           rating_count?: number
@@ -5175,17 +4749,18 @@ export type Database = {
           booking_id: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           hidden_at: string | null
           hidden_by: string | null
           hidden_reason: string | null
           id: string
           offering_id: string
-          owner_blocked_at: string | null
           provider_id: string | null
           purchase_id: string | null
           rating: number
           responded_at: string | null
           response: string | null
+          restored_at: string | null
           updated_at: string
         }
         Insert: {
@@ -5194,17 +4769,18 @@ export type Database = {
           booking_id?: string | null
           created_at?: string
           deleted_at?: string | null
+          deleted_by_deletion?: string | null
           hidden_at?: string | null
           hidden_by?: string | null
           hidden_reason?: string | null
           id?: string
           offering_id: string
-          owner_blocked_at?: string | null
           provider_id?: string | null
           purchase_id?: string | null
           rating: number
           responded_at?: string | null
           response?: string | null
+          restored_at?: string | null
           updated_at?: string
         }
         Update: {
@@ -5213,17 +4789,18 @@ export type Database = {
           booking_id?: string | null
           created_at?: string
           deleted_at?: string | null
+          deleted_by_deletion?: string | null
           hidden_at?: string | null
           hidden_by?: string | null
           hidden_reason?: string | null
           id?: string
           offering_id?: string
-          owner_blocked_at?: string | null
           provider_id?: string | null
           purchase_id?: string | null
           rating?: number
           responded_at?: string | null
           response?: string | null
+          restored_at?: string | null
           updated_at?: string
         }
         Relationships: [
@@ -5536,27 +5113,6 @@ export type Database = {
           },
         ]
       }
-      user_blocks: {
-        Row: {
-          blocked_at: string
-          blocked_by: string | null
-          reason: string
-          user_id: string
-        }
-        Insert: {
-          blocked_at?: string
-          blocked_by?: string | null
-          reason: string
-          user_id: string
-        }
-        Update: {
-          blocked_at?: string
-          blocked_by?: string | null
-          reason?: string
-          user_id?: string
-        }
-        Relationships: []
-      }
       user_roles: {
         Row: {
           created_at: string
@@ -5669,54 +5225,6 @@ export type Database = {
         }
         Relationships: []
       }
-      system_settings: {
-        Row: {
-          allowed_values: Json | null
-          category: string | null
-          description: string | null
-          is_nullable: boolean | null
-          is_public: boolean | null
-          key: string | null
-          max_value: number | null
-          min_value: number | null
-          updated_at: string | null
-          updated_by: string | null
-          validation_regex: string | null
-          value: Json | null
-          value_type: string | null
-        }
-        Insert: {
-          allowed_values?: Json | null
-          category?: string | null
-          description?: string | null
-          is_nullable?: boolean | null
-          is_public?: boolean | null
-          key?: string | null
-          max_value?: number | null
-          min_value?: number | null
-          updated_at?: string | null
-          updated_by?: string | null
-          validation_regex?: string | null
-          value?: Json | null
-          value_type?: string | null
-        }
-        Update: {
-          allowed_values?: Json | null
-          category?: string | null
-          description?: string | null
-          is_nullable?: boolean | null
-          is_public?: boolean | null
-          key?: string | null
-          max_value?: number | null
-          min_value?: number | null
-          updated_at?: string | null
-          updated_by?: string | null
-          validation_regex?: string | null
-          value?: Json | null
-          value_type?: string | null
-        }
-        Relationships: []
-      }
     }
     Functions: {
       accept_bid: { Args: { bid_id: string; revision?: number }; Returns: Json }
@@ -5786,17 +5294,18 @@ export type Database = {
           booking_id: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           hidden_at: string | null
           hidden_by: string | null
           hidden_reason: string | null
           id: string
           offering_id: string
-          owner_blocked_at: string | null
           provider_id: string | null
           purchase_id: string | null
           rating: number
           responded_at: string | null
           response: string | null
+          restored_at: string | null
           updated_at: string
         }
         SetofOptions: {
@@ -5824,26 +5333,7 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: Json
       }
-      block_user: {
-        Args: { reason: string; user_id: string }
-        Returns: {
-          blocked_at: string
-          blocked_by: string | null
-          reason: string
-          user_id: string
-        }
-        SetofOptions: {
-          from: "*"
-          to: "user_blocks"
-          isOneToOne: true
-          isSetofReturn: false
-        }
-      }
       cancellation_terms: { Args: { booking_id: string }; Returns: Json }
-      check_app_version: {
-        Args: { build: number; platform: string }
-        Returns: Json
-      }
       collector_route: {
         Args: { day?: string }
         Returns: {
@@ -6013,7 +5503,12 @@ export type Database = {
           isSetofReturn: false
         }
       }
-      delete_my_account: { Args: Record<PropertyKey, never>; Returns: Json }
+      delete_chat_room: {
+        Args: { reason?: string; room_id: string }
+        Returns: Json
+      }
+      delete_job: { Args: { job_id: string; reason?: string }; Returns: Json }
+      delete_post: { Args: { post_id: string; reason?: string }; Returns: Json }
       delete_review: { Args: { review_id: string }; Returns: undefined }
       edit_review: {
         Args: { body?: string; rating: number; review_id: string }
@@ -6023,17 +5518,18 @@ export type Database = {
           booking_id: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           hidden_at: string | null
           hidden_by: string | null
           hidden_reason: string | null
           id: string
           offering_id: string
-          owner_blocked_at: string | null
           provider_id: string | null
           purchase_id: string | null
           rating: number
           responded_at: string | null
           response: string | null
+          restored_at: string | null
           updated_at: string
         }
         SetofOptions: {
@@ -6062,7 +5558,6 @@ export type Database = {
           isSetofReturn: true
         }
       }
-      export_my_data: { Args: Record<PropertyKey, never>; Returns: Json }
       free_slots: {
         Args: {
           from_date: string
@@ -6085,6 +5580,7 @@ export type Database = {
           locked_until: string
         }[]
       }
+      hard_delete_deletion: { Args: { deletion_id: string }; Returns: Json }
       hide_review: {
         Args: { hidden?: boolean; reason?: string; review_id: string }
         Returns: {
@@ -6093,17 +5589,18 @@ export type Database = {
           booking_id: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           hidden_at: string | null
           hidden_by: string | null
           hidden_reason: string | null
           id: string
           offering_id: string
-          owner_blocked_at: string | null
           provider_id: string | null
           purchase_id: string | null
           rating: number
           responded_at: string | null
           response: string | null
+          restored_at: string | null
           updated_at: string
         }
         SetofOptions: {
@@ -6174,6 +5671,22 @@ export type Database = {
         }
       }
       lift_email_suppression: { Args: { address: string }; Returns: boolean }
+      list_deletions: {
+        Args: { max_rows?: number; of_table?: string; only_open?: boolean }
+        Returns: {
+          deleted_at: string
+          deleted_by: string
+          deleted_by_role: string
+          id: string
+          purged_at: string
+          reason: string
+          restored_at: string
+          restored_by: string
+          root_id: string
+          root_table: string
+          row_counts: Json
+        }[]
+      }
       list_email_suppressions: {
         Args: Record<PropertyKey, never>
         Returns: {
@@ -6378,6 +5891,7 @@ export type Database = {
         Args: { outbox_id: number }
         Returns: string
       }
+      restore_deletion: { Args: { deletion_id: string }; Returns: Json }
       retry_notification_delivery: {
         Args: { delivery_id: string }
         Returns: {
@@ -6525,17 +6039,18 @@ export type Database = {
           booking_id: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           hidden_at: string | null
           hidden_by: string | null
           hidden_reason: string | null
           id: string
           offering_id: string
-          owner_blocked_at: string | null
           provider_id: string | null
           purchase_id: string | null
           rating: number
           responded_at: string | null
           response: string | null
+          restored_at: string | null
           updated_at: string
         }
         SetofOptions: {
@@ -6569,7 +6084,6 @@ export type Database = {
           kind: Database["public"]["Enums"]["offering_kind"]
           late_cancellation_fee_share: number
           location: Database["public"]["Enums"]["offering_location"]
-          owner_blocked_at: string | null
           price: number
           provider_id: string | null
           rating: number
@@ -6597,13 +6111,14 @@ export type Database = {
           cover_path: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           hidden_at: string | null
           id: string
           is_private: boolean
           kind: Database["public"]["Enums"]["post_kind"]
-          owner_blocked_at: string | null
           published_at: string | null
           reaction_count: number
+          restored_at: string | null
           search: unknown
           slug: string | null
           status: Database["public"]["Enums"]["post_status"]
@@ -6643,12 +6158,14 @@ export type Database = {
           body: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           edited_at: string | null
           id: number
           is_deleted: boolean
           is_edited: boolean
           kind: Database["public"]["Enums"]["chat_message_kind"]
           reply_to_id: number | null
+          restored_at: string | null
           room_id: string
           sender_id: string | null
           system_event: string | null
@@ -6657,29 +6174,6 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "chat_messages"
-          isOneToOne: true
-          isSetofReturn: false
-        }
-      }
-      set_default_language: {
-        Args: { language_code: string }
-        Returns: {
-          code: string
-          created_at: string
-          currency_code: string | null
-          english_name: string
-          flag_emoji: string | null
-          is_active: boolean
-          is_default: boolean
-          is_rtl: boolean
-          locale: string
-          native_name: string
-          sort_order: number
-          updated_at: string
-        }
-        SetofOptions: {
-          from: "*"
-          to: "languages"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -6765,7 +6259,6 @@ export type Database = {
           is_verified: boolean
           kind: Database["public"]["Enums"]["provider_kind"]
           languages: string[]
-          owner_blocked_at: string | null
           photo_path: string | null
           rating: number
           rating_count: number
@@ -6781,6 +6274,10 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      soft_delete_account: {
+        Args: { reason?: string; user_id?: string }
+        Returns: Json
       }
       transition_booking: {
         Args: {
@@ -6841,16 +6338,18 @@ export type Database = {
           country_code: string | null
           created_at: string
           currency: string
+          deleted_at: string | null
+          deleted_by_deletion: string | null
           description: string
           expires_at: string | null
           final_price: number | null
           id: string
           is_featured: boolean
-          owner_blocked_at: string | null
           postal_code: string | null
           provider_id: string | null
           published_at: string | null
           region: string | null
+          restored_at: string | null
           service_date: string
           service_starts_at: string
           service_time: string | null
@@ -6913,33 +6412,8 @@ export type Database = {
           isSetofReturn: false
         }
       }
-      unblock_user: { Args: { user_id: string }; Returns: boolean }
       unlock_user: { Args: { user_id: string }; Returns: undefined }
       unregister_push_token: { Args: { token: string }; Returns: boolean }
-      update_setting: {
-        Args: { new_value: Json; setting_key: string }
-        Returns: {
-          allowed_values: Json | null
-          category: string | null
-          description: string | null
-          is_nullable: boolean | null
-          is_public: boolean | null
-          key: string | null
-          max_value: number | null
-          min_value: number | null
-          updated_at: string | null
-          updated_by: string | null
-          validation_regex: string | null
-          value: Json | null
-          value_type: string | null
-        }
-        SetofOptions: {
-          from: "*"
-          to: "system_settings"
-          isOneToOne: true
-          isSetofReturn: false
-        }
-      }
       withdraw_bid: {
         Args: { bid_id: string; reason?: string }
         Returns: {
@@ -6949,6 +6423,8 @@ export type Database = {
           created_at: string
           currency: string
           decision_reason: string | null
+          deleted_at: string | null
+          deleted_by_deletion: string | null
           description: string
           estimated_minutes: number
           id: string
@@ -6958,6 +6434,7 @@ export type Database = {
           proposed_start: string | null
           provider_id: string
           rejected_at: string | null
+          restored_at: string | null
           revision: number
           status: Database["public"]["Enums"]["bid_status"]
           terms: string | null
@@ -6979,17 +6456,18 @@ export type Database = {
           booking_id: string | null
           created_at: string
           deleted_at: string | null
+          deleted_by_deletion: string | null
           hidden_at: string | null
           hidden_by: string | null
           hidden_reason: string | null
           id: string
           offering_id: string
-          owner_blocked_at: string | null
           provider_id: string | null
           purchase_id: string | null
           rating: number
           responded_at: string | null
           response: string | null
+          restored_at: string | null
           updated_at: string
         }
         SetofOptions: {
@@ -7002,7 +6480,6 @@ export type Database = {
     }
     Enums: {
       addon_price_type: "fixed" | "per_unit" | "per_hour"
-      app_platform: "ios" | "android" | "web"
       app_role: "admin" | "staff" | "provider" | "client"
       bid_status: "pending" | "accepted" | "rejected" | "withdrawn"
       booking_status:
@@ -7267,7 +6744,6 @@ export const Constants = {
   public: {
     Enums: {
       addon_price_type: ["fixed", "per_unit", "per_hour"],
-      app_platform: ["ios", "android", "web"],
       app_role: ["admin", "staff", "provider", "client"],
       bid_status: ["pending", "accepted", "rejected", "withdrawn"],
       booking_status: [

@@ -175,7 +175,7 @@ begin
       'public.notification_categories',
       'public.notification_event_types', 'public.notification_templates', 'public.notification_topics', 'public.languages',
       'private.settings', 'private.booking_transition_rules', 'private.job_transition_rules', 'private.lab_sample_transition_rules',
-      'private.timezone_names', 'private.blockable_tables')
+      'private.timezone_names', 'private.blockable_tables', 'private.soft_delete_tables', 'private.soft_delete_edges')
     and not exists (select 1 from pg_catalog.pg_depend d where d.objid = c.oid and d.deptype = 'e');
   execute 'truncate ' || tables || ' cascade';
   -- As the Storage API does for its own deletes (storage-api's guard), for this delete only.

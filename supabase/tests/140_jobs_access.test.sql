@@ -4,7 +4,7 @@
 -- provider of a match or bid); stranger = a signed-in user with nothing to do with the job.
 begin;
 set local time zone 'UTC';
-select plan(152);
+select plan(154);
 select tests.start_with_empty_marketplace();
 select set_config('storage.allow_delete_query', 'true', true);
 select tests.open_marketplace();
@@ -201,7 +201,8 @@ select is(pg_temp.outcome(format($$update public.jobs set status = 'completed' w
   'denied', 'nor its status, which only the transition function moves');
 select is(pg_temp.outcome(format($$delete from public.jobs where id = %L returning 1$$, pg_temp.job('open'))),
   '0', 'a published job is not deleted');
-select is(pg_temp.outcome($$delete from public.jobs where title = 'Another job' returning 1$$), '1', '[jobs/owner/delete] a draft is');
+select is(pg_temp.outcome($$delete from public.jobs where title = 'Another job' returning 1$$), '0', '[jobs/owner/delete] a draft is, softly (no row comes back)');
+select is(pg_temp.outcome($$select 1 from public.jobs where title = 'Another job'$$), '0', 'and the client reads it no more');
 select is(pg_temp.outcome('select 1 from public.job_addons'), '1', '[job_addons/owner/select] the client reads their jobs'' add-ons');
 select is(pg_temp.outcome(format($$insert into public.job_addons (job_id, addon_id, quantity) values (%L, 'ae000000-0000-4000-8000-000000000001', 1) returning 1$$, pg_temp.job('draft'))),
   '1', 'the client picks an add-on for a draft');
@@ -267,12 +268,13 @@ select is(pg_temp.outcome($$select 1 from storage.objects where bucket_id = 'dis
 
 -- admin ---------------------------------------------------------------------------------------------------------
 select tests.authenticate_as('admin');
-select is(pg_temp.outcome('select 1 from public.jobs'), '3', '[jobs/admin/select] admins read every job');
+select is(pg_temp.outcome('select 1 from public.jobs'), '4', '[jobs/admin/select] admins read every job, the deleted draft too');
 select is(pg_temp.outcome(format($$insert into public.jobs (client_id, title, description, category_id, address_id, service_date) values (%L, 'Posted for a client', 'By phone', 'cb000000-0000-4000-8000-000000000001', 'ad000000-0000-4000-8000-000000000001', current_date + 6) returning 1$$, tests.get_supabase_uid('client'))),
   '1', '[jobs/admin/insert] admins post a job for a client');
 select is(pg_temp.outcome(format($$update public.jobs set is_featured = true where id = %L returning 1$$, pg_temp.job('open'))), '1',
   '[jobs/admin/update] admins feature a published job');
-select is(pg_temp.outcome($$delete from public.jobs where title = 'Posted for a client' returning 1$$), '1', '[jobs/admin/delete] and delete drafts');
+select is(pg_temp.outcome($$delete from public.jobs where title = 'Posted for a client' returning 1$$), '0', '[jobs/admin/delete] and delete drafts, softly');
+select isnt((select deleted_at from public.jobs where title = 'Posted for a client'), null, 'which they still read, deleted');
 select is(pg_temp.outcome('select 1 from public.job_addons'), '1', '[job_addons/admin/select] admins read every add-on');
 select is(pg_temp.outcome(format($$insert into public.job_addons (job_id, addon_id) values (%L, 'ae000000-0000-4000-8000-000000000001') returning 1$$, pg_temp.job('draft'))),
   'denied', '[job_addons/admin/insert] the client chooses add-ons, not admins');

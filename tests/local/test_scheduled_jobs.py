@@ -78,6 +78,7 @@ def test_every_scheduled_job_runs_and_succeeds(stack: Stack) -> None:
         jobs = conn.execute("select jobname, schedule, command from cron.job order by jobname").fetchall()
         assert ("expire-booking-holds", "* * * * *", "select service.expire_holds()") in jobs
         assert ("rollup-analytics", "7 * * * *", "select service.rollup_recent_days()") in jobs
+        assert ("purge-soft-deleted", "41 * * * *", "select private.purge_deleted()") in jobs
         for name, _, command in jobs:
             conn.execute("select cron.schedule(%s, '* * * * *', %s)", (name + PROOF_SUFFIX, command))
         # Every job's one-minute twin must succeed; the jobs themselves too when they run every minute
