@@ -74,13 +74,16 @@ create table private.purge_blocked (
   primary key (table_name, row_id)
 );
 
-insert into private.settings (key, value, description) values
+insert into private.settings (key, value, description, category, value_type, min_value, max_value) values
   ('soft_delete.retention_days', '30',
-   'Soft-deleted rows are purged (deleted for good) this many days after their deletion by the hourly retention job.'),
+   'Soft-deleted rows are purged (deleted for good) this many days after their deletion by the hourly retention job.',
+   'lifecycle', 'integer', 1, 3650),
   ('soft_delete.owner_restore_hours', '72',
-   'An owner may undo a deletion they made themselves for this many hours; after that (or for an admin''s deletion) only admins restore.'),
+   'An owner may undo a deletion they made themselves for this many hours; after that (or for an admin''s deletion) only admins restore.',
+   'lifecycle', 'integer', 0, 8760),
   ('soft_delete.purge_batch_size', '1000',
-   'Rows the retention job deletes per statement (each statement locks only its batch, skipping locked rows).');
+   'Rows the retention job deletes per statement (each statement locks only its batch, skipping locked rows).',
+   'lifecycle', 'integer', 10, 100000);
 
 -- The declarations -------------------------------------------------------------------------------
 
