@@ -108,6 +108,406 @@ export type Database = {
           },
         ]
       }
+      analytics_business_days: {
+        Row: {
+          average_processing_hours: number | null
+          bookings_ended: number
+          computed_at: string
+          currency: string
+          day: string
+          fulfilment_rate: number | null
+          gmv: number
+          gmv_30_days: number
+          month_over_month_growth: number | null
+          net_revenue: number
+          refunds: number
+        }
+        Insert: {
+          average_processing_hours?: number | null
+          bookings_ended?: number
+          computed_at?: string
+          currency: string
+          day: string
+          fulfilment_rate?: number | null
+          gmv?: number
+          gmv_30_days?: number
+          month_over_month_growth?: number | null
+          net_revenue?: number
+          refunds?: number
+        }
+        Update: {
+          average_processing_hours?: number | null
+          bookings_ended?: number
+          computed_at?: string
+          currency?: string
+          day?: string
+          fulfilment_rate?: number | null
+          gmv?: number
+          gmv_30_days?: number
+          month_over_month_growth?: number | null
+          net_revenue?: number
+          refunds?: number
+        }
+        Relationships: []
+      }
+      analytics_category_days: {
+        Row: {
+          bids_placed: number
+          cancelled_orders: number
+          category_id: string
+          completed_orders: number
+          completion_rate: number | null
+          computed_at: string
+          currency: string
+          day: string
+          fees: number
+          no_show_orders: number
+          order_value: number
+          orders_placed: number
+        }
+        Insert: {
+          bids_placed?: number
+          cancelled_orders?: number
+          category_id: string
+          completed_orders?: number
+          completion_rate?: number | null
+          computed_at?: string
+          currency: string
+          day: string
+          fees?: number
+          no_show_orders?: number
+          order_value?: number
+          orders_placed?: number
+        }
+        Update: {
+          bids_placed?: number
+          cancelled_orders?: number
+          category_id?: string
+          completed_orders?: number
+          completion_rate?: number | null
+          computed_at?: string
+          currency?: string
+          day?: string
+          fees?: number
+          no_show_orders?: number
+          order_value?: number
+          orders_placed?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "analytics_category_days_category_id_fkey"
+            columns: ["category_id"]
+            isOneToOne: false
+            referencedRelation: "categories"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      analytics_order_days: {
+        Row: {
+          active_clients: number
+          active_providers: number
+          average_bids_per_job: number | null
+          average_order_value: number | null
+          bids_placed: number
+          booking_orders: number
+          cancelled_orders: number
+          completed_orders: number
+          computed_at: string
+          currency: string
+          day: string
+          fees: number
+          jobs_posted: number
+          new_orders: number
+          no_show_orders: number
+          order_value: number
+          orders_placed: number
+          purchase_orders: number
+        }
+        Insert: {
+          active_clients?: number
+          active_providers?: number
+          average_bids_per_job?: number | null
+          average_order_value?: number | null
+          bids_placed?: number
+          booking_orders?: number
+          cancelled_orders?: number
+          completed_orders?: number
+          computed_at?: string
+          currency: string
+          day: string
+          fees?: number
+          jobs_posted?: number
+          new_orders?: number
+          no_show_orders?: number
+          order_value?: number
+          orders_placed?: number
+          purchase_orders?: number
+        }
+        Update: {
+          active_clients?: number
+          active_providers?: number
+          average_bids_per_job?: number | null
+          average_order_value?: number | null
+          bids_placed?: number
+          booking_orders?: number
+          cancelled_orders?: number
+          completed_orders?: number
+          computed_at?: string
+          currency?: string
+          day?: string
+          fees?: number
+          jobs_posted?: number
+          new_orders?: number
+          no_show_orders?: number
+          order_value?: number
+          orders_placed?: number
+          purchase_orders?: number
+        }
+        Relationships: []
+      }
+      analytics_provider_days: {
+        Row: {
+          bids_placed: number
+          cancelled_orders: number
+          completed_orders: number
+          computed_at: string
+          currency: string
+          day: string
+          earnings: number
+          given_back: number
+          no_show_orders: number
+          order_value: number
+          orders_placed: number
+          provider_id: string
+        }
+        Insert: {
+          bids_placed?: number
+          cancelled_orders?: number
+          completed_orders?: number
+          computed_at?: string
+          currency: string
+          day: string
+          earnings?: number
+          given_back?: number
+          no_show_orders?: number
+          order_value?: number
+          orders_placed?: number
+          provider_id: string
+        }
+        Update: {
+          bids_placed?: number
+          cancelled_orders?: number
+          completed_orders?: number
+          computed_at?: string
+          currency?: string
+          day?: string
+          earnings?: number
+          given_back?: number
+          no_show_orders?: number
+          order_value?: number
+          orders_placed?: number
+          provider_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "analytics_provider_days_provider_id_fkey"
+            columns: ["provider_id"]
+            isOneToOne: false
+            referencedRelation: "provider_profiles"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
+      analytics_retention_days: {
+        Row: {
+          average_sign_ins: number | null
+          cohort_day: string
+          cohort_size: number
+          computed_at: string
+          day_1_active: number
+          day_1_retention: number | null
+          day_30_active: number
+          day_30_retention: number | null
+          day_7_active: number
+          day_7_retention: number | null
+          user_type: string
+        }
+        Insert: {
+          average_sign_ins?: number | null
+          cohort_day: string
+          cohort_size?: number
+          computed_at?: string
+          day_1_active?: number
+          day_1_retention?: number | null
+          day_30_active?: number
+          day_30_retention?: number | null
+          day_7_active?: number
+          day_7_retention?: number | null
+          user_type: string
+        }
+        Update: {
+          average_sign_ins?: number | null
+          cohort_day?: string
+          cohort_size?: number
+          computed_at?: string
+          day_1_active?: number
+          day_1_retention?: number | null
+          day_30_active?: number
+          day_30_retention?: number | null
+          day_7_active?: number
+          day_7_retention?: number | null
+          user_type?: string
+        }
+        Relationships: []
+      }
+      analytics_search_days: {
+        Row: {
+          computed_at: string
+          conversion_hours: number
+          conversion_rate: number | null
+          day: string
+          searches: number
+          searches_leading_to_bookings: number
+          searches_with_results: number
+          signed_in_searches: number
+          top_categories: NonNullable<Json>
+          top_terms: NonNullable<Json>
+          top_zero_result_terms: NonNullable<Json>
+          unique_searchers: number
+          zero_result_rate: number | null
+          zero_result_searches: number
+        }
+        Insert: {
+          computed_at?: string
+          conversion_hours: number
+          conversion_rate?: number | null
+          day: string
+          searches?: number
+          searches_leading_to_bookings?: number
+          searches_with_results?: number
+          signed_in_searches?: number
+          top_categories?: NonNullable<Json>
+          top_terms?: NonNullable<Json>
+          top_zero_result_terms?: NonNullable<Json>
+          unique_searchers?: number
+          zero_result_rate?: number | null
+          zero_result_searches?: number
+        }
+        Update: {
+          computed_at?: string
+          conversion_hours?: number
+          conversion_rate?: number | null
+          day?: string
+          searches?: number
+          searches_leading_to_bookings?: number
+          searches_with_results?: number
+          signed_in_searches?: number
+          top_categories?: NonNullable<Json>
+          top_terms?: NonNullable<Json>
+          top_zero_result_terms?: NonNullable<Json>
+          unique_searchers?: number
+          zero_result_rate?: number | null
+          zero_result_searches?: number
+        }
+        Relationships: []
+      }
+      app_versions: {
+        Row: {
+          build_number: number
+          checksum: string | null
+          created_at: string
+          device_requirements: NonNullable<Json>
+          download_url: string | null
+          file_size: number | null
+          id: string
+          is_active: boolean
+          is_forced_update: boolean
+          max_os_version: string | null
+          min_os_version: string | null
+          platform: Database["public"]["Enums"]["app_platform"]
+          release_notes: string | null
+          released_at: string
+          updated_at: string
+          version: string
+        }
+        Insert: {
+          build_number: number
+          checksum?: string | null
+          created_at?: string
+          device_requirements?: NonNullable<Json>
+          download_url?: string | null
+          file_size?: number | null
+          id?: string
+          is_active?: boolean
+          is_forced_update?: boolean
+          max_os_version?: string | null
+          min_os_version?: string | null
+          platform: Database["public"]["Enums"]["app_platform"]
+          release_notes?: string | null
+          released_at?: string
+          updated_at?: string
+          version: string
+        }
+        Update: {
+          build_number?: number
+          checksum?: string | null
+          created_at?: string
+          device_requirements?: NonNullable<Json>
+          download_url?: string | null
+          file_size?: number | null
+          id?: string
+          is_active?: boolean
+          is_forced_update?: boolean
+          max_os_version?: string | null
+          min_os_version?: string | null
+          platform?: Database["public"]["Enums"]["app_platform"]
+          release_notes?: string | null
+          released_at?: string
+          updated_at?: string
+          version?: string
+        }
+        Relationships: []
+      }
+      audit_log: {
+        Row: {
+          actor_id: string | null
+          actor_role: string
+          id: number
+          new_values: Json | null
+          occurred_at: string
+          old_values: Json | null
+          operation: string
+          row_id: string
+          table_name: string
+          transaction_id: number
+        }
+        Insert: {
+          actor_id?: string | null
+          actor_role: string
+          id?: never
+          new_values?: Json | null
+          occurred_at?: string
+          old_values?: Json | null
+          operation: string
+          row_id: string
+          table_name: string
+          transaction_id?: number
+        }
+        Update: {
+          actor_id?: string | null
+          actor_role?: string
+          id?: never
+          new_values?: Json | null
+          occurred_at?: string
+          old_values?: Json | null
+          operation?: string
+          row_id?: string
+          table_name?: string
+          transaction_id?: number
+        }
+        Relationships: []
+      }
       availability_exceptions: {
         Row: {
           created_at: string
@@ -299,7 +699,7 @@ export type Database = {
           id: string
           kind: Database["public"]["Enums"]["document_kind"]
           object_path: string
-          uploaded_by: string
+          uploaded_by: string | null
         }
         Insert: {
           booking_id: string
@@ -308,7 +708,7 @@ export type Database = {
           id?: string
           kind: Database["public"]["Enums"]["document_kind"]
           object_path: string
-          uploaded_by?: string
+          uploaded_by?: string | null
         }
         Update: {
           booking_id?: string
@@ -317,7 +717,7 @@ export type Database = {
           id?: string
           kind?: Database["public"]["Enums"]["document_kind"]
           object_path?: string
-          uploaded_by?: string
+          uploaded_by?: string | null
         }
         Relationships: [
           {
@@ -1123,6 +1523,7 @@ export type Database = {
           depth: number
           hidden_at: string | null
           id: string
+          owner_blocked_at: string | null
           parent_id: string | null
           post_id: string
           reaction_count: number
@@ -1138,6 +1539,7 @@ export type Database = {
           depth?: number
           hidden_at?: string | null
           id?: string
+          owner_blocked_at?: string | null
           parent_id?: string | null
           post_id: string
           reaction_count?: number
@@ -1153,6 +1555,7 @@ export type Database = {
           depth?: number
           hidden_at?: string | null
           id?: string
+          owner_blocked_at?: string | null
           parent_id?: string | null
           post_id?: string
           reaction_count?: number
@@ -1591,6 +1994,7 @@ export type Database = {
         Row: {
           amount_paid: number
           amount_refunded: number
+          billing_parties: Json | null
           booking_id: string | null
           client_id: string
           commission: number
@@ -1617,6 +2021,7 @@ export type Database = {
         Insert: {
           amount_paid?: number
           amount_refunded?: number
+          billing_parties?: Json | null
           booking_id?: string | null
           client_id: string
           commission?: number
@@ -1643,6 +2048,7 @@ export type Database = {
         Update: {
           amount_paid?: number
           amount_refunded?: number
+          billing_parties?: Json | null
           booking_id?: string | null
           client_id?: string
           commission?: number
@@ -2073,6 +2479,7 @@ export type Database = {
           final_price: number | null
           id: string
           is_featured: boolean
+          owner_blocked_at: string | null
           postal_code: string | null
           provider_id: string | null
           published_at: string | null
@@ -2110,6 +2517,7 @@ export type Database = {
           final_price?: number | null
           id?: string
           is_featured?: boolean
+          owner_blocked_at?: string | null
           postal_code?: string | null
           provider_id?: string | null
           published_at?: string | null
@@ -2147,6 +2555,7 @@ export type Database = {
           final_price?: number | null
           id?: string
           is_featured?: boolean
+          owner_blocked_at?: string | null
           postal_code?: string | null
           provider_id?: string | null
           published_at?: string | null
@@ -2771,6 +3180,51 @@ export type Database = {
           },
         ]
       }
+      languages: {
+        Row: {
+          code: string
+          created_at: string
+          currency_code: string | null
+          english_name: string
+          flag_emoji: string | null
+          is_active: boolean
+          is_default: boolean
+          is_rtl: boolean
+          locale: string
+          native_name: string
+          sort_order: number
+          updated_at: string
+        }
+        Insert: {
+          code: string
+          created_at?: string
+          currency_code?: string | null
+          english_name: string
+          flag_emoji?: string | null
+          is_active?: boolean
+          is_default?: boolean
+          is_rtl?: boolean
+          locale: string
+          native_name: string
+          sort_order?: number
+          updated_at?: string
+        }
+        Update: {
+          code?: string
+          created_at?: string
+          currency_code?: string | null
+          english_name?: string
+          flag_emoji?: string | null
+          is_active?: boolean
+          is_default?: boolean
+          is_rtl?: boolean
+          locale?: string
+          native_name?: string
+          sort_order?: number
+          updated_at?: string
+        }
+        Relationships: []
+      }
       match_cache: {
         Row: {
           client_id: string
@@ -3136,6 +3590,13 @@ export type Database = {
             referencedRelation: "notification_event_types"
             referencedColumns: ["key"]
           },
+          {
+            foreignKeyName: "notification_templates_locale_language"
+            columns: ["locale"]
+            isOneToOne: false
+            referencedRelation: "languages"
+            referencedColumns: ["code"]
+          },
         ]
       }
       notification_topics: {
@@ -3459,6 +3920,7 @@ export type Database = {
           kind: Database["public"]["Enums"]["offering_kind"]
           late_cancellation_fee_share: number
           location: Database["public"]["Enums"]["offering_location"]
+          owner_blocked_at: string | null
           price: number
           provider_id: string | null
           rating: number
@@ -3482,6 +3944,7 @@ export type Database = {
           kind: Database["public"]["Enums"]["offering_kind"]
           late_cancellation_fee_share?: number
           location?: Database["public"]["Enums"]["offering_location"]
+          owner_blocked_at?: string | null
           price: number
           provider_id?: string | null
           rating?: number
@@ -3505,6 +3968,7 @@ export type Database = {
           kind?: Database["public"]["Enums"]["offering_kind"]
           late_cancellation_fee_share?: number
           location?: Database["public"]["Enums"]["offering_location"]
+          owner_blocked_at?: string | null
           price?: number
           provider_id?: string | null
           rating?: number
@@ -3947,6 +4411,7 @@ export type Database = {
           id: string
           is_private: boolean
           kind: Database["public"]["Enums"]["post_kind"]
+          owner_blocked_at: string | null
           published_at: string | null
           reaction_count: number
           restored_at: string | null
@@ -3969,6 +4434,7 @@ export type Database = {
           id?: string
           is_private?: boolean
           kind: Database["public"]["Enums"]["post_kind"]
+          owner_blocked_at?: string | null
           published_at?: string | null
           reaction_count?: number
           restored_at?: string | null
@@ -3991,6 +4457,7 @@ export type Database = {
           id?: string
           is_private?: boolean
           kind?: Database["public"]["Enums"]["post_kind"]
+          owner_blocked_at?: string | null
           published_at?: string | null
           reaction_count?: number
           restored_at?: string | null
@@ -4059,7 +4526,7 @@ export type Database = {
         Row: {
           created_at: string
           full_name: string | null
-          locale: string
+          locale: string | null
           phone: string | null
           updated_at: string
           user_id: string
@@ -4067,7 +4534,7 @@ export type Database = {
         Insert: {
           created_at?: string
           full_name?: string | null
-          locale?: string
+          locale?: string | null
           phone?: string | null
           updated_at?: string
           user_id: string
@@ -4075,12 +4542,19 @@ export type Database = {
         Update: {
           created_at?: string
           full_name?: string | null
-          locale?: string
+          locale?: string | null
           phone?: string | null
           updated_at?: string
           user_id?: string
         }
         Relationships: [
+          {
+            foreignKeyName: "profile_details_locale_language"
+            columns: ["locale"]
+            isOneToOne: false
+            referencedRelation: "languages"
+            referencedColumns: ["code"]
+          },
           {
             foreignKeyName: "profile_details_user_id_fkey"
             columns: ["user_id"]
@@ -4095,6 +4569,7 @@ export type Database = {
           avatar_url: string | null
           created_at: string
           display_name: string
+          erased_at: string | null
           id: string
           updated_at: string
         }
@@ -4102,6 +4577,7 @@ export type Database = {
           avatar_url?: string | null
           created_at?: string
           display_name: string
+          erased_at?: string | null
           id: string
           updated_at?: string
         }
@@ -4109,6 +4585,7 @@ export type Database = {
           avatar_url?: string | null
           created_at?: string
           display_name?: string
+          erased_at?: string | null
           id?: string
           updated_at?: string
         }
@@ -4241,6 +4718,7 @@ export type Database = {
           is_verified: boolean
           kind: Database["public"]["Enums"]["provider_kind"]
           languages: string[]
+          owner_blocked_at: string | null
           photo_path: string | null
           rating: number
           rating_count: number
@@ -4264,6 +4742,7 @@ export type Database = {
           is_verified?: boolean
           kind: Database["public"]["Enums"]["provider_kind"]
           languages?: string[]
+          owner_blocked_at?: string | null
           photo_path?: string | null
           rating?: number
           rating_count?: number
@@ -4287,6 +4766,7 @@ export type Database = {
           is_verified?: boolean
           kind?: Database["public"]["Enums"]["provider_kind"]
           languages?: string[]
+          owner_blocked_at?: string | null
           photo_path?: string | null
           rating?: number
           rating_count?: number
@@ -4755,6 +5235,7 @@ export type Database = {
           hidden_reason: string | null
           id: string
           offering_id: string
+          owner_blocked_at: string | null
           provider_id: string | null
           purchase_id: string | null
           rating: number
@@ -4775,6 +5256,7 @@ export type Database = {
           hidden_reason?: string | null
           id?: string
           offering_id: string
+          owner_blocked_at?: string | null
           provider_id?: string | null
           purchase_id?: string | null
           rating: number
@@ -4795,6 +5277,7 @@ export type Database = {
           hidden_reason?: string | null
           id?: string
           offering_id?: string
+          owner_blocked_at?: string | null
           provider_id?: string | null
           purchase_id?: string | null
           rating?: number
@@ -5113,6 +5596,27 @@ export type Database = {
           },
         ]
       }
+      user_blocks: {
+        Row: {
+          blocked_at: string
+          blocked_by: string | null
+          reason: string
+          user_id: string
+        }
+        Insert: {
+          blocked_at?: string
+          blocked_by?: string | null
+          reason: string
+          user_id: string
+        }
+        Update: {
+          blocked_at?: string
+          blocked_by?: string | null
+          reason?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
       user_roles: {
         Row: {
           created_at: string
@@ -5225,6 +5729,54 @@ export type Database = {
         }
         Relationships: []
       }
+      system_settings: {
+        Row: {
+          allowed_values: Json | null
+          category: string | null
+          description: string | null
+          is_nullable: boolean | null
+          is_public: boolean | null
+          key: string | null
+          max_value: number | null
+          min_value: number | null
+          updated_at: string | null
+          updated_by: string | null
+          validation_regex: string | null
+          value: Json | null
+          value_type: string | null
+        }
+        Insert: {
+          allowed_values?: Json | null
+          category?: string | null
+          description?: string | null
+          is_nullable?: boolean | null
+          is_public?: boolean | null
+          key?: string | null
+          max_value?: number | null
+          min_value?: number | null
+          updated_at?: string | null
+          updated_by?: string | null
+          validation_regex?: string | null
+          value?: Json | null
+          value_type?: string | null
+        }
+        Update: {
+          allowed_values?: Json | null
+          category?: string | null
+          description?: string | null
+          is_nullable?: boolean | null
+          is_public?: boolean | null
+          key?: string | null
+          max_value?: number | null
+          min_value?: number | null
+          updated_at?: string | null
+          updated_by?: string | null
+          validation_regex?: string | null
+          value?: Json | null
+          value_type?: string | null
+        }
+        Relationships: []
+      }
     }
     Functions: {
       accept_bid: { Args: { bid_id: string; revision?: number }; Returns: Json }
@@ -5300,6 +5852,7 @@ export type Database = {
           hidden_reason: string | null
           id: string
           offering_id: string
+          owner_blocked_at: string | null
           provider_id: string | null
           purchase_id: string | null
           rating: number
@@ -5333,7 +5886,26 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: Json
       }
+      block_user: {
+        Args: { reason: string; user_id: string }
+        Returns: {
+          blocked_at: string
+          blocked_by: string | null
+          reason: string
+          user_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "user_blocks"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       cancellation_terms: { Args: { booking_id: string }; Returns: Json }
+      check_app_version: {
+        Args: { build: number; platform: string }
+        Returns: Json
+      }
       collector_route: {
         Args: { day?: string }
         Returns: {
@@ -5508,6 +6080,7 @@ export type Database = {
         Returns: Json
       }
       delete_job: { Args: { job_id: string; reason?: string }; Returns: Json }
+      delete_my_account: { Args: Record<PropertyKey, never>; Returns: Json }
       delete_post: { Args: { post_id: string; reason?: string }; Returns: Json }
       delete_review: { Args: { review_id: string }; Returns: undefined }
       edit_review: {
@@ -5524,6 +6097,7 @@ export type Database = {
           hidden_reason: string | null
           id: string
           offering_id: string
+          owner_blocked_at: string | null
           provider_id: string | null
           purchase_id: string | null
           rating: number
@@ -5558,6 +6132,7 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      export_my_data: { Args: Record<PropertyKey, never>; Returns: Json }
       free_slots: {
         Args: {
           from_date: string
@@ -5595,6 +6170,7 @@ export type Database = {
           hidden_reason: string | null
           id: string
           offering_id: string
+          owner_blocked_at: string | null
           provider_id: string | null
           purchase_id: string | null
           rating: number
@@ -6045,6 +6621,7 @@ export type Database = {
           hidden_reason: string | null
           id: string
           offering_id: string
+          owner_blocked_at: string | null
           provider_id: string | null
           purchase_id: string | null
           rating: number
@@ -6084,6 +6661,7 @@ export type Database = {
           kind: Database["public"]["Enums"]["offering_kind"]
           late_cancellation_fee_share: number
           location: Database["public"]["Enums"]["offering_location"]
+          owner_blocked_at: string | null
           price: number
           provider_id: string | null
           rating: number
@@ -6116,6 +6694,7 @@ export type Database = {
           id: string
           is_private: boolean
           kind: Database["public"]["Enums"]["post_kind"]
+          owner_blocked_at: string | null
           published_at: string | null
           reaction_count: number
           restored_at: string | null
@@ -6174,6 +6753,29 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "chat_messages"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      set_default_language: {
+        Args: { language_code: string }
+        Returns: {
+          code: string
+          created_at: string
+          currency_code: string | null
+          english_name: string
+          flag_emoji: string | null
+          is_active: boolean
+          is_default: boolean
+          is_rtl: boolean
+          locale: string
+          native_name: string
+          sort_order: number
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "languages"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -6259,6 +6861,7 @@ export type Database = {
           is_verified: boolean
           kind: Database["public"]["Enums"]["provider_kind"]
           languages: string[]
+          owner_blocked_at: string | null
           photo_path: string | null
           rating: number
           rating_count: number
@@ -6345,6 +6948,7 @@ export type Database = {
           final_price: number | null
           id: string
           is_featured: boolean
+          owner_blocked_at: string | null
           postal_code: string | null
           provider_id: string | null
           published_at: string | null
@@ -6412,8 +7016,33 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      unblock_user: { Args: { user_id: string }; Returns: boolean }
       unlock_user: { Args: { user_id: string }; Returns: undefined }
       unregister_push_token: { Args: { token: string }; Returns: boolean }
+      update_setting: {
+        Args: { new_value: Json; setting_key: string }
+        Returns: {
+          allowed_values: Json | null
+          category: string | null
+          description: string | null
+          is_nullable: boolean | null
+          is_public: boolean | null
+          key: string | null
+          max_value: number | null
+          min_value: number | null
+          updated_at: string | null
+          updated_by: string | null
+          validation_regex: string | null
+          value: Json | null
+          value_type: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "system_settings"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       withdraw_bid: {
         Args: { bid_id: string; reason?: string }
         Returns: {
@@ -6462,6 +7091,7 @@ export type Database = {
           hidden_reason: string | null
           id: string
           offering_id: string
+          owner_blocked_at: string | null
           provider_id: string | null
           purchase_id: string | null
           rating: number
@@ -6480,6 +7110,7 @@ export type Database = {
     }
     Enums: {
       addon_price_type: "fixed" | "per_unit" | "per_hour"
+      app_platform: "ios" | "android" | "web"
       app_role: "admin" | "staff" | "provider" | "client"
       bid_status: "pending" | "accepted" | "rejected" | "withdrawn"
       booking_status:
@@ -6744,6 +7375,7 @@ export const Constants = {
   public: {
     Enums: {
       addon_price_type: ["fixed", "per_unit", "per_hour"],
+      app_platform: ["ios", "android", "web"],
       app_role: ["admin", "staff", "provider", "client"],
       bid_status: ["pending", "accepted", "rejected", "withdrawn"],
       booking_status: [
