@@ -48,8 +48,11 @@ create trigger check_bid before insert on public.bids
   for each row execute function private.tg_bids_check();
 create trigger check_bid_update before update on public.bids
   for each row when (old.deleted_at is not distinct from new.deleted_at) execute function private.tg_bids_check();
+-- On the columns a sender edits only (20260130001300: a sender's erasure sets sender_id null).
 drop trigger edit_message on public.chat_messages;
-create trigger edit_message before update on public.chat_messages
+create trigger edit_message
+  before update of body, is_deleted, kind, attachment_path, attachment_name, attachment_type, attachment_size
+  on public.chat_messages
   for each row when (old.deleted_at is not distinct from new.deleted_at) execute function private.tg_chat_messages_edit();
 
 -- Unique keys ignore deleted rows: a deleted article's slug is free again; a deleted pending

@@ -8,7 +8,10 @@
 --   tests.authenticate_as_anon()             the anon key's claims
 --   tests.authenticate_as_service_role()     the service_role key's claims
 --   tests.authenticate_with(claims)          any claims, e.g. forged or expired ones
---   tests.clear_authentication()             back to the test's own role
+--   tests.clear_authentication()             back to the test's own role, the request over: what the
+--                                            dispatcher does after it commits is done (tests.after_commit())
+--   tests.after_commit()                     the recorded changes of bookings, payments and refunds become
+--                                            outbox events, as the dispatcher's run makes them
 --
 -- Fixtures shared by the files (a marketplace to start from, bookings remembered by name):
 --   tests.uids(variadic identifiers)                     -> uuid[], sorted
@@ -92,6 +95,19 @@ as $$
 begin
   perform set_config('role', 'none', true);
   perform set_config('request.jwt.claims', '', true);
+  perform tests.after_commit();
+end
+$$;
+
+-- What runs after a request commits: the dispatcher turns the recorded changes of bookings,
+-- payments and refunds into outbox events (private.apply_notification_changes).
+create or replace function tests.after_commit()
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform private.apply_notification_changes();
 end
 $$;
 

@@ -125,6 +125,7 @@ select is(pg_temp.event('WH-2', 'PAYMENT.CAPTURE.COMPLETED', 'one', '1 minute'),
   'the capture''s event after it finds it done');
 select is(pg_temp.event('WH-3', 'PAYMENT.CAPTURE.DENIED', 'one', '3 minutes', status => 'DECLINED'), 'stale',
   'an older denial arriving late never undoes a success');
+select tests.after_commit();
 select is((select count(*)::integer from private.notification_outbox where event_type = 'payment.succeeded'), 1,
   'the client is told once that the payment succeeded');
 
