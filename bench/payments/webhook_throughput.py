@@ -592,7 +592,17 @@ def db_times(
 
     rpc_path("checkout: attach_checkout_session", [attach(t) for t in terms])
 
-    # Dispatch: expand the outbox the measured events filled, claim deliveries, record each sent.
+    # Dispatch: build the events of the changes the measured events recorded (issue 24: after
+    # commit; a run with max_rows 0 builds them and expands nothing), expand the outbox, claim
+    # deliveries, record each sent.
+    pending = "select count(*) from private.notification_changes where failed_at is null"
+    if clock.conn.execute("select to_regclass('private.notification_changes')").fetchone()[0] is not None:  # type: ignore[index]
+        before = clock.conn.execute(pending).fetchone()[0]  # type: ignore[index]
+        build = [lambda: db.rpc("expand_notifications", {"max_rows": 0}, schema="service") for _ in range(4)]
+        rpc_path("dispatch: expand_notifications(0), building the events of 500 changes", build)
+        built = before - clock.conn.execute(pending).fetchone()[0]  # type: ignore[index]
+        if built:
+            rows[-1]["per_change_ms"] = rows[-1]["db_ms"] * len(build) / built
     expand = [lambda: db.rpc("expand_notifications", {"max_rows": 20}, schema="service") for _ in range(20)]
     rpc_path("dispatch: expand_notifications(20)", expand)
     worker = "bench-" + events.token(6)
@@ -825,8 +835,9 @@ def db_time_table(meta: dict[str, Any], old_meta: dict[str, Any] | None) -> list
         "### Database time per request (pg_stat_statements)",
         "",
         f"{DB_TIME_EVENTS} requests of each kind, one at a time, the cluster as the local stack runs it. Database "
-        "time: the server's execution time of the top-level statements the request sent (the request's settings, "
-        "the call with every trigger it fires, BEGIN and COMMIT), from pg_stat_statements, per request. Client: "
+        "time: the server's execution time of the top-level statements the request sent (before: BEGIN, the "
+        "request's settings, the call with every trigger it fires, COMMIT; after: the settings and the call, "
+        "one message and one implicit transaction), from pg_stat_statements, per request. Client: "
         "the webhook handler's time (Mangum, FastAPI, signature, adapter, database), or for the other Lambdas' "
         "paths the adapter call alone (their Stripe call and HTTP side are not in it).",
         "",
@@ -841,6 +852,7 @@ def db_time_table(meta: dict[str, Any], old_meta: dict[str, Any] | None) -> list
         old_db = f"{old['db_ms']:.3f} ms" if old else "–"
         old_client = f"{old[client_key]:.2f} ms" if old.get(client_key) is not None else "–"
         per_delivery = f" ({row['per_delivery_ms']:.3f} ms per delivery)" if "per_delivery_ms" in row else ""
+        per_delivery += f" ({row['per_change_ms']:.3f} ms per change)" if "per_change_ms" in row else ""
         out.append(
             f"| {row['path']} | {targets.get(row['path'], '')} | {old_db} | **{row['db_ms']:.3f} ms**{per_delivery} "
             f"| {row['statements']:.1f} | {old_client} | {row[client_key]:.2f} ms |"
