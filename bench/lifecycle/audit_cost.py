@@ -67,7 +67,7 @@ def timed(conn: psycopg.Connection, statement: str, ids: list[str]) -> list[floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=0.02, help="of bench/bookings (default 0.02: 40,000 bookings)")
-    parser.add_argument("--writes", type=int, default=200, help="writes of each kind per variant and round")
+    parser.add_argument("--writes", type=int, default=100, help="writes of each kind per variant and round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="leave the cluster running afterwards")
     args = parser.parse_args()
