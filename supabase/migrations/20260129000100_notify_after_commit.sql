@@ -132,9 +132,41 @@ $$;
 revoke all on function private.notify_booking_change(text, public.bookings, public.bookings),
   private.notify_payment_change(public.payments), private.notify_refund_change(public.refunds) from public;
 
--- The triggers: one row per change, and the dispatcher's nudge (once per transaction, as the
--- outbox's). Security definer: the change's writer (a user through an RPC, the webhook's
--- service role) may not write the private table.
+-- The dispatcher's nudge, once per transaction (20260120000700's rule, now shared by the
+-- outbox's trigger and the changes'): the first nudge is remembered in a transaction-local
+-- setting. Security definer: private.nudge_dispatcher reads the dispatch secret.
+create function private.nudge_dispatcher_once()
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if current_setting('marketbase.dispatch_nudged', true) is distinct from 'on' and private.nudge_dispatcher() then
+    perform set_config('marketbase.dispatch_nudged', 'on', true);
+  end if;
+end
+$$;
+
+revoke all on function private.nudge_dispatcher_once() from public;
+
+create or replace function private.tg_notification_outbox_nudge()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if exists (select 1 from inserted i where i.status = 'pending' and i.deliver_after <= now()) then
+    perform private.nudge_dispatcher_once();
+  end if;
+  return null;
+end
+$$;
+
+-- The triggers: one row per change, and the dispatcher's nudge. Security definer: the
+-- change's writer (a user through an RPC, the webhook's service role) may not write the
+-- private table.
 create function private.tg_defer_notification()
 returns trigger
 language plpgsql
@@ -144,9 +176,7 @@ as $$
 begin
   insert into private.notification_changes (source, op, old_row, new_row)
   values (tg_table_name, tg_op, case when tg_op = 'UPDATE' then to_jsonb(old) end, to_jsonb(new));
-  if current_setting('marketbase.dispatch_nudged', true) is distinct from 'on' and private.nudge_dispatcher() then
-    perform set_config('marketbase.dispatch_nudged', 'on', true);
-  end if;
+  perform private.nudge_dispatcher_once();
   return null;
 end
 $$;
@@ -180,6 +210,17 @@ create trigger notify
   execute function private.tg_defer_notification();
 
 drop function private.tg_bookings_notify(), private.tg_payments_notify(), private.tg_refunds_notify();
+
+-- Errors that are not the data's fault (connection, deadlock or serialization, resources, lock
+-- or object state, operator intervention, system): the same work may succeed on the next run.
+create function private.is_transient_error(sqlstate text)
+returns boolean
+language sql
+immutable
+set search_path = ''
+as $$
+  select left(sqlstate, 2) in ('08', '40', '53', '55', '57', '58')
+$$;
 
 -- The drain. Security definer: it writes the outbox as the triggers did, for the service role.
 -- Each change runs with its maker as auth.uid() (the outbox's actor_id, which the per-actor
@@ -226,7 +267,7 @@ begin
       delete from private.notification_changes c where c.id = change.id;
     exception when others then
       get stacked diagnostics message = message_text, state = returned_sqlstate;
-      if left(state, 2) in ('08', '40', '53', '55', '57', '58') then
+      if private.is_transient_error(state) then
         raise warning 'notifications: change % not applied this time: % (SQLSTATE %)', change.id, message, state;
         exit;
       end if;
@@ -288,7 +329,7 @@ begin
       resolved := resolved + 1;
     exception when others then
       get stacked diagnostics message = message_text, state = returned_sqlstate;
-      if left(state, 2) in ('08', '40', '53', '55', '57', '58') then
+      if private.is_transient_error(state) then
         raise warning 'notifications: outbox event % not expanded this time: % (SQLSTATE %)', job.id, message, state;
       else
         update private.notification_outbox o
