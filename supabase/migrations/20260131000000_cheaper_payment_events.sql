@@ -6,8 +6,9 @@
 -- 1. A payment row written three times. The event set the session's fields, then the status,
 --    then `applied`: three new row versions, none of them HOT (each changes an indexed column or
 --    a partial index's predicate), so about 45 index insertions on payments' 15 indexes. The
---    invoice was also locked twice. Now record_payment_success locks once, settles the invoice
---    first, and writes the payment once: status, `applied` and the session's fields together.
+--    invoice was also locked twice. Now record_payment_success locks once and writes the payment
+--    once, status, `applied` and the session's fields together, before settling the invoice (so
+--    the changes are told in the order they were: the payment, then the booking).
 -- 2. SQL-language helpers re-planned on every call. A `language sql` function with a `set`
 --    clause (all of ours: `set search_path = ''`) is never inlined, and the SQL function
 --    executor keeps its plan only for the calling query's life: each event planned
@@ -26,21 +27,6 @@ set search_path = ''
 as $$
 begin
   return (select s.value from private.settings s where s.key = setting_key);
-end
-$$;
-
--- A nudge that found no dispatcher (no pg_net, no URL) is not tried again in the same
--- transaction either: a checkout's two changes asked twice.
-create or replace function private.nudge_dispatcher_once()
-returns void
-language plpgsql
-security definer
-set search_path = ''
-as $$
-begin
-  if coalesce(current_setting('marketbase.dispatch_nudged', true), '') = '' then
-    perform set_config('marketbase.dispatch_nudged', case when private.nudge_dispatcher() then 'on' else 'tried' end, true);
-  end if;
 end
 $$;
 
@@ -309,7 +295,6 @@ begin
     return 'already_succeeded';
   end if;
 
-  -- Settle first: whether the money stays decides `applied`, written with the status below.
   mismatch := amount is distinct from payment.amount or lower(currency) is distinct from lower(payment.currency);
   if mismatch then
     -- Not what was asked: record what was taken and give all of it back.
@@ -319,18 +304,34 @@ begin
     refund_kind := 'duplicate';
     refund_reason := format('invoice %s was already paid', invoice.number);
   else
+    -- The payment first, then the invoice and booking (their changes are told in that order),
+    -- in one subtransaction: a settlement that fails takes the applied payment back with it.
     begin
+      update public.payments p
+      set status = 'succeeded',
+          succeeded_at = now(),
+          applied = true,
+          failure_message = null,
+          last_event_at = greatest(p.last_event_at, at),
+          last_event_rank = 3,
+          stripe_checkout_session_id = coalesce(p.stripe_checkout_session_id, record_payment_success.session_id),
+          stripe_payment_intent_id = coalesce(p.stripe_payment_intent_id, record_payment_success.payment_intent_id),
+          checkout_expires_at = case when record_payment_success.session_id is not null
+                                     then least(coalesce(p.checkout_expires_at, at), at)
+                                     else p.checkout_expires_at end
+      where p.id = payment.id;
       perform service.settle_invoice(invoice.id);
+      return 'paid';
     exception when exclusion_violation or raise_exception then
       refund_kind := 'unfulfillable';
       refund_reason := sqlerrm;
     end;
   end if;
 
+  -- The money stays with the platform until the refund goes back: succeeded, not applied.
   update public.payments p
   set status = 'succeeded',
       succeeded_at = now(),
-      applied = refund_kind is null,
       amount = case when mismatch then coalesce(nullif(record_payment_success.amount, 0), p.amount) else p.amount end,
       failure_message = case when mismatch then refund_reason end,
       last_event_at = greatest(p.last_event_at, at),
@@ -343,11 +344,8 @@ begin
   where p.id = payment.id
   returning * into payment;
 
-  if refund_kind is not null then
-    perform private.queue_refund(payment, payment.amount, refund_kind, refund_reason);
-    return 'refund_queued';
-  end if;
-  return 'paid';
+  perform private.queue_refund(payment, payment.amount, refund_kind, refund_reason);
+  return 'refund_queued';
 end
 $$;
 

@@ -4,7 +4,7 @@
 -- payment, the invoice and the booking — once, in any order, refunding what cannot be kept.
 begin;
 set local time zone 'UTC';
-select plan(90);
+select plan(91);
 select tests.start_with_empty_marketplace();
 
 -- Fixture -------------------------------------------------------------------------------------------
@@ -143,8 +143,15 @@ select is((select count(*) from public.payments where invoice_id = tests.invoice
 
 -- Paid ----------------------------------------------------------------------------------------------------
 select tests.authenticate_as_service_role();
+create function pg_temp.payment_updates() returns bigint language sql stable as $$
+  select n_tup_upd from pg_catalog.pg_stat_xact_user_tables where relid = 'public.payments'::regclass
+$$;
+grant execute on function pg_temp.payment_updates() to service_role;
+select set_config('t.payment_updates', pg_temp.payment_updates()::text, true);
 select is(pg_temp.event('evt_advice_paid', 'checkout.session.completed', 'advice', '5 minutes'), 'paid',
   'checkout.session.completed with payment_status paid: outcome paid');
+select is(pg_temp.payment_updates() - current_setting('t.payment_updates')::bigint, 1::bigint,
+  'the payment is written once: status, applied and the session''s fields in one new row version (issue 24)');
 select results_eq(
   $$select status::text, applied, stripe_payment_intent_id, succeeded_at = now(), last_event_at from public.payments
     where id = pg_temp.payment('advice')$$,
