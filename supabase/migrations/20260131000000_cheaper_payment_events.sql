@@ -12,9 +12,10 @@
 -- 2. SQL-language helpers re-planned on every call. A `language sql` function with a `set`
 --    clause (all of ours: `set search_path = ''`) is never inlined, and the SQL function
 --    executor keeps its plan only for the calling query's life: each event planned
---    claim_stripe_event, find_stripe_payment, platform_fee (twice) and the rest afresh. PL/pgSQL
---    keeps a plan per session. The bodies below are the same rules, rewritten; nothing else
---    about the functions changes (signature, volatility, security, grants).
+--    claim_stripe_event, find_stripe_payment, platform_fee (twice) and the rest afresh, and every
+--    begin_checkout its invoice_description. PL/pgSQL keeps a plan per session. The bodies below
+--    are the same rules, rewritten; nothing else about the functions changes (signature,
+--    volatility, security, grants).
 
 -- Settings ---------------------------------------------------------------------------------------
 
@@ -180,6 +181,21 @@ begin
   )
   returning * into refund;
   return refund;
+end
+$$;
+
+-- What a payment page says it pays for (begin_checkout, every time a client opens a checkout).
+create or replace function private.invoice_description(invoice public.invoices)
+returns text
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  return coalesce(
+    (select string_agg(l.description, ', ' order by l.line_number) from public.invoice_lines l
+     where l.invoice_id = invoice.id and l.kind = 'item'),
+    'Invoice ' || invoice.number);
 end
 $$;
 
