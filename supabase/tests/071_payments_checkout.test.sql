@@ -4,7 +4,7 @@
 -- payment, the invoice and the booking — once, in any order, refunding what cannot be kept.
 begin;
 set local time zone 'UTC';
-select plan(91);
+select plan(92);
 select tests.start_with_empty_marketplace();
 
 -- Fixture -------------------------------------------------------------------------------------------
@@ -335,6 +335,11 @@ select results_eq(
   $$values ('unfulfillable', 10000::bigint,
             format('slot taken: invoice %s was paid after its hold expired and the slot was booked again', tests.invoice('late')))$$,
   'it is refunded in full as unfulfillable, saying why');
+select results_eq(
+  $$select p.applied, (select count(*) from public.provider_ledger l where l.payment_id = p.id)
+    from public.payments p where p.id = pg_temp.payment('late')$$,
+  $$values (false, 0::bigint)$$,
+  'the refused settlement takes back the payment''s applied flag and its ledger earning, both written just before it (issue 24)');
 select results_eq($$select status::text from public.bookings where id = tests.booking('retaken')$$, $$values ('held')$$,
   'the other client''s booking of the slot is untouched');
 select is(pg_temp.event('evt_lapsed_paid', 'checkout.session.completed', 'lapsed', '1 minute'), 'paid',
