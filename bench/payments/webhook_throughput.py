@@ -738,15 +738,16 @@ def findings(meta: dict[str, Any], passes: list[Pass]) -> list[str]:
         f"- The floor is the app itself: an ignored event (no database call) costs {ignored:.1f} ms (Mangum, "
         f"FastAPI, and {signature:.2f} ms of signature check and JSON parse). A duplicate adds one RPC: "
         f"{duplicate:.1f} ms in all, the RPC alone {rpc:.1f} ms through the adapter, {rpc / trip:.0f} times one "
-        f"bare statement round trip ({trip:.2f} ms): the adapter sends BEGIN, the request's settings, the call "
-        "and COMMIT in one pipelined round trip, as PostgREST does, and checks a pooled connection only when it "
-        "idled for long or the server wrote to it. A new paid checkout (settle the invoice, "
-        f"confirm the booking) costs {checkout:.1f} ms, {checkout - duplicate:.1f} ms more than a duplicate.",
+        f"bare statement round trip ({trip:.2f} ms): the adapter sends the request's settings and the call as "
+        "one message, one round trip and one implicit transaction (PostgREST's one transaction per request), "
+        "and checks a pooled connection only when it idled for long or the server wrote to it. A new paid "
+        "checkout (settle the invoice, confirm the booking, write the payment once) costs "
+        f"{checkout:.1f} ms, {checkout - duplicate:.1f} ms more than a duplicate.",
         f"- Durable commits (fsync, synchronous_commit on): a new checkout's median {durable_checkout:.2f} ms "
         f"against {local_checkout:.2f} ms ({durable_checkout - local_checkout:+.2f} ms), every event's median "
         f"{median_ms(durable):.2f} against {median_ms(one):.2f} ms; {durable_rate:.0f} against {one_rate:.0f} "
-        "events/s, a difference that follows the CPU steal of the rounds more than durability. This machine's "
-        "disk flushes fast; a network disk would add its flush time to every event that writes.",
+        "events/s: each event that writes waits for its commit's WAL flush. This machine's disk flushes fast; "
+        "a network disk would add its flush time to every event that writes.",
         f"- {many.threads} threads in one process: {many_rate:.0f} events/s, {many_rate / one_rate:.1f}× one "
         f"thread, with latency {mean_ms(many) / mean_ms(one):.1f}× longer: the benchmark and Postgres share "
         f"{meta['machine']['nproc']} cores, so more threads mostly queue for CPU.",
