@@ -273,6 +273,46 @@ $$;
 
 -- Money arrived: one lock, one write of the payment ------------------------------------------------
 
+-- The one write of a payment whose money arrived: succeeded, `applied` when it settled its
+-- invoice (else it is about to be refunded), with the Checkout Session's fields when given.
+create function private.write_payment_success(
+  payment_id uuid,
+  at timestamptz,
+  applied boolean,
+  amount bigint,
+  failure_message text,
+  session_id text,
+  payment_intent_id text
+)
+returns public.payments
+language plpgsql
+set search_path = ''
+as $$
+declare
+  payment public.payments;
+begin
+  update public.payments p
+  set status = 'succeeded',
+      succeeded_at = now(),
+      applied = write_payment_success.applied,
+      amount = write_payment_success.amount,
+      failure_message = write_payment_success.failure_message,
+      last_event_at = greatest(p.last_event_at, write_payment_success.at),
+      last_event_rank = 3,
+      stripe_checkout_session_id = coalesce(p.stripe_checkout_session_id, write_payment_success.session_id),
+      stripe_payment_intent_id = coalesce(p.stripe_payment_intent_id, write_payment_success.payment_intent_id),
+      checkout_expires_at = case when write_payment_success.session_id is not null
+                                 then least(coalesce(p.checkout_expires_at, write_payment_success.at), write_payment_success.at)
+                                 else p.checkout_expires_at end
+  where p.id = write_payment_success.payment_id
+  returning * into payment;
+  return payment;
+end
+$$;
+
+revoke all on function private.write_payment_success(uuid, timestamptz, boolean, bigint, text, text, text) from public;
+grant execute on function private.write_payment_success(uuid, timestamptz, boolean, bigint, text, text, text) to service_role;
+
 -- The session's fields (Checkout's webhook knows them) are written with the status, so the
 -- success of a Checkout Session is one new version of the payment row. Other callers (PayPal,
 -- manual payments, saved cards) pass only the first four arguments.
@@ -323,19 +363,7 @@ begin
     -- The payment first, then the invoice and booking (their changes are told in that order),
     -- in one subtransaction: a settlement that fails takes the applied payment back with it.
     begin
-      update public.payments p
-      set status = 'succeeded',
-          succeeded_at = now(),
-          applied = true,
-          failure_message = null,
-          last_event_at = greatest(p.last_event_at, at),
-          last_event_rank = 3,
-          stripe_checkout_session_id = coalesce(p.stripe_checkout_session_id, record_payment_success.session_id),
-          stripe_payment_intent_id = coalesce(p.stripe_payment_intent_id, record_payment_success.payment_intent_id),
-          checkout_expires_at = case when record_payment_success.session_id is not null
-                                     then least(coalesce(p.checkout_expires_at, at), at)
-                                     else p.checkout_expires_at end
-      where p.id = payment.id;
+      perform private.write_payment_success(payment.id, at, true, payment.amount, null, session_id, payment_intent_id);
       perform service.settle_invoice(invoice.id);
       return 'paid';
     exception when exclusion_violation or raise_exception then
@@ -345,21 +373,11 @@ begin
   end if;
 
   -- The money stays with the platform until the refund goes back: succeeded, not applied.
-  update public.payments p
-  set status = 'succeeded',
-      succeeded_at = now(),
-      amount = case when mismatch then coalesce(nullif(record_payment_success.amount, 0), p.amount) else p.amount end,
-      failure_message = case when mismatch then refund_reason end,
-      last_event_at = greatest(p.last_event_at, at),
-      last_event_rank = 3,
-      stripe_checkout_session_id = coalesce(p.stripe_checkout_session_id, record_payment_success.session_id),
-      stripe_payment_intent_id = coalesce(p.stripe_payment_intent_id, record_payment_success.payment_intent_id),
-      checkout_expires_at = case when record_payment_success.session_id is not null
-                                 then least(coalesce(p.checkout_expires_at, at), at)
-                                 else p.checkout_expires_at end
-  where p.id = payment.id
-  returning * into payment;
-
+  payment := private.write_payment_success(
+    payment.id, at, false,
+    case when mismatch then coalesce(nullif(amount, 0), payment.amount) else payment.amount end,
+    case when mismatch then refund_reason end,
+    session_id, payment_intent_id);
   perform private.queue_refund(payment, payment.amount, refund_kind, refund_reason);
   return 'refund_queued';
 end
